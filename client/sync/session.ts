@@ -1,0 +1,95 @@
+// One live workshop session: the board and control documents, their y-websocket providers and
+// presence. The single bridge between the network and the views.
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import type { Awareness } from 'y-protocols/awareness';
+import { DOC_NAMES, type Role } from '../../shared/constants';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
+
+export interface LocalUser {
+  id: string;
+  name: string;
+  color: string;
+}
+
+export interface PresenceState {
+  user?: LocalUser & { role?: Role };
+  /** Set by features: cursor position on the board, the note being edited, typing… */
+  [field: string]: unknown;
+}
+
+/** Close codes after which reconnecting is pointless (see server/protocol.ts). */
+const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);
+
+export class WorkshopSession {
+  readonly board = new Y.Doc();
+  readonly control = new Y.Doc();
+  readonly providers: WebsocketProvider[];
+  private status: ConnectionStatus = 'connecting';
+  private everConnected = false;
+  private refusal: string | null = null;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly workshopId: string,
+    readonly token: string,
+    readonly role: Role,
+    readonly user: LocalUser,
+    serverUrl = defaultServerUrl(),
+  ) {
+    const open = (docName: string, doc: Y.Doc) =>
+      new WebsocketProvider(serverUrl, docName ? `${workshopId}/${docName}` : workshopId, doc, {
+        params: { token },
+        maxBackoffTime: 5_000,
+      });
+    this.providers = [open(DOC_NAMES.board, this.board), open(DOC_NAMES.control, this.control)];
+    for (const p of this.providers) {
+      p.on('status', () => this.updateStatus());
+      p.on('connection-close', (event: CloseEvent | null) => {
+        if (event && FATAL_CLOSE_CODES.has(event.code)) {
+          this.refusal = event.reason || `refused (${event.code})`;
+          for (const q of this.providers) q.disconnect();
+          this.updateStatus();
+        }
+      });
+    }
+    this.awareness.setLocalStateField('user', { ...user, role });
+  }
+
+  /** Presence rides on the board document's connection. */
+  get awareness(): Awareness {
+    return this.providers[0]!.awareness;
+  }
+
+  getStatus = (): ConnectionStatus => this.status;
+  getRefusal = (): string | null => this.refusal;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private updateStatus(): void {
+    let next: ConnectionStatus;
+    if (this.refusal) next = 'refused';
+    else if (this.providers.every((p) => p.wsconnected)) next = 'connected';
+    else next = this.everConnected ? 'reconnecting' : 'connecting';
+    if (next === 'connected') this.everConnected = true;
+    if (next !== this.status) {
+      this.status = next;
+      this.listeners.forEach((l) => l());
+    }
+  }
+
+  destroy(): void {
+    for (const p of this.providers) p.destroy();
+    this.board.destroy();
+    this.control.destroy();
+  }
+}
+
+export function defaultServerUrl(): string {
+  const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+  return `${scheme}://${window.location.host}/ws`;
+}

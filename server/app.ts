@@ -1,0 +1,46 @@
+// Composition root: one server process serving the built client, the HTTP API and the
+// y-websocket endpoint on one port.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, type Config } from './config.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { Storage } from './storage.js';
+import { Workshops } from './workshops.js';
+import { createHttpHandler } from './http.js';
+import { attachWebSocket } from './ws.js';
+import { CloseCode } from './protocol.js';
+
+export async function startServer(overrides: Partial<Config> = {}) {
+  const config = loadConfig(process.env, overrides);
+  const log = createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const storage = new Storage(config.dataDir);
+  const workshops = new Workshops({ storage, metrics, log, config });
+  const handler = createHttpHandler({ config, log, metrics, workshops });
+  const server = http.createServer({ requestTimeout: 30_000 }, (req, res) => void handler(req, res));
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  const wss = attachWebSocket(server, { config, log, metrics, workshops });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info({ port, dataDir: config.dataDir }, 'scaleboard listening');
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      for (const ws of wss.clients) ws.close(CloseCode.shuttingDown, 'server shutting down');
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      workshops.closeAll();
+      storage.close();
+    })());
+
+  return { port, config, log, metrics, storage, workshops, close };
+}

@@ -1,0 +1,48 @@
+// Configuration from the environment. Every variable is documented in the README with its default.
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Public base URL used in role links; default derived from the request's Host header. */
+  publicUrl: string | null;
+  /** Directory of the built client (vite build output). */
+  staticDir: string;
+  logLevel: string;
+  maxFrameBytes: number;
+  maxBodyBytes: number;
+  /** Unload a workshop from memory this long after its last connection closes. */
+  roomIdleMs: number;
+  /** Compact a document's update log into a snapshot after this many updates. */
+  compactAfterUpdates: number;
+  /** Per-connection message budget: sustained messages per second and burst size. */
+  rateLimitPerSec: number;
+  rateLimitBurst: number;
+  /** Close a connection whose unsent buffer grows past this many bytes (slow consumer). */
+  maxBufferedBytes: number;
+}
+
+const int = (v: string | undefined, fallback: number): number => {
+  const n = v === undefined || v === '' ? NaN : Number(v);
+  return Number.isFinite(n) && n >= 0 ? Math.floor(n) : fallback;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  return {
+    port: int(env.PORT, 8080),
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    publicUrl: env.PUBLIC_URL || null,
+    staticDir: path.resolve(env.STATIC_DIR || './dist'),
+    logLevel: env.LOG_LEVEL || 'info',
+    maxFrameBytes: int(env.MAX_FRAME_BYTES, 1024 * 1024),
+    maxBodyBytes: int(env.MAX_BODY_BYTES, 64 * 1024),
+    roomIdleMs: int(env.ROOM_IDLE_MS, 30_000),
+    compactAfterUpdates: int(env.COMPACT_AFTER_UPDATES, 500),
+    rateLimitPerSec: int(env.RATE_LIMIT_PER_SEC, 200),
+    rateLimitBurst: int(env.RATE_LIMIT_BURST, 1000),
+    maxBufferedBytes: int(env.MAX_BUFFERED_BYTES, 8 * 1024 * 1024),
+    ...overrides,
+  };
+}

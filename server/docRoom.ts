@@ -1,0 +1,322 @@
+// One Yjs document in memory with the peers connected to it. It speaks the y-websocket protocol,
+// persists every accepted update before relaying it, and enforces who may write.
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { Storage } from './storage.js';
+import type { Metrics } from './metrics.js';
+import type { Logger } from './logger.js';
+import type { Peer } from './socket.js';
+import {
+  CloseCode,
+  MessageType,
+  SyncType,
+  encodeAwareness,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+} from './protocol.js';
+
+/** Transaction origins the server uses for its own writes. */
+export const ServerOrigin = { load: 'load', server: 'server' } as const;
+
+/**
+ * allow: apply. drop: ignore (observers; the sender's later writes stay unapplied, which is fine
+ * for a peer that may never write). revert: apply, then undo at once with the server as origin,
+ * so a participant whose write raced a lock keeps a contiguous history and can write again later.
+ */
+export type WriteVerdict = 'allow' | 'drop' | 'revert';
+
+export interface DocRoomDeps {
+  storage: Storage;
+  metrics: Metrics;
+  log: Logger;
+  compactAfterUpdates: number;
+  maxBufferedBytes: number;
+  /** Whether this peer may write this document right now (role, lock). */
+  writePolicy: (peer: Peer) => WriteVerdict;
+  /** Root map names no client may touch (the server writes them). */
+  serverOnlyMaps?: readonly string[];
+}
+
+export class MalformedMessageError extends Error {}
+
+export class DocRoom {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness: awarenessProtocol.Awareness;
+  /** Connected peers and the awareness client ids each one controls. */
+  readonly peers = new Map<Peer, Set<number>>();
+  private updatesSinceSnapshot = 0;
+  private lastSeq = 0;
+  private compactScheduled = false;
+  private pendingAwareness = new Set<number>();
+  private awarenessTimer: NodeJS.Timeout | null = null;
+  private readonly serverOnly: Set<string>;
+
+  constructor(
+    readonly key: string,
+    private readonly deps: DocRoomDeps,
+  ) {
+    this.serverOnly = new Set(deps.serverOnlyMaps ?? []);
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness.setLocalState(null); // the server has no presence of its own
+    this.load();
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+  }
+
+  private load(): void {
+    const t0 = performance.now();
+    const { snapshot, updates, lastSeq } = this.deps.storage.loadDoc(this.key);
+    const all = snapshot ? [snapshot, ...updates] : updates;
+    if (all.length) Y.applyUpdate(this.doc, Y.mergeUpdates(all), ServerOrigin.load);
+    this.lastSeq = lastSeq;
+    this.updatesSinceSnapshot = updates.length;
+    this.deps.log.debug({ doc: this.key, updates: updates.length, ms: performance.now() - t0 }, 'doc loaded');
+    if (this.updatesSinceSnapshot >= this.deps.compactAfterUpdates) this.scheduleCompaction();
+  }
+
+  // Persist first, then relay: a peer never sees an update that a crash could lose.
+  private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === ServerOrigin.load) return;
+    const end = this.deps.metrics.persistLatency.startTimer();
+    try {
+      this.lastSeq = this.deps.storage.appendUpdate(this.key, update);
+    } finally {
+      end();
+    }
+    this.updatesSinceSnapshot++;
+    const message = encodeUpdate(update);
+    for (const peer of this.peers.keys()) if (peer !== origin) this.send(peer, message);
+    if (this.updatesSinceSnapshot >= this.deps.compactAfterUpdates) this.scheduleCompaction();
+  };
+
+  private onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed];
+    const controlled = this.peers.get(origin as Peer);
+    if (controlled) {
+      for (const id of added) controlled.add(id);
+      for (const id of removed) controlled.delete(id);
+    }
+    // Batch presence for a few ms so a busy room sends one message per tick, not one per cursor move.
+    for (const id of changed) this.pendingAwareness.add(id);
+    if (!this.awarenessTimer) {
+      this.awarenessTimer = setTimeout(this.flushAwareness, 20);
+    }
+  };
+
+  private flushAwareness = (): void => {
+    this.awarenessTimer = null;
+    const ids = [...this.pendingAwareness];
+    this.pendingAwareness.clear();
+    if (!ids.length || !this.peers.size) return;
+    const message = encodeAwareness(this.awareness, ids);
+    for (const peer of this.peers.keys()) this.send(peer, message);
+  };
+
+  join(peer: Peer): void {
+    this.peers.set(peer, new Set());
+    this.send(peer, encodeSyncStep1(this.doc));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length) this.send(peer, encodeAwareness(this.awareness, states));
+  }
+
+  leave(peer: Peer): void {
+    const controlled = this.peers.get(peer);
+    if (!controlled) return;
+    this.peers.delete(peer);
+    if (controlled.size) awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null);
+  }
+
+  send(peer: Peer, message: Uint8Array): void {
+    if (!peer.socket.isOpen()) return;
+    if (peer.socket.bufferedAmount() > this.deps.maxBufferedBytes) {
+      // A peer that stopped reading must not hold the room's memory hostage; it will resync on reconnect.
+      this.deps.metrics.rejected.inc({ reason: 'slow_consumer' });
+      this.deps.log.warn({ doc: this.key, peer: peer.id }, 'closing slow consumer');
+      peer.socket.close(CloseCode.slowConsumer, 'slow consumer');
+      return;
+    }
+    peer.socket.send(message);
+  }
+
+  /**
+   * Handles one binary message from a peer. Throws MalformedMessageError for anything that is
+   * not a well-formed y-websocket message; the caller closes that connection only.
+   */
+  handleMessage(peer: Peer, data: Uint8Array): void {
+    const metrics = this.deps.metrics;
+    let decoder: decoding.Decoder;
+    let type: number;
+    try {
+      decoder = decoding.createDecoder(data);
+      type = decoding.readVarUint(decoder);
+    } catch {
+      throw new MalformedMessageError('unreadable message type');
+    }
+    switch (type) {
+      case MessageType.sync: {
+        metrics.messagesIn.inc({ type: 'sync' });
+        let sub: number;
+        let payload: Uint8Array;
+        try {
+          sub = decoding.readVarUint(decoder);
+          payload = decoding.readVarUint8Array(decoder);
+        } catch {
+          throw new MalformedMessageError('truncated sync message');
+        }
+        if (sub === SyncType.step1) {
+          try {
+            this.send(peer, encodeSyncStep2(this.doc, payload));
+          } catch {
+            throw new MalformedMessageError('bad state vector');
+          }
+          return;
+        }
+        if (sub !== SyncType.step2 && sub !== SyncType.update) throw new MalformedMessageError('unknown sync type');
+        this.applyClientUpdate(peer, payload);
+        return;
+      }
+      case MessageType.awareness: {
+        metrics.messagesIn.inc({ type: 'awareness' });
+        let update: Uint8Array;
+        try {
+          update = decoding.readVarUint8Array(decoder);
+          validateAwarenessUpdate(update);
+        } catch {
+          throw new MalformedMessageError('malformed awareness update');
+        }
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+        return;
+      }
+      case MessageType.queryAwareness: {
+        metrics.messagesIn.inc({ type: 'query_awareness' });
+        this.send(peer, encodeAwareness(this.awareness, [...this.awareness.getStates().keys()]));
+        return;
+      }
+      case MessageType.auth:
+        metrics.messagesIn.inc({ type: 'auth' });
+        return; // tokens travel at upgrade only; nothing to do
+      default:
+        throw new MalformedMessageError('unknown message type');
+    }
+  }
+
+  private applyClientUpdate(peer: Peer, update: Uint8Array): void {
+    let verdict = this.deps.writePolicy(peer);
+    if (verdict === 'drop') {
+      this.deps.metrics.rejected.inc({ reason: `write_forbidden_${peer.role}` });
+      return;
+    }
+    let decoded: ReturnType<typeof Y.decodeUpdate>;
+    try {
+      decoded = Y.decodeUpdate(update);
+    } catch {
+      throw new MalformedMessageError('malformed Yjs update');
+    }
+    if (verdict === 'revert') {
+      this.deps.metrics.rejected.inc({ reason: `write_reverted_${peer.role}` });
+    } else if (this.serverOnly.size && this.touchesServerOnly(decoded)) {
+      this.deps.metrics.rejected.inc({ reason: 'server_only_map' });
+      verdict = 'revert';
+    }
+    const undo =
+      verdict === 'revert'
+        ? new Y.UndoManager([...this.doc.share.values()], { trackedOrigins: new Set([peer]), captureTimeout: 0 })
+        : null;
+    try {
+      Y.applyUpdate(this.doc, update, peer);
+      if (undo) {
+        this.doc.transact(() => {
+          while (undo.canUndo()) undo.undo();
+        }, ServerOrigin.server);
+      }
+    } catch {
+      throw new MalformedMessageError('Yjs update could not be applied');
+    } finally {
+      undo?.destroy();
+    }
+  }
+
+  private touchesServerOnly({ structs, ds }: ReturnType<typeof Y.decodeUpdate>): boolean {
+    for (const s of structs) {
+      if (s instanceof Y.Item) {
+        if (typeof s.parent === 'string' && this.serverOnly.has(s.parent)) return true;
+        if (s.parent instanceof Y.ID && this.itemIsInServerOnly(s.parent)) return true;
+      }
+    }
+    for (const [client, deletes] of ds.clients) {
+      const structsOfClient = this.doc.store.clients.get(client);
+      if (!structsOfClient) continue;
+      const known = Y.getState(this.doc.store, client);
+      for (const d of deletes) {
+        const end = Math.min(d.clock + d.len, known);
+        if (d.clock >= end) continue;
+        let i = Y.findIndexSS(structsOfClient, d.clock);
+        while (i < structsOfClient.length && structsOfClient[i]!.id.clock < end) {
+          const s = structsOfClient[i++]!;
+          if (s instanceof Y.Item && this.typeIsServerOnly(s.parent)) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private itemIsInServerOnly(id: Y.ID): boolean {
+    if (id.clock >= Y.getState(this.doc.store, id.client)) return false;
+    const item = Y.getItem(this.doc.store, id);
+    return item instanceof Y.Item && this.typeIsServerOnly(item.parent);
+  }
+
+  private typeIsServerOnly(parent: unknown): boolean {
+    let t = parent as Y.AbstractType<unknown> | null;
+    while (t && t._item) t = t._item.parent as Y.AbstractType<unknown> | null;
+    if (!t) return false;
+    try {
+      return this.serverOnly.has(Y.findRootTypeKey(t));
+    } catch {
+      return false;
+    }
+  }
+
+  private scheduleCompaction(): void {
+    if (this.compactScheduled) return;
+    this.compactScheduled = true;
+    setImmediate(() => {
+      this.compactScheduled = false;
+      this.compact();
+    });
+  }
+
+  /** Folds the update log into one snapshot. Safe at any time: the snapshot covers lastSeq. */
+  compact(): void {
+    if (this.updatesSinceSnapshot === 0 || this.doc.isDestroyed) return;
+    const t0 = performance.now();
+    this.deps.storage.compact(this.key, this.lastSeq, Y.encodeStateAsUpdate(this.doc));
+    this.updatesSinceSnapshot = 0;
+    this.deps.metrics.compactions.inc();
+    this.deps.log.debug({ doc: this.key, ms: performance.now() - t0 }, 'compacted');
+  }
+
+  destroy(): void {
+    if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+    this.compact();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
+
+/** Reads an awareness update fully without applying it, so garbage never half-applies. */
+function validateAwarenessUpdate(update: Uint8Array): void {
+  const d = decoding.createDecoder(update);
+  const len = decoding.readVarUint(d);
+  if (len > 10_000) throw new Error('too many awareness states');
+  for (let i = 0; i < len; i++) {
+    decoding.readVarUint(d);
+    decoding.readVarUint(d);
+    JSON.parse(decoding.readVarString(d));
+  }
+}

@@ -1,0 +1,177 @@
+// The HTTP API, health, metrics and the built client. Handlers read top to bottom:
+// authenticate, validate, act.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import fs from 'node:fs';
+import sirv from 'sirv';
+import { z } from 'zod';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { pathOnly } from './logger.js';
+import type { Metrics } from './metrics.js';
+import type { Workshops } from './workshops.js';
+import { roleForToken } from './auth.js';
+import { TEMPLATE_KEYS, type Role } from '../shared/constants.js';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const CreateWorkshopBody = z.object({
+  title: z.string({ error: 'title must be a string' }).trim().min(1, 'title must not be empty').max(200, 'title is at most 200 characters'),
+  template: z.enum(TEMPLATE_KEYS, { error: `template must be one of ${TEMPLATE_KEYS.join(', ')}` }).optional(),
+});
+
+export interface HttpDeps {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  workshops: Workshops;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void> | void;
+interface Route {
+  method: string;
+  pattern: RegExp;
+  name: string;
+  handler: Handler;
+}
+
+export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps) => Route[] = () => []) {
+  const { config, log, metrics, workshops } = deps;
+  const serveStatic = fs.existsSync(config.staticDir)
+    ? sirv(config.staticDir, { single: true, etag: true, gzip: true })
+    : null;
+
+  const routes: Route[] = [
+    { method: 'GET', pattern: /^\/healthz$/, name: 'healthz', handler: (_q, res) => sendJson(res, 200, { status: 'ok' }) },
+    {
+      method: 'GET',
+      pattern: /^\/metrics$/,
+      name: 'metrics',
+      handler: async (_q, res) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(await metrics.registry.metrics());
+      },
+    },
+    // Clients estimate their clock offset from this (several round trips, keep the best).
+    { method: 'GET', pattern: /^\/api\/time$/, name: 'time', handler: (_q, res) => sendJson(res, 200, { now: Date.now() }) },
+    {
+      method: 'POST',
+      pattern: /^\/api\/workshops$/,
+      name: 'create_workshop',
+      handler: async (req, res) => {
+        const body = parseBody(CreateWorkshopBody, await readJson(req, config.maxBodyBytes));
+        const template = body.template ?? 'scaleup';
+        const { id, tokens } = workshops.create({ title: body.title, template, now: Date.now() });
+        const base = baseUrl(req, config);
+        const link = (role: Role) => `${base}/w/${id}#token=${tokens[role]}`;
+        log.info({ workshop: id, template }, 'workshop created');
+        sendJson(res, 201, {
+          id,
+          links: { facilitator: link('facilitator'), participant: link('participant'), observer: link('observer') },
+        });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/session$/,
+      name: 'session',
+      handler: (req, res, [id]) => {
+        const { row, role } = authenticate(req, workshops, id!);
+        sendJson(res, 200, { id: row.id, title: row.title, template: row.template, role });
+      },
+    },
+    ...extraRoutes(deps),
+  ];
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = pathOnly(req.url);
+    const route = routes.find((r) => r.method === req.method && r.pattern.test(path));
+    const name = route?.name ?? (path.startsWith('/api/') ? 'api_unknown' : 'static');
+    res.on('finish', () => metrics.httpRequests.inc({ route: name, status: String(res.statusCode) }));
+    try {
+      if (route) {
+        await route.handler(req, res, route.pattern.exec(path)!.slice(1));
+      } else if (path.startsWith('/api/')) {
+        const known = routes.some((r) => r.pattern.test(path));
+        throw new HttpError(known ? 405 : 404, known ? 'method not allowed' : 'not found');
+      } else if (serveStatic && (req.method === 'GET' || req.method === 'HEAD')) {
+        serveStatic(req, res, () => sendJson(res, 404, { error: 'not found' }));
+      } else if (!serveStatic) {
+        sendJson(res, 503, { error: 'the client is not built: run `npm run build`' });
+      } else {
+        throw new HttpError(405, 'method not allowed');
+      }
+    } catch (err) {
+      if (err instanceof HttpError) {
+        if (!res.headersSent) sendJson(res, err.status, { error: err.message, ...(err.field ? { field: err.field } : {}) });
+        else res.destroy();
+        return;
+      }
+      log.error({ err, path }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    }
+  };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+/** Bearer token of any role for workshop `id`: 404 unknown workshop, 401 bad token. */
+export function authenticate(req: IncomingMessage, workshops: Workshops, id: string) {
+  const row = workshops.row(id);
+  if (!row) throw new HttpError(404, 'unknown workshop');
+  const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+  const role = roleForToken(m?.[1], { facilitator: row.facilitatorHash, participant: row.participantHash, observer: row.observerHash });
+  if (!role) throw new HttpError(401, 'missing or invalid bearer token');
+  return { row, role };
+}
+
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    throw new HttpError(413, `body larger than ${limit} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.resume();
+      throw new HttpError(413, `body larger than ${limit} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'body is not valid JSON');
+  }
+}
+
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.join('.') || undefined;
+  throw new HttpError(400, field ? `${field}: ${issue.message}` : issue.message, field);
+}
+
+function baseUrl(req: IncomingMessage, config: Config): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');
+  const host = req.headers.host ?? '';
+  const safeHost = /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host) ? host : `localhost:${config.port}`;
+  return `http://${safeHost}`;
+}

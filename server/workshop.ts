@@ -1,0 +1,138 @@
+// A workshop loaded in memory: its documents (board, control, private ones), who may write
+// which, and the roster the server keeps from presence. The unit that is loaded and unloaded.
+import * as Y from 'yjs';
+import { DocRoom, ServerOrigin, type DocRoomDeps, type WriteVerdict } from './docRoom.js';
+import type { Peer } from './socket.js';
+import type { WorkshopRow } from './storage.js';
+import type { RoleHashes } from './auth.js';
+import { DOC_NAMES, PRIVATE_DOC_PREFIX } from '../shared/constants.js';
+import { SERVER_ONLY_BOARD_MAPS, boardMaps, readSettings, type RosterEntry } from '../shared/schema.js';
+
+/** Document names a client may open: board (''), control, or private/<secret key>. */
+const PRIVATE_KEY = /^[A-Za-z0-9_-]{16,64}$/;
+export function isValidDocName(name: string): boolean {
+  if (name === DOC_NAMES.board || name === DOC_NAMES.control) return true;
+  return name.startsWith(PRIVATE_DOC_PREFIX) && PRIVATE_KEY.test(name.slice(PRIVATE_DOC_PREFIX.length));
+}
+
+export const docKey = (workshopId: string, docName: string): string => `${workshopId}:${docName || 'board'}`;
+
+type SharedDeps = Omit<DocRoomDeps, 'writePolicy' | 'serverOnlyMaps'>;
+
+export class Workshop {
+  private readonly rooms = new Map<string, DocRoom>();
+  readonly roleHashes: RoleHashes;
+  private connections = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly row: WorkshopRow,
+    private readonly deps: SharedDeps & { roomIdleMs: number; onIdle: (w: Workshop) => void },
+  ) {
+    this.roleHashes = {
+      facilitator: row.facilitatorHash,
+      participant: row.participantHash,
+      observer: row.observerHash,
+    };
+  }
+
+  get id(): string {
+    return this.row.id;
+  }
+
+  /** The control document is always loaded: the board's write policy reads the lock from it. */
+  get control(): DocRoom {
+    return this.room(DOC_NAMES.control);
+  }
+
+  get board(): DocRoom {
+    return this.room(DOC_NAMES.board);
+  }
+
+  room(docName: string): DocRoom {
+    let room = this.rooms.get(docName);
+    if (!room) {
+      room = new DocRoom(docKey(this.id, docName), {
+        ...this.deps,
+        writePolicy: (peer) => this.writePolicy(docName, peer),
+        serverOnlyMaps: docName === DOC_NAMES.board ? SERVER_ONLY_BOARD_MAPS : [],
+      });
+      this.rooms.set(docName, room);
+      if (docName === DOC_NAMES.board) this.trackRoster(room);
+    }
+    return room;
+  }
+
+  /** Whether a peer of this role may open this document at all. */
+  mayRead(docName: string, peer: Pick<Peer, 'role'>): boolean {
+    if (docName.startsWith(PRIVATE_DOC_PREFIX)) return peer.role !== 'observer';
+    return true;
+  }
+
+  writePolicy(docName: string, peer: Peer): WriteVerdict {
+    if (peer.role === 'facilitator') return 'allow';
+    if (peer.role === 'observer') return 'drop';
+    if (docName === DOC_NAMES.control) return 'drop';
+    if (docName === DOC_NAMES.board && readSettings(this.control.doc).locked) return 'revert';
+    return 'allow';
+  }
+
+  /** Names of this workshop's private documents in storage (blind scores). */
+  privateDocNames(): string[] {
+    const prefix = docKey(this.id, PRIVATE_DOC_PREFIX);
+    return this.deps.storage.listDocs(prefix).map((k) => PRIVATE_DOC_PREFIX + k.slice(prefix.length));
+  }
+
+  connected(): void {
+    this.connections++;
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+  }
+
+  disconnected(): void {
+    this.connections--;
+    if (this.connections === 0) {
+      this.idleTimer = setTimeout(() => this.deps.onIdle(this), this.deps.roomIdleMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  get connectionCount(): number {
+    return this.connections;
+  }
+
+  /** The server records everyone who joins (name, role, colour) for the decision log. */
+  private trackRoster(board: DocRoom): void {
+    board.awareness.on('change', ({ added, updated }: { added: number[]; updated: number[] }, origin: unknown) => {
+      const peer = origin as Peer | null;
+      if (!peer || typeof peer !== 'object' || !('role' in peer)) return;
+      const roster = boardMaps(board.doc).roster;
+      const entries: RosterEntry[] = [];
+      for (const clientId of [...added, ...updated]) {
+        const user = (board.awareness.getStates().get(clientId) as { user?: Record<string, unknown> } | undefined)?.user;
+        if (!user || typeof user.id !== 'string' || typeof user.name !== 'string') continue;
+        const id = user.id.slice(0, 64);
+        const name = user.name.trim().slice(0, 80);
+        const color = typeof user.color === 'string' && /^#[0-9a-fA-F]{6}$/.test(user.color) ? user.color : '#888888';
+        const prev = roster.get(id);
+        if (!name || (prev && prev.name === name && prev.role === peer.role && prev.color === color)) continue;
+        entries.push({ id, name, role: peer.role, color, firstSeen: prev?.firstSeen ?? Date.now() });
+      }
+      if (entries.length) board.doc.transact(() => entries.forEach((e) => roster.set(e.id, e)), ServerOrigin.server);
+    });
+  }
+
+  /** Writes on behalf of the server (reveals, roster); persisted and relayed like any update. */
+  transact(docName: string, fn: (doc: Y.Doc) => void): void {
+    const room = this.room(docName);
+    room.doc.transact(() => fn(room.doc), ServerOrigin.server);
+  }
+
+  destroy(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    for (const room of this.rooms.values()) room.destroy();
+    this.rooms.clear();
+  }
+}

@@ -1,0 +1,87 @@
+// Creating workshops and keeping the loaded ones: a workshop is loaded on its first connection
+// and unloaded after a grace period with none.
+import * as Y from 'yjs';
+import type { Storage } from './storage.js';
+import type { Metrics } from './metrics.js';
+import type { Logger } from './logger.js';
+import type { Config } from './config.js';
+import { Workshop, docKey } from './workshop.js';
+import { hashToken, newToken, newWorkshopId } from './auth.js';
+import { DOC_NAMES, type Role, type TemplateKey } from '../shared/constants.js';
+import { initControl } from '../shared/schema.js';
+import { initialEngineState } from '../shared/stages.js';
+import { templateDurations } from '../shared/templates.js';
+
+export class Workshops {
+  private readonly loaded = new Map<string, Workshop>();
+
+  constructor(
+    private readonly deps: { storage: Storage; metrics: Metrics; log: Logger; config: Config },
+  ) {}
+
+  create(args: { title: string; template: TemplateKey; now: number }): { id: string; tokens: Record<Role, string> } {
+    const id = newWorkshopId();
+    const tokens = { facilitator: newToken(), participant: newToken(), observer: newToken() };
+    const control = new Y.Doc();
+    initControl(control, { title: args.title, template: args.template, createdAt: args.now }, initialEngineState(templateDurations(args.template)));
+    const { storage } = this.deps;
+    storage.db.transaction(() => {
+      storage.createWorkshop({
+        id,
+        title: args.title,
+        template: args.template,
+        createdAt: args.now,
+        facilitatorHash: hashToken(tokens.facilitator),
+        participantHash: hashToken(tokens.participant),
+        observerHash: hashToken(tokens.observer),
+      });
+      storage.appendUpdate(docKey(id, DOC_NAMES.control), Y.encodeStateAsUpdate(control));
+    })();
+    control.destroy();
+    return { id, tokens };
+  }
+
+  /** The loaded workshop, loading it if it exists; null for an unknown id. */
+  get(id: string): Workshop | null {
+    const hit = this.loaded.get(id);
+    if (hit) return hit;
+    const row = this.deps.storage.getWorkshop(id);
+    if (!row) return null;
+    const { storage, metrics, log, config } = this.deps;
+    const workshop = new Workshop(row, {
+      storage,
+      metrics,
+      log,
+      compactAfterUpdates: config.compactAfterUpdates,
+      maxBufferedBytes: config.maxBufferedBytes,
+      roomIdleMs: config.roomIdleMs,
+      onIdle: (w) => this.unload(w),
+    });
+    this.loaded.set(id, workshop);
+    metrics.rooms.set(this.loaded.size);
+    return workshop;
+  }
+
+  /** A workshop's row without loading its documents (for HTTP auth). */
+  row(id: string) {
+    return this.loaded.get(id)?.row ?? this.deps.storage.getWorkshop(id);
+  }
+
+  isLoaded(id: string): boolean {
+    return this.loaded.has(id);
+  }
+
+  private unload(w: Workshop): void {
+    if (w.connectionCount > 0 || this.loaded.get(w.id) !== w) return;
+    this.loaded.delete(w.id);
+    w.destroy();
+    this.deps.metrics.rooms.set(this.loaded.size);
+    this.deps.log.info({ workshop: w.id }, 'workshop unloaded');
+  }
+
+  closeAll(): void {
+    for (const w of this.loaded.values()) w.destroy();
+    this.loaded.clear();
+    this.deps.metrics.rooms.set(0);
+  }
+}

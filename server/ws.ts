@@ -1,0 +1,149 @@
+// The WebSocket endpoint: /ws/<workshopId>[/<docName>]?token=… for the stock y-websocket client.
+// Upgrade order: parse, find the workshop, authenticate, then hand a RoomSocket to the room.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import type { Workshops } from './workshops.js';
+import { roleForToken } from './auth.js';
+import { isValidDocName } from './workshop.js';
+import { MalformedMessageError } from './docRoom.js';
+import { CloseCode } from './protocol.js';
+import type { Peer, RoomSocket } from './socket.js';
+
+/** Token bucket: `rate` messages per second, bursts up to `burst`. */
+class TokenBucket {
+  private tokens: number;
+  private last = performance.now();
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+  /** Takes one token; returns 0 if allowed, else the ms to wait until one is available. */
+  take(): number {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.tokens) / this.rate) * 1000);
+  }
+}
+
+export function parseWsPath(url: string | undefined): { workshopId: string; docName: string; token: string | null } | null {
+  let u: URL;
+  try {
+    u = new URL(url ?? '', 'http://localhost');
+  } catch {
+    return null;
+  }
+  const m = /^\/ws\/([A-Za-z0-9_-]{1,64})(?:\/(.+))?$/.exec(u.pathname);
+  if (!m) return null;
+  let docName: string;
+  try {
+    docName = m[2] ? decodeURIComponent(m[2]) : '';
+  } catch {
+    return null;
+  }
+  return { workshopId: m[1]!, docName, token: u.searchParams.get('token') };
+}
+
+export function attachWebSocket(
+  server: Server,
+  deps: { config: Config; log: Logger; metrics: Metrics; workshops: Workshops },
+): WebSocketServer {
+  const { config, log, metrics, workshops } = deps;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (!(req.url ?? '').startsWith('/ws/')) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+  });
+
+  function refuse(ws: WebSocket, code: number, reason: string, metric: string): void {
+    metrics.rejected.inc({ reason: metric });
+    ws.close(code, reason);
+  }
+
+  function onConnection(ws: WebSocket, req: IncomingMessage): void {
+    ws.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
+    const target = parseWsPath(req.url);
+    if (!target || !isValidDocName(target.docName)) return refuse(ws, CloseCode.badRequest, 'bad document path', 'bad_path');
+    const workshop = workshops.get(target.workshopId);
+    if (!workshop) return refuse(ws, CloseCode.notFound, 'unknown workshop', 'unknown_workshop');
+    const role = roleForToken(target.token, workshop.roleHashes);
+    if (!role) return refuse(ws, CloseCode.unauthorized, 'invalid token', 'unauthorized');
+    if (!workshop.mayRead(target.docName, { role })) return refuse(ws, CloseCode.forbidden, 'forbidden', 'forbidden');
+
+    const socket: RoomSocket = {
+      send: (data) => {
+        metrics.messagesOut.inc();
+        metrics.bytesOut.inc(data.byteLength);
+        ws.send(data, { binary: true }, (err) => err && log.debug({ err: err.message }, 'send failed'));
+      },
+      close: (code, reason) => ws.close(code, reason),
+      isOpen: () => ws.readyState === ws.OPEN,
+      bufferedAmount: () => ws.bufferedAmount,
+    };
+    const peer: Peer = { socket, role, id: randomBytes(4).toString('hex') };
+    const room = workshop.room(target.docName);
+    workshop.connected();
+    metrics.connections.inc();
+    log.info({ workshop: workshop.id, doc: target.docName || 'board', role, peer: peer.id }, 'peer joined');
+
+    const bucket = new TokenBucket(config.rateLimitPerSec, config.rateLimitBurst);
+    let closed = false;
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (closed) return;
+      const bytes = toUint8Array(data);
+      metrics.bytesIn.inc(bytes.byteLength);
+      const wait = bucket.take();
+      if (wait > 0 && !ws.isPaused) {
+        // Throttle, don't drop: stop reading this socket until the bucket refills.
+        metrics.rejected.inc({ reason: 'throttled' });
+        ws.pause();
+        setTimeout(() => ws.readyState === ws.OPEN && ws.resume(), wait).unref();
+      }
+      if (!isBinary) return refuse(ws, CloseCode.malformed, 'binary frames only', 'malformed');
+      try {
+        room.handleMessage(peer, bytes);
+      } catch (err) {
+        if (err instanceof MalformedMessageError) {
+          log.warn({ workshop: workshop.id, peer: peer.id, why: err.message }, 'malformed message; closing');
+          return refuse(ws, CloseCode.malformed, err.message, 'malformed');
+        }
+        log.error({ err, workshop: workshop.id, peer: peer.id }, 'error handling message; closing');
+        return refuse(ws, 1011, 'internal error', 'internal_error');
+      }
+    });
+    ws.on('close', (code) => {
+      if (closed) return;
+      closed = true;
+      if (code === 1009) metrics.rejected.inc({ reason: 'frame_too_big' });
+      room.leave(peer);
+      workshop.disconnected();
+      metrics.connections.dec();
+      log.info({ workshop: workshop.id, peer: peer.id, code }, 'peer left');
+    });
+    room.join(peer);
+  }
+
+  return wss;
+}
+
+function toUint8Array(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

@@ -1,0 +1,304 @@
+// The Yjs document layout and its typed accessors. This is the ONLY module that calls
+// doc.getMap()/getArray(): everything else goes through the functions here, so the layout can
+// change in one place.
+//
+// A workshop has two documents (see DOC_NAMES):
+//   board   – written by participants and facilitators: notes, impacts, initiatives, decisions,
+//             metrics; plus two maps only the server writes: revealed scores and the roster.
+//   control – written by facilitators only (the server enforces it): settings, the stage engine
+//             state, reveal flags and the facilitator's ranking order.
+import * as Y from 'yjs';
+import type {
+  Approach,
+  ImpactCategory,
+  Lane,
+  Phase,
+  Role,
+  TemplateKey,
+  ThresholdKind,
+} from './constants.js';
+
+// ---------------------------------------------------------------------------------------------
+// Plain value types (what snapshots and the decision log hold)
+
+export interface Threshold {
+  kind: ThresholdKind;
+  value: number | null;
+  unit: string;
+  text: string;
+}
+
+export interface Author {
+  id: string;
+  name: string;
+  color: string;
+}
+
+export interface Note {
+  id: string;
+  lane: Lane;
+  /** Fractional index (see `fractional-indexing`); notes in a lane sort by it, then by id. */
+  order: string;
+  text: string;
+  /** The first author; merged notes credit the others in `coAuthors`. */
+  author: Author;
+  coAuthors: Author[];
+  threshold: Threshold | null;
+  createdAt: number;
+}
+
+export interface Impact {
+  id: string;
+  noteId: string;
+  category: ImpactCategory;
+  magnitude: number;
+  evidence: string;
+}
+
+export interface Initiative {
+  id: string;
+  title: string;
+  bottleneckIds: string[];
+  createdAt: number;
+}
+
+export interface Decision {
+  initiativeId: string;
+  approach: Approach | null;
+  rationale: string;
+  phase: Phase | null;
+  dri: string | null;
+}
+
+export interface Metric {
+  id: string;
+  initiativeId: string;
+  name: string;
+  baseline: string;
+  target: string;
+  due: string;
+  /** Tagged as an observability metric (counts for the Ship-It checklist). */
+  observability: boolean;
+}
+
+export interface Score {
+  initiativeId: string;
+  participantId: string;
+  roi: number | null;
+  urgency: number | null;
+}
+
+export interface RosterEntry {
+  id: string;
+  name: string;
+  role: Role;
+  color: string;
+  firstSeen: number;
+}
+
+export interface Settings {
+  title: string;
+  template: TemplateKey;
+  createdAt: number;
+  silentWriting: boolean;
+  anonymous: boolean;
+  locked: boolean;
+  topN: number;
+  autoAdvance: boolean;
+}
+
+export interface Reveals {
+  /** Bumped each time the facilitator reveals silently written notes. */
+  notesRevealSeq: number;
+  scoresRevealed: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Board document accessors
+
+export type YRecord = Y.Map<unknown>;
+
+export const boardMaps = (doc: Y.Doc) => ({
+  notes: doc.getMap<YRecord>('notes'),
+  impacts: doc.getMap<YRecord>('impacts'),
+  initiatives: doc.getMap<YRecord>('initiatives'),
+  decisions: doc.getMap<YRecord>('decisions'),
+  metrics: doc.getMap<YRecord>('metrics'),
+  /** Written by the server only, when the facilitator reveals scores. Key `${initiative}/${participant}`. */
+  revealedScores: doc.getMap<Score>('revealedScores'),
+  /** Written by the server only: everyone who has joined, for the decision log. */
+  roster: doc.getMap<RosterEntry>('roster'),
+});
+
+/** Names of board maps that only the server may write (clients' writes to them are refused). */
+export const SERVER_ONLY_BOARD_MAPS = ['revealedScores', 'roster'] as const;
+
+/** A participant's private document: their blind scores, keyed `${initiativeId}`. */
+export const privateMaps = (doc: Y.Doc) => ({
+  scores: doc.getMap<{ roi: number | null; urgency: number | null }>('scores'),
+  profile: doc.getMap<unknown>('profile'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Control document accessors
+
+export const controlMaps = (doc: Y.Doc) => ({
+  settings: doc.getMap<unknown>('settings'),
+  /** Key `state`: the stage engine state (see stages.ts), replaced whole on each change. */
+  engine: doc.getMap<unknown>('engine'),
+  reveals: doc.getMap<unknown>('reveals'),
+  /** Key `order`: the facilitator's manual ranking (initiative ids), or absent. */
+  ranking: doc.getMap<unknown>('ranking'),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Readers: Y types -> plain values. Used by snapshots, the decision log and tests.
+
+const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : fallback);
+const num = (v: unknown, fallback: number | null = null): number | null =>
+  typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+const bool = (v: unknown, fallback = false): boolean => (typeof v === 'boolean' ? v : fallback);
+const textOf = (v: unknown): string => (v instanceof Y.Text ? v.toString() : str(v));
+
+function authorOf(v: unknown): Author {
+  const a = (v ?? {}) as Partial<Author>;
+  return { id: str(a.id), name: str(a.name), color: str(a.color, '#888888') };
+}
+
+export function readNote(m: YRecord): Note {
+  const coAuthors = m.get('coAuthors');
+  return {
+    id: str(m.get('id')),
+    lane: str(m.get('lane'), 'product') as Lane,
+    order: str(m.get('order'), 'a0'),
+    text: textOf(m.get('text')),
+    author: authorOf(m.get('author')),
+    coAuthors: Array.isArray(coAuthors) ? coAuthors.map(authorOf) : [],
+    threshold: (m.get('threshold') as Threshold | null | undefined) ?? null,
+    createdAt: num(m.get('createdAt'), 0) as number,
+  };
+}
+
+export function readImpact(m: YRecord): Impact {
+  return {
+    id: str(m.get('id')),
+    noteId: str(m.get('noteId')),
+    category: str(m.get('category'), 'revenue') as ImpactCategory,
+    magnitude: num(m.get('magnitude'), 1) as number,
+    evidence: str(m.get('evidence')),
+  };
+}
+
+export function readInitiative(m: YRecord): Initiative {
+  const ids = m.get('bottleneckIds');
+  return {
+    id: str(m.get('id')),
+    title: textOf(m.get('title')),
+    bottleneckIds: Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [],
+    createdAt: num(m.get('createdAt'), 0) as number,
+  };
+}
+
+export function readDecision(initiativeId: string, m: YRecord | undefined): Decision {
+  return {
+    initiativeId,
+    approach: (m?.get('approach') as Approach | undefined) ?? null,
+    rationale: textOf(m?.get('rationale')),
+    phase: (m?.get('phase') as Phase | undefined) ?? null,
+    dri: (m?.get('dri') as string | undefined) || null,
+  };
+}
+
+export function readMetric(m: YRecord): Metric {
+  return {
+    id: str(m.get('id')),
+    initiativeId: str(m.get('initiativeId')),
+    name: str(m.get('name')),
+    baseline: str(m.get('baseline')),
+    target: str(m.get('target')),
+    due: str(m.get('due')),
+    observability: bool(m.get('observability')),
+  };
+}
+
+export function readSettings(doc: Y.Doc): Settings {
+  const s = controlMaps(doc).settings;
+  return {
+    title: str(s.get('title')),
+    template: str(s.get('template'), 'scaleup') as TemplateKey,
+    createdAt: num(s.get('createdAt'), 0) as number,
+    silentWriting: bool(s.get('silentWriting')),
+    anonymous: bool(s.get('anonymous')),
+    locked: bool(s.get('locked')),
+    topN: num(s.get('topN'), 3) as number,
+    autoAdvance: bool(s.get('autoAdvance')),
+  };
+}
+
+export function readReveals(doc: Y.Doc): Reveals {
+  const r = controlMaps(doc).reveals;
+  return {
+    notesRevealSeq: num(r.get('notesRevealSeq'), 0) as number,
+    scoresRevealed: bool(r.get('scoresRevealed')),
+  };
+}
+
+export function readRankingOrder(doc: Y.Doc): string[] | null {
+  const order = controlMaps(doc).ranking.get('order');
+  return Array.isArray(order) ? order.filter((x): x is string => typeof x === 'string') : null;
+}
+
+export interface BoardSnapshot {
+  notes: Note[];
+  impacts: Impact[];
+  initiatives: Initiative[];
+  decisions: Record<string, Decision>;
+  metrics: Metric[];
+  revealedScores: Score[];
+  roster: RosterEntry[];
+}
+
+/** Notes in display order: by lane order key, then id (ties from concurrent inserts). */
+export const compareNotes = (a: Note, b: Note): number =>
+  a.order < b.order ? -1 : a.order > b.order ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+export function readBoard(doc: Y.Doc): BoardSnapshot {
+  const maps = boardMaps(doc);
+  const notes = [...maps.notes.values()].map(readNote).sort(compareNotes);
+  const initiatives = [...maps.initiatives.values()]
+    .map(readInitiative)
+    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+  const decisions: Record<string, Decision> = {};
+  for (const i of initiatives) decisions[i.id] = readDecision(i.id, maps.decisions.get(i.id));
+  return {
+    notes,
+    impacts: [...maps.impacts.values()].map(readImpact),
+    initiatives,
+    decisions,
+    metrics: [...maps.metrics.values()].map(readMetric),
+    revealedScores: [...maps.revealedScores.values()],
+    roster: [...maps.roster.values()],
+  };
+}
+
+/** Initialise a new workshop's control document. Called once, by the server, at creation. */
+export function initControl(
+  doc: Y.Doc,
+  args: { title: string; template: TemplateKey; createdAt: number },
+  engineState: unknown,
+): void {
+  doc.transact(() => {
+    const { settings, engine, reveals } = controlMaps(doc);
+    settings.set('title', args.title);
+    settings.set('template', args.template);
+    settings.set('createdAt', args.createdAt);
+    settings.set('silentWriting', false);
+    settings.set('anonymous', false);
+    settings.set('locked', false);
+    settings.set('topN', 3);
+    settings.set('autoAdvance', false);
+    engine.set('state', engineState);
+    reveals.set('notesRevealSeq', 0);
+    reveals.set('scoresRevealed', false);
+  }, 'server');
+}
