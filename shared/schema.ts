@@ -302,3 +302,10 @@ export function initControl(
     reveals.set('scoresRevealed', false);
   }, 'server');
 }
+
+/** Index of the current stage (0–4) from the control document's engine state. */
+export function readCurrentStage(doc: Y.Doc): number {
+  const state = controlMaps(doc).engine.get('state') as { current?: unknown } | undefined;
+  const current = typeof state?.current === 'number' ? state.current : 0;
+  return Math.min(4, Math.max(0, Math.floor(current)));
+}
