@@ -1,0 +1,22 @@
+// `npm run dev`: the Node server (API + WebSocket) on SERVER_PORT with auto-restart, and Vite's
+// dev server with hot reload on PORT (default 5173) proxying /api and /ws to it.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+const serverPort = process.env.SERVER_PORT ?? '8081';
+const children: ChildProcess[] = [
+  spawn(process.execPath, ['--import', 'tsx', '--watch', 'server/main.ts'], {
+    stdio: 'inherit',
+    env: { ...process.env, PORT: serverPort },
+  }),
+  spawn(process.execPath, ['node_modules/vite/bin/vite.js'], {
+    stdio: 'inherit',
+    env: { ...process.env, SERVER_PORT: serverPort },
+  }),
+];
+const stop = () => {
+  for (const c of children) c.kill('SIGTERM');
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+for (const c of children) c.on('exit', (code) => code && stop());
