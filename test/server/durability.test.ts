@@ -75,3 +75,27 @@ it('compacts the update log into a snapshot and loads the same state', async () 
   Y.applyUpdate(reloaded, Y.mergeUpdates([stored.snapshot!, ...stored.updates]));
   expect(notesOf(reloaded)).toEqual(expected);
 });
+
+it('lets a client keep editing while the server is down and merges its edits on reconnect', async () => {
+  const server = await startTestServer();
+  cleanup.push(() => server.stop());
+  const ws = await createWorkshop(server);
+  const offline = track(connectClient(server.wsUrl, ws.id, ws.tokens.participant));
+  const other = track(connectClient(server.wsUrl, ws.id, ws.tokens.participant));
+  await Promise.all([waitSynced(offline), waitSynced(other)]);
+  offline.doc.getMap('notes').set('before', 1);
+  await waitFor(() => other.doc.getMap('notes').has('before'), 5_000, 'before');
+
+  await server.kill9();
+  // Both keep working locally while the server is gone.
+  offline.doc.getMap('notes').set('while-down-a', 'a');
+  other.doc.getMap('notes').set('while-down-b', 'b');
+
+  const restarted = await startTestServer({ dataDir: server.dataDir, port: server.port });
+  cleanup.push(() => restarted.stop());
+  await waitConverged([offline.doc, other.doc], notesOf, 15_000);
+  expect(Object.keys(notesOf(other.doc)).sort()).toEqual(['before', 'while-down-a', 'while-down-b']);
+  const fresh = track(connectClient(restarted.wsUrl, ws.id, ws.tokens.observer));
+  await waitSynced(fresh);
+  await waitConverged([offline.doc, fresh.doc], notesOf);
+});
