@@ -1,0 +1,158 @@
+// buildDecisionLog: the workshop's board and control documents -> the v1 decision log, a plain
+// object. Pure: the same documents and `now` give the same log, on the server, in the CLI and
+// in the browser (the live panel), so every export says the same thing.
+import type * as Y from 'yjs';
+import { LANE_KEYS, ROLES } from '../constants.js';
+import { readEngineState, type EngineState } from '../stages.js';
+import {
+  readBoard,
+  readRankingOrder,
+  readSettings,
+  type BoardSnapshot,
+  type Impact,
+  type Settings,
+} from '../schema.js';
+import { checklistForLog, rankForLog, stageTimingsForLog } from './adapters.js';
+import {
+  DECISION_LOG_SCHEMA,
+  type DecisionLog,
+  type LogBottleneck,
+  type LogDecision,
+  type LogImpact,
+  type LogParticipant,
+} from './types.js';
+
+/** What the log needs from the control document, read in one go (a stable snapshot for React). */
+export interface LogControl {
+  settings: Settings;
+  engine: EngineState;
+  rankingOrder: string[] | null;
+}
+
+export function readLogControl(control: Y.Doc): LogControl {
+  return {
+    settings: readSettings(control),
+    engine: readEngineState(control),
+    rankingOrder: readRankingOrder(control),
+  };
+}
+
+export function buildDecisionLog(args: { board: Y.Doc; control: Y.Doc; workshopId: string; now: number }): DecisionLog {
+  return decisionLogFrom({
+    board: readBoard(args.board),
+    control: readLogControl(args.control),
+    workshopId: args.workshopId,
+    now: args.now,
+  });
+}
+
+const round = (x: number | null, digits: number): number | null => {
+  if (x === null) return null;
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+
+/** The same as buildDecisionLog, from already-read snapshots (what the live panel holds). */
+export function decisionLogFrom(args: { board: BoardSnapshot; control: LogControl; workshopId: string; now: number }): DecisionLog {
+  const { board, control, workshopId, now } = args;
+  const { settings } = control;
+
+  const bottlenecks = bottlenecksOf(board);
+  const known = new Set(bottlenecks.map((b) => b.id));
+
+  const ranked = rankForLog(board.initiatives, board.revealedScores, control.rankingOrder);
+  const topN = Math.max(0, Math.floor(settings.topN));
+  const top = ranked.slice(0, topN);
+  const decisions: LogDecision[] = top.map(({ initiative, roi, urgency }, i) => {
+    const d = board.decisions[initiative.id];
+    return {
+      rank: i + 1,
+      initiative: initiative.title,
+      bottleneckIds: initiative.bottleneckIds.filter((id) => known.has(id)),
+      roi: round(roi, 2),
+      urgency: round(urgency, 2),
+      approach: d?.approach ?? null,
+      rationale: d?.rationale ?? '',
+      phase: d?.phase ?? null,
+      metrics: board.metrics
+        .filter((m) => m.initiativeId === initiative.id && [m.name, m.baseline, m.target, m.due].some((s) => s.trim() !== ''))
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .map(({ name, baseline, target, due }) => ({ name, baseline, target, due })),
+      dri: d?.dri?.trim() ? d.dri : null,
+    };
+  });
+
+  return {
+    schema: DECISION_LOG_SCHEMA,
+    workshop: {
+      id: workshopId,
+      title: settings.title,
+      template: settings.template,
+      createdAt: new Date(settings.createdAt).toISOString(),
+      exportedAt: new Date(now).toISOString(),
+      participants: participantsOf(board),
+    },
+    stages: stageTimingsForLog(control.engine, now).map((s) => ({
+      key: s.key,
+      title: s.title,
+      plannedMinutes: round(s.plannedMinutes, 1)!,
+      actualMinutes: round(s.actualMinutes, 1)!,
+    })),
+    bottlenecks,
+    decisions,
+    checklist: checklistForLog(
+      board,
+      top.map((t) => t.initiative),
+      settings,
+    ).map(({ key, label, done }) => ({ key, label, done })),
+  };
+}
+
+/**
+ * Everyone who joined, by name and role (the server's roster). Authors of notes are never in the
+ * log, so anonymous mode needs no change here: it hides who wrote what, not who attended.
+ * The same name in the same role (two tabs, a rejoin) is listed once.
+ */
+function participantsOf(board: BoardSnapshot): LogParticipant[] {
+  const seen = new Set<string>();
+  const out: LogParticipant[] = [];
+  const roster = [...board.roster].sort(
+    (a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.firstSeen - b.firstSeen || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+  for (const r of roster) {
+    const name = r.name.trim();
+    const key = `${r.role}\u0000${name}`;
+    if (!name || seen.has(key)) continue;
+    seen.add(key);
+    out.push({ name, role: r.role });
+  }
+  return out;
+}
+
+/** Notes with text (blank drafts left out), lane by lane in board order, with their impacts. */
+function bottlenecksOf(board: BoardSnapshot): LogBottleneck[] {
+  const impactsByNote = new Map<string, Impact[]>();
+  for (const impact of board.impacts) {
+    const list = impactsByNote.get(impact.noteId) ?? [];
+    list.push(impact);
+    impactsByNote.set(impact.noteId, list);
+  }
+  const out: LogBottleneck[] = [];
+  for (const lane of LANE_KEYS) {
+    for (const note of board.notes) {
+      if (note.lane !== lane || note.text.trim() === '') continue;
+      const impacts: LogImpact[] = (impactsByNote.get(note.id) ?? [])
+        .sort((a, b) => b.magnitude - a.magnitude || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .map(({ category, magnitude, evidence }) => ({ category, magnitude, evidence }));
+      const t = note.threshold;
+      out.push({
+        id: note.id,
+        text: note.text,
+        dimension: lane,
+        threshold: t ? { kind: t.kind, value: t.value ?? null, unit: t.unit ?? '', text: t.text ?? '' } : null,
+        impacts,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,181 @@
+// The decision log as Markdown (GitHub-flavoured), readable as is and safe to paste into a wiki.
+// Every piece of user text goes through one of three escapers (cell, inline, heading), so pipes,
+// backticks, HTML, emphasis, links and line-leading block markers (#, >, -, +, 1.) stay text.
+import type { DecisionLog, LogBottleneck } from './types.js';
+import {
+  approachCriterion,
+  approachTitle,
+  bottlenecksById,
+  dimensionsOf,
+  formatNumber,
+  impactTitle,
+  isoDate,
+  isoDateTime,
+  laneTitle,
+  metricLine,
+  parkingLot,
+  phaseTitle,
+  templateTitle,
+  thresholdLine,
+} from './format.js';
+
+// C0 controls (but tab and newline), DEL, and bidi embedding/override controls, which could
+// visually reorder the rest of a line. Right-to-left text itself needs none of them.
+const UNSAFE_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E]/g;
+
+/** Non-empty, trimmed lines of user text. */
+function linesOf(text: string): string[] {
+  return text
+    .replace(/\r\n?|[\u2028\u2029\u0085]/g, '\n')
+    .replace(UNSAFE_CHARS, '')
+    .replace(/\t/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
+/** Escapes one line of user text for any Markdown context. */
+function escapeLine(line: string): string {
+  return line
+    .replace(/[\\`*_[\]|~]/g, '\\$&')
+    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/^([#>+\-=])/, '\\$1')
+    .replace(/^(\d+)([.)])/, '$1\\$2');
+}
+
+/** User text for a table cell or a one-line context: lines joined by <br>. */
+export function mdCell(text: string): string {
+  return linesOf(text).map(escapeLine).join('<br>');
+}
+
+/** User text inside a list item whose continuation lines are indented by `indent`. */
+export function mdInline(text: string, indent: string): string {
+  return linesOf(text).map(escapeLine).join(`\\\n${indent}`);
+}
+
+/** User text in a heading: one line, and no `#` that could close or open one. */
+export function mdHeading(text: string): string {
+  return linesOf(text)
+    .map(escapeLine)
+    .join(' ')
+    .replace(/(?<!\\)#/g, '\\#');
+}
+
+const or = (s: string, fallback: string) => (s === '' ? fallback : s);
+const DASH = '—';
+
+function table(head: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(align.map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(line)];
+}
+
+/** A bottleneck as a list item at `indent`, with its threshold and impacts as sub-items. */
+function bottleneckItem(b: LogBottleneck, indent: string): string[] {
+  const sub = indent + '  ';
+  const out = [`${indent}- ${mdInline(b.text, sub)} _(${laneTitle(b.dimension)})_`];
+  if (b.threshold) out.push(`${sub}- Threshold: ${mdInline(thresholdLine(b.threshold), sub + '  ')}`);
+  if (b.impacts.length === 0) out.push(`${sub}- Impact: not mapped`);
+  for (const i of b.impacts) {
+    const evidence = i.evidence.trim() ? `: ${mdInline(i.evidence, sub + '  ')}` : '';
+    out.push(`${sub}- Impact: ${impactTitle(i.category)}, magnitude ${i.magnitude}/5${evidence}`);
+  }
+  return out;
+}
+
+export function toMarkdown(log: DecisionLog): string {
+  const { workshop } = log;
+  const title = or(mdHeading(workshop.title), 'Untitled workshop');
+  const out: string[] = [];
+  const section = (heading: string, ...lines: string[]) => out.push('', `## ${heading}`, '', ...lines);
+
+  out.push(
+    `# Decision log: ${title}`,
+    '',
+    `- **Date:** ${isoDate(workshop.createdAt)}`,
+    `- **Template:** ${templateTitle(workshop.template)}`,
+    `- **Exported:** ${isoDateTime(workshop.exportedAt)}`,
+    `- **Workshop id:** \`${workshop.id.replace(/`/g, '')}\``,
+  );
+
+  section(
+    'Participants',
+    ...(workshop.participants.length
+      ? workshop.participants.map((p) => `- ${mdInline(p.name, '  ')} (${p.role})`)
+      : ['_No one has joined yet._']),
+  );
+
+  const planned = log.stages.reduce((a, s) => a + s.plannedMinutes, 0);
+  const actual = log.stages.reduce((a, s) => a + s.actualMinutes, 0);
+  section(
+    'Stage timings',
+    ...table(
+      ['#', 'Stage', 'Planned (min)', 'Actual (min)'],
+      ['r', 'l', 'r', 'r'],
+      [
+        ...log.stages.map((s, i) => [String(i + 1), mdCell(s.title), formatNumber(s.plannedMinutes), formatNumber(s.actualMinutes)]),
+        ['', '**Total**', `**${formatNumber(round1(planned))}**`, `**${formatNumber(round1(actual))}**`],
+      ],
+    ),
+  );
+
+  section('Decisions');
+  if (log.decisions.length === 0) out.push('_No decisions yet._');
+  else {
+    out.push(
+      ...table(
+        ['Rank', 'Initiative', 'ROI', 'Urgency', 'Approach', 'Phase', 'DRI', 'Metrics'],
+        ['r', 'l', 'r', 'r', 'l', 'l', 'l', 'l'],
+        log.decisions.map((d) => [
+          String(d.rank),
+          or(mdCell(d.initiative), '_Untitled initiative_'),
+          or(formatNumber(d.roi), DASH),
+          or(formatNumber(d.urgency), DASH),
+          or(approachTitle(d.approach), DASH),
+          or(phaseTitle(d.phase), DASH),
+          or(mdCell(d.dri ?? ''), DASH),
+          or(d.metrics.map((m) => mdCell(metricLine(m))).join('<br>'), DASH),
+        ]),
+      ),
+    );
+    for (const d of log.decisions) {
+      const bottlenecks = bottlenecksById(log.bottlenecks, d.bottleneckIds);
+      out.push('', `### ${d.rank}. ${or(mdHeading(d.initiative), 'Untitled initiative')}`, '');
+      out.push(
+        `- **Dimensions:** ${or(dimensionsOf(bottlenecks).join(', '), DASH)}`,
+        `- **Bottlenecks:**${bottlenecks.length ? '' : ' none linked'}`,
+        ...bottlenecks.flatMap((b) => bottleneckItem(b, '  ')),
+        `- **ROI / urgency:** ${
+          d.roi === null && d.urgency === null
+            ? 'not revealed'
+            : `${or(formatNumber(d.roi), DASH)} / ${or(formatNumber(d.urgency), DASH)} (means of revealed scores, 1–5)`
+        }`,
+        `- **Approach:** ${d.approach ? `${approachTitle(d.approach)} (${criterionPhrase(d.approach)})` : 'not decided'}`,
+        `- **Rationale:** ${or(mdInline(d.rationale, '  '), DASH)}`,
+        `- **Phase:** ${or(phaseTitle(d.phase), 'not set')}`,
+        `- **Metrics:**${d.metrics.length ? '' : ' none yet'}`,
+        ...d.metrics.map((m) => `  - ${mdInline(metricLine(m), '    ')}`),
+        `- **DRI:** ${or(mdInline(d.dri ?? '', '  '), 'not assigned')}`,
+      );
+    }
+  }
+
+  const parked = parkingLot(log.bottlenecks, log.decisions);
+  section(
+    'Parking lot',
+    'Bottlenecks that no decision addresses.',
+    '',
+    ...(parked.length ? parked.flatMap((b) => bottleneckItem(b, '')) : ['_None: every bottleneck is addressed._']),
+  );
+
+  section('Ship-It checklist', ...log.checklist.map((c) => `- [${c.done ? 'x' : ' '}] ${mdCell(c.label)}`));
+  return out.join('\n') + '\n';
+}
+
+/** `core to the moat or competitive advantage` from the criterion sentence. */
+const criterionPhrase = (approach: string) => {
+  const c = approachCriterion(approach).replace(/\.$/, '');
+  return c.charAt(0).toLowerCase() + c.slice(1);
+};
+
+const round1 = (x: number) => Math.round(x * 10) / 10;

@@ -1,0 +1,86 @@
+// The decision log as a plain value: the `scaleboard.decision-log/v1` contract (SPEC section 3).
+// Every format (JSON, Markdown, CSV, the print page) is a rendering of this one object.
+// The contract only ever grows: add optional fields, never rename or remove (and update
+// decision-log.v1.schema.json in the same change).
+import type { Approach, ImpactCategory, Lane, Phase, Role, StageKey, TemplateKey, ThresholdKind } from '../constants.js';
+
+export const DECISION_LOG_SCHEMA = 'scaleboard.decision-log/v1' as const;
+
+export interface LogParticipant {
+  name: string;
+  role: Role;
+}
+
+export interface LogStage {
+  key: StageKey;
+  title: string;
+  plannedMinutes: number;
+  /** Minutes the stage has actually run so far (0 if it never ran), one decimal. */
+  actualMinutes: number;
+}
+
+export interface LogThreshold {
+  kind: ThresholdKind;
+  value: number | null;
+  unit: string;
+  text: string;
+}
+
+export interface LogImpact {
+  category: ImpactCategory;
+  magnitude: number;
+  evidence: string;
+}
+
+export interface LogBottleneck {
+  id: string;
+  text: string;
+  dimension: Lane;
+  threshold: LogThreshold | null;
+  impacts: LogImpact[];
+}
+
+export interface LogMetric {
+  name: string;
+  baseline: string;
+  target: string;
+  due: string;
+}
+
+export interface LogDecision {
+  /** 1-based position in the final ranking. */
+  rank: number;
+  initiative: string;
+  bottleneckIds: string[];
+  /** Means of the revealed scores (two decimals), or null before reveal / without scores. */
+  roi: number | null;
+  urgency: number | null;
+  approach: Approach | null;
+  rationale: string;
+  phase: Phase | null;
+  metrics: LogMetric[];
+  dri: string | null;
+}
+
+export interface LogChecklistItem {
+  key: string;
+  label: string;
+  done: boolean;
+}
+
+export interface DecisionLog {
+  schema: typeof DECISION_LOG_SCHEMA;
+  workshop: {
+    id: string;
+    title: string;
+    template: TemplateKey;
+    /** ISO 8601, UTC. */
+    createdAt: string;
+    exportedAt: string;
+    participants: LogParticipant[];
+  };
+  stages: LogStage[];
+  bottlenecks: LogBottleneck[];
+  decisions: LogDecision[];
+  checklist: LogChecklistItem[];
+}
