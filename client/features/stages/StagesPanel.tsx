@@ -1,4 +1,95 @@
-// PLACEHOLDER (issue 3 replaces it): the Stages and Timer regions with facilitator controls.
-export function StagesPanel() {
-  return <section aria-label="Stages" className="panel stages" />;
+// The stage engine on screen: the `Stages` region (all five stages, where we are, what is next,
+// planned vs elapsed, the template's prompt) and the `Timer` region, with the facilitator's
+// controls, and one live region that announces stage changes, the last minute and overtime.
+// All times are server time (client/sync/clock.ts); all writes are commands on the control doc.
+import { useEffect, useRef, useState } from 'react';
+import { STAGES } from '../../../shared/constants';
+import { readSettings } from '../../../shared/schema';
+import { autoAdvanceDue, readEngineState } from '../../../shared/stages';
+import { timerView } from '../../../shared/timer';
+import * as control from '../../../shared/commands/control';
+import { stagePrompt } from '../../../shared/templates';
+import { useSession } from '../../sync/SessionContext';
+import { useYSnapshot } from '../../sync/useYjs';
+import { serverClock, useServerNow, type ServerClock } from '../../sync/clock';
+import { announcementFor, type AnnounceState } from './announcements';
+import { StageList } from './StageList';
+import { TimerPanel } from './TimerPanel';
+import './stages.css';
+
+export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
+  const session = useSession();
+  const state = useYSnapshot(session.control, readEngineState);
+  const settings = useYSnapshot(session.control, readSettings);
+  const now = useServerNow(clock);
+  const isFacilitator = session.role === 'facilitator';
+  const current = state.current;
+  const view = timerView(state, now);
+  const announcement = useAnnouncement({ stage: current, phase: view.phase });
+
+  // Auto-advance (off by default) is done by facilitator clients; the command is guarded on the
+  // stage we saw, so co-facilitators advancing at once move the room one stage.
+  const due = isFacilitator && settings.autoAdvance && autoAdvanceDue(state, now);
+  useEffect(() => {
+    if (due) control.autoAdvance(session.control, current, clock.now());
+  }, [due, current, session.control, clock]);
+
+  const next = STAGES[current + 1];
+  return (
+    <div className="stages-bar">
+      <section aria-label="Stages" className="panel stages">
+        <div className="stages-head">
+          <h2>
+            Stage {current + 1} of {STAGES.length}: {STAGES[current]!.title}
+          </h2>
+          <p className="stages-next">{next ? `Next: ${next.title}` : 'Last stage'}</p>
+          {settings.locked && (
+            <p className="stages-locked" role="status">
+              Board locked: read-only for participants
+            </p>
+          )}
+        </div>
+        <p className="stages-prompt">{stagePrompt(settings.template, current)}</p>
+        <StageList state={state} now={now} editable={isFacilitator} />
+        {isFacilitator && (
+          <div className="stages-controls" role="group" aria-label="Stage controls">
+            <button type="button" disabled={current === 0} onClick={() => control.previousStage(session.control, clock.now(), { from: current })}>
+              Previous stage
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={current === STAGES.length - 1}
+              onClick={() => control.nextStage(session.control, clock.now(), { from: current })}
+            >
+              Next stage
+            </button>
+            <button type="button" onClick={() => control.setLocked(session.control, !settings.locked)}>
+              {settings.locked ? 'Unlock board' : 'Lock board'}
+            </button>
+            <label className="stages-check">
+              <input type="checkbox" checked={settings.autoAdvance} onChange={(e) => control.setAutoAdvance(session.control, e.target.checked)} />
+              Auto-advance when time is up
+            </label>
+          </div>
+        )}
+      </section>
+      <TimerPanel view={view} stageTitle={STAGES[current]!.title} isFacilitator={isFacilitator} doc={session.control} clock={clock} />
+      <div className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="stage-announcer">
+        {announcement}
+      </div>
+    </div>
+  );
+}
+
+/** The latest announcement; it changes only on a transition (see announcements.ts). */
+function useAnnouncement(next: AnnounceState): string {
+  const prev = useRef<AnnounceState | null>(null);
+  const [message, setMessage] = useState('');
+  useEffect(() => {
+    const text = announcementFor(prev.current, next);
+    prev.current = next;
+    if (text) setMessage(text);
+  }, [next.stage, next.phase]); // eslint-disable-line react-hooks/exhaustive-deps
+  return message;
 }
