@@ -3,14 +3,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 const serverPort = process.env.SERVER_PORT ?? '8081';
+const vitePort = process.env.PORT ?? '5173';
 const children: ChildProcess[] = [
   spawn(process.execPath, ['--import', 'tsx', '--watch', 'server/main.ts'], {
     stdio: 'inherit',
-    env: { ...process.env, PORT: serverPort },
+    // Links handed out must point at the Vite dev server, which proxies to us.
+    env: { ...process.env, PORT: serverPort, PUBLIC_URL: process.env.PUBLIC_URL ?? `http://localhost:${vitePort}` },
   }),
   spawn(process.execPath, ['node_modules/vite/bin/vite.js'], {
     stdio: 'inherit',
-    env: { ...process.env, SERVER_PORT: serverPort },
+    env: { ...process.env, SERVER_PORT: serverPort, PORT: vitePort },
   }),
 ];
 const stop = () => {
