@@ -12,7 +12,7 @@ import {
   type Impact,
   type Settings,
 } from '../schema.js';
-import { checklistForLog, rankForLog, stageTimingsForLog } from './adapters.js';
+import { checklistForLog, stageTimingsForLog, topInitiativesForLog } from './adapters.js';
 import {
   DECISION_LOG_SCHEMA,
   type DecisionLog,
@@ -60,9 +60,7 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
   const bottlenecks = bottlenecksOf(board);
   const known = new Set(bottlenecks.map((b) => b.id));
 
-  const ranked = rankForLog(board.initiatives, board.revealedScores, control.rankingOrder);
-  const topN = Math.max(0, Math.floor(settings.topN));
-  const top = ranked.slice(0, topN);
+  const top = topInitiativesForLog(board, settings, control.rankingOrder);
   const decisions: LogDecision[] = top.map(({ initiative, roi, urgency }, i) => {
     const d = board.decisions[initiative.id];
     return {
@@ -103,7 +101,6 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
     checklist: checklistForLog(
       board,
       top.map((t) => t.initiative),
-      settings,
     ).map(({ key, label, done }) => ({ key, label, done })),
   };
 }
