@@ -309,3 +309,11 @@ export function readCurrentStage(doc: Y.Doc): number {
   const current = typeof state?.current === 'number' ? state.current : 0;
   return Math.min(4, Math.max(0, Math.floor(current)));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Note merges (issue 4). One plain-value entry per merge, keyed `${sourceId}>${targetId}`: what
+// the dropped note was, and where its text went in the target. It lets every client detect and
+// repair the rare concurrent cases (two people merging two notes into each other, a merge into a
+// note someone deleted meanwhile) so that no note is lost or duplicated. See commands/notes.ts.
+
+export const noteMergeMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap<unknown>('noteMerges');
