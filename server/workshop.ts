@@ -7,6 +7,7 @@ import type { WorkshopRow } from './storage.js';
 import type { RoleHashes } from './auth.js';
 import { DOC_NAMES, PRIVATE_DOC_PREFIX } from '../shared/constants.js';
 import { SERVER_ONLY_BOARD_MAPS, boardMaps, readSettings, type RosterEntry } from '../shared/schema.js';
+import { ScoreReveal } from './scores.js';
 
 /** Document names a client may open: board (''), control, or private/<secret key>. */
 const PRIVATE_KEY = /^[A-Za-z0-9_-]{16,64}$/;
@@ -24,6 +25,8 @@ export class Workshop {
   readonly roleHashes: RoleHashes;
   private connections = 0;
   private idleTimer: NodeJS.Timeout | null = null;
+  /** Copies blind scores from private docs into the board once the facilitator reveals. */
+  private readonly scores = new ScoreReveal(this);
 
   constructor(
     readonly row: WorkshopRow,
@@ -59,6 +62,7 @@ export class Workshop {
       });
       this.rooms.set(docName, room);
       if (docName === DOC_NAMES.board) this.trackRoster(room);
+      this.scores.roomLoaded(docName, room);
     }
     return room;
   }
@@ -73,7 +77,8 @@ export class Workshop {
     if (peer.role === 'facilitator') return 'allow';
     if (peer.role === 'observer') return 'drop';
     if (docName === DOC_NAMES.control) return 'drop';
-    if (docName === DOC_NAMES.board && readSettings(this.control.doc).locked) return 'revert';
+    // A locked board is read-only for participants, scoring (their private doc) included.
+    if (docName !== DOC_NAMES.control && readSettings(this.control.doc).locked) return 'revert';
     return 'allow';
   }
 
@@ -132,6 +137,7 @@ export class Workshop {
 
   destroy(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.scores.destroy();
     for (const room of this.rooms.values()) room.destroy();
     this.rooms.clear();
   }

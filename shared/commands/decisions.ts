@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { APPROACHES, PHASES, type Approach, type Phase } from '../constants.js';
 import { boardMaps, type YRecord } from '../schema.js';
 import { replaceText } from './initiatives.js';
+import { LOCAL_ORIGIN } from './control.js';
 
 const APPROACH_KEYS = new Set<string>(APPROACHES.map((a) => a.key));
 const PHASE_KEYS = new Set<string>(PHASES.map((p) => p.key));
@@ -24,7 +25,7 @@ function decisionOf(doc: Y.Doc, initiativeId: string): YRecord | null {
 }
 
 /** Drops the initiative into Build, Buy or Partner; `null` takes it out of every column. */
-export function setApproach(doc: Y.Doc, args: { initiativeId: string; approach: Approach | null }, origin: unknown = null): void {
+export function setApproach(doc: Y.Doc, args: { initiativeId: string; approach: Approach | null }, origin: unknown = LOCAL_ORIGIN): void {
   if (args.approach !== null && !APPROACH_KEYS.has(args.approach)) throw new Error(`unknown approach ${args.approach}`);
   doc.transact(() => {
     const m = decisionOf(doc, args.initiativeId);
@@ -34,7 +35,7 @@ export function setApproach(doc: Y.Doc, args: { initiativeId: string; approach: 
   }, origin);
 }
 
-export function setRationale(doc: Y.Doc, args: { initiativeId: string; rationale: string }, origin: unknown = null): void {
+export function setRationale(doc: Y.Doc, args: { initiativeId: string; rationale: string }, origin: unknown = LOCAL_ORIGIN): void {
   doc.transact(() => {
     const m = decisionOf(doc, args.initiativeId);
     if (!m) return;
@@ -47,7 +48,7 @@ export function setRationale(doc: Y.Doc, args: { initiativeId: string; rationale
   }, origin);
 }
 
-export function setPhase(doc: Y.Doc, args: { initiativeId: string; phase: Phase | null }, origin: unknown = null): void {
+export function setPhase(doc: Y.Doc, args: { initiativeId: string; phase: Phase | null }, origin: unknown = LOCAL_ORIGIN): void {
   if (args.phase !== null && !PHASE_KEYS.has(args.phase)) throw new Error(`unknown phase ${args.phase}`);
   doc.transact(() => {
     const m = decisionOf(doc, args.initiativeId);
@@ -61,7 +62,7 @@ export function setPhase(doc: Y.Doc, args: { initiativeId: string; phase: Phase 
  * Sets the one DRI of a decision: a participant's name or any typed name. One field, so there is
  * never more than one; an empty name clears it.
  */
-export function setDri(doc: Y.Doc, args: { initiativeId: string; dri: string }, origin: unknown = null): void {
+export function setDri(doc: Y.Doc, args: { initiativeId: string; dri: string }, origin: unknown = LOCAL_ORIGIN): void {
   const dri = args.dri.slice(0, MAX_DRI_LENGTH);
   doc.transact(() => {
     const m = decisionOf(doc, args.initiativeId);

@@ -2,6 +2,7 @@
 // Each command is one transaction; `origin` tells observers (and undo) who made the change.
 import * as Y from 'yjs';
 import { boardMaps, type YRecord } from '../schema.js';
+import { LOCAL_ORIGIN } from './control.js';
 
 /** A random id, URL-safe (works in insecure contexts too, unlike crypto.randomUUID). */
 export function newId(bytes = 12): string {
@@ -36,7 +37,7 @@ export const MAX_TITLE_LENGTH = 200;
 export function createInitiative(
   doc: Y.Doc,
   args: { title: string; bottleneckIds: readonly string[]; now: number; id?: string },
-  origin: unknown = null,
+  origin: unknown = LOCAL_ORIGIN,
 ): string {
   const id = args.id ?? newId();
   doc.transact(() => {
@@ -56,7 +57,7 @@ export function createInitiative(
   return id;
 }
 
-export function renameInitiative(doc: Y.Doc, args: { id: string; title: string }, origin: unknown = null): void {
+export function renameInitiative(doc: Y.Doc, args: { id: string; title: string }, origin: unknown = LOCAL_ORIGIN): void {
   doc.transact(() => {
     const m = boardMaps(doc).initiatives.get(args.id);
     if (!m) return;
@@ -77,14 +78,14 @@ function setBottlenecks(m: YRecord, change: (ids: string[]) => string[]): void {
 }
 
 /** Adds a bottleneck note to an initiative (one initiative may address several bottlenecks). */
-export function linkBottleneck(doc: Y.Doc, args: { id: string; noteId: string }, origin: unknown = null): void {
+export function linkBottleneck(doc: Y.Doc, args: { id: string; noteId: string }, origin: unknown = LOCAL_ORIGIN): void {
   doc.transact(() => {
     const m = boardMaps(doc).initiatives.get(args.id);
     if (m) setBottlenecks(m, (ids) => [...ids, args.noteId]);
   }, origin);
 }
 
-export function unlinkBottleneck(doc: Y.Doc, args: { id: string; noteId: string }, origin: unknown = null): void {
+export function unlinkBottleneck(doc: Y.Doc, args: { id: string; noteId: string }, origin: unknown = LOCAL_ORIGIN): void {
   doc.transact(() => {
     const m = boardMaps(doc).initiatives.get(args.id);
     if (m) setBottlenecks(m, (ids) => ids.filter((x) => x !== args.noteId));
@@ -92,7 +93,7 @@ export function unlinkBottleneck(doc: Y.Doc, args: { id: string; noteId: string 
 }
 
 /** Removes an initiative with its decision and metrics (scores for it are then ignored). */
-export function deleteInitiative(doc: Y.Doc, args: { id: string }, origin: unknown = null): void {
+export function deleteInitiative(doc: Y.Doc, args: { id: string }, origin: unknown = LOCAL_ORIGIN): void {
   doc.transact(() => {
     const { initiatives, decisions, metrics } = boardMaps(doc);
     initiatives.delete(args.id);

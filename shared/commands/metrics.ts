@@ -3,6 +3,7 @@
 import * as Y from 'yjs';
 import { boardMaps } from '../schema.js';
 import { newId } from './initiatives.js';
+import { LOCAL_ORIGIN } from './control.js';
 
 export const METRIC_TEXT_FIELDS = ['name', 'baseline', 'target', 'due'] as const;
 export type MetricTextField = (typeof METRIC_TEXT_FIELDS)[number];
@@ -11,7 +12,7 @@ export const MAX_METRIC_FIELD_LENGTH = 200;
 export function addMetric(
   doc: Y.Doc,
   args: { initiativeId: string; id?: string } & Partial<Record<MetricTextField, string>> & { observability?: boolean },
-  origin: unknown = null,
+  origin: unknown = LOCAL_ORIGIN,
 ): string {
   const id = args.id ?? newId();
   doc.transact(() => {
@@ -30,7 +31,7 @@ export function addMetric(
 export function updateMetric(
   doc: Y.Doc,
   args: { id: string } & Partial<Record<MetricTextField, string>> & { observability?: boolean },
-  origin: unknown = null,
+  origin: unknown = LOCAL_ORIGIN,
 ): void {
   doc.transact(() => {
     const m = boardMaps(doc).metrics.get(args.id);
@@ -43,7 +44,7 @@ export function updateMetric(
   }, origin);
 }
 
-export function removeMetric(doc: Y.Doc, args: { id: string }, origin: unknown = null): void {
+export function removeMetric(doc: Y.Doc, args: { id: string }, origin: unknown = LOCAL_ORIGIN): void {
   doc.transact(() => {
     boardMaps(doc).metrics.delete(args.id);
   }, origin);

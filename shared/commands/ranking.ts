@@ -3,9 +3,10 @@
 // anyone but a facilitator.
 import type * as Y from 'yjs';
 import { controlMaps } from '../schema.js';
+import { LOCAL_ORIGIN } from './control.js';
 
 /** Reveals everyone's scores: the server then aggregates them into the board (server/scores.ts). */
-export function revealScores(control: Y.Doc, origin: unknown = null): void {
+export function revealScores(control: Y.Doc, origin: unknown = LOCAL_ORIGIN): void {
   control.transact(() => {
     const { reveals } = controlMaps(control);
     if (reveals.get('scoresRevealed') !== true) reveals.set('scoresRevealed', true);
@@ -13,7 +14,7 @@ export function revealScores(control: Y.Doc, origin: unknown = null): void {
 }
 
 /** Hides the scores again (a new blind round); the server clears the revealed copy. */
-export function hideScores(control: Y.Doc, origin: unknown = null): void {
+export function hideScores(control: Y.Doc, origin: unknown = LOCAL_ORIGIN): void {
   control.transact(() => {
     const { reveals } = controlMaps(control);
     if (reveals.get('scoresRevealed') !== false) reveals.set('scoresRevealed', false);
@@ -21,14 +22,14 @@ export function hideScores(control: Y.Doc, origin: unknown = null): void {
 }
 
 /** The facilitator's final order: initiative ids, first is rank 1. Replaced whole on each reorder. */
-export function setRankingOrder(control: Y.Doc, order: readonly string[], origin: unknown = null): void {
+export function setRankingOrder(control: Y.Doc, order: readonly string[], origin: unknown = LOCAL_ORIGIN): void {
   control.transact(() => {
     controlMaps(control).ranking.set('order', [...new Set(order)]);
   }, origin);
 }
 
 /** Back to the computed order (ROI × urgency, then ROI). */
-export function clearRankingOrder(control: Y.Doc, origin: unknown = null): void {
+export function clearRankingOrder(control: Y.Doc, origin: unknown = LOCAL_ORIGIN): void {
   control.transact(() => {
     controlMaps(control).ranking.delete('order');
   }, origin);
@@ -36,7 +37,7 @@ export function clearRankingOrder(control: Y.Doc, origin: unknown = null): void 
 
 export const MAX_TOP_N = 20;
 
-export function setTopN(control: Y.Doc, topN: number, origin: unknown = null): void {
+export function setTopN(control: Y.Doc, topN: number, origin: unknown = LOCAL_ORIGIN): void {
   if (!Number.isInteger(topN) || topN < 1 || topN > MAX_TOP_N) throw new Error(`top N is a whole number from 1 to ${MAX_TOP_N}`);
   control.transact(() => {
     const { settings } = controlMaps(control);

@@ -4,6 +4,7 @@
 import type * as Y from 'yjs';
 import { privateMaps } from '../schema.js';
 import { isValidScore } from '../ranking.js';
+import { LOCAL_ORIGIN } from './control.js';
 
 export interface OwnScore {
   roi: number | null;
@@ -11,7 +12,7 @@ export interface OwnScore {
 }
 
 /** Records who owns this private document, so the server can attribute the scores on reveal. */
-export function setScoreProfile(doc: Y.Doc, args: { participantId: string; name: string }, origin: unknown = null): void {
+export function setScoreProfile(doc: Y.Doc, args: { participantId: string; name: string }, origin: unknown = LOCAL_ORIGIN): void {
   doc.transact(() => {
     const { profile } = privateMaps(doc);
     if (profile.get('participantId') !== args.participantId) profile.set('participantId', args.participantId);
@@ -23,7 +24,7 @@ export function setScoreProfile(doc: Y.Doc, args: { participantId: string; name:
 export function scoreInitiative(
   doc: Y.Doc,
   args: { initiativeId: string; roi?: number | null; urgency?: number | null },
-  origin: unknown = null,
+  origin: unknown = LOCAL_ORIGIN,
 ): void {
   for (const v of [args.roi, args.urgency]) {
     if (v !== undefined && v !== null && !isValidScore(v)) throw new Error(`a score is a whole number from 1 to 5, not ${v}`);

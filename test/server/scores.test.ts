@@ -1,0 +1,296 @@
+// Blind scoring against the real server with stock y-websocket clients. Before the reveal, we
+// record every frame a participant's connections actually receive and show that nobody else's
+// scores are in them, and that another participant's private document cannot be opened without
+// its secret. After the reveal, every client (late joiners too) holds the same, correctly
+// aggregated revealedScores, and it keeps up with later changes, reconnects, going back a stage,
+// hiding again, a lock and a server restart.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as decoding from 'lib0/decoding';
+import { connectClient, waitClosed, waitConverged, waitSynced, canonical, type TestClient } from '../helpers/clients.js';
+import { createWorkshop, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
+import { boardMaps, readBoard, readCurrentStage, type Score } from '../../shared/schema.js';
+import { createInitiative, newId } from '../../shared/commands/initiatives.js';
+import { readOwnScores, scoreInitiative, setScoreProfile } from '../../shared/commands/scores.js';
+import { hideScores, revealScores } from '../../shared/commands/ranking.js';
+import { nextStage, previousStage, setLocked } from '../../shared/commands/control.js';
+import { rankingOf } from '../../shared/ranking.js';
+
+let server: TestServer;
+let ws: CreatedWorkshop;
+const clients: TestClient[] = [];
+const client = (...args: Parameters<typeof connectClient>) => {
+  const c = connectClient(...args);
+  clients.push(c);
+  return c;
+};
+
+/** Every frame received by one participant's connections, with the document it came from. */
+interface Frame {
+  url: string;
+  data: Uint8Array;
+}
+const received: Frame[] = [];
+
+/** A `ws` WebSocket that records what it receives, so the test sees exactly what the client got. */
+class RecordingWebSocket extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols);
+    this.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      received.push({ url: String(url), data: new Uint8Array(bytes) });
+    });
+  }
+}
+
+/** A stock y-websocket client whose frames are recorded. */
+function recordedClient(workshopId: string, token: string, docName?: string): TestClient {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(server.wsUrl, docName ? `${workshopId}/${docName}` : workshopId, doc, {
+    WebSocketPolyfill: RecordingWebSocket as unknown as typeof globalThis.WebSocket,
+    params: { token },
+    disableBc: true,
+    maxBackoffTime: 500,
+  });
+  const c: TestClient = { doc, provider, closeEvents: [], destroy: () => (provider.destroy(), doc.destroy()) };
+  clients.push(c);
+  return c;
+}
+
+/** Rebuilds, from recorded frames only, the documents a connection received. */
+function replicaOf(frames: Frame[]): Y.Doc {
+  const doc = new Y.Doc();
+  for (const f of frames) {
+    const d = decoding.createDecoder(f.data);
+    if (decoding.readVarUint(d) !== 0) continue; // not a sync message
+    const sub = decoding.readVarUint(d);
+    if (sub === 1 || sub === 2) Y.applyUpdate(doc, decoding.readVarUint8Array(d));
+  }
+  return doc;
+}
+const rootsAsJson = (doc: Y.Doc) => canonical(Object.fromEntries([...doc.share.keys()].map((k) => [k, doc.getMap(k).toJSON()])));
+const bytesContain = (frames: Frame[], needle: string) => {
+  const n = Buffer.from(needle);
+  return frames.some((f) => Buffer.from(f.data).includes(n));
+};
+
+/** A participant: board connection with presence, and the private document holding their scores. */
+interface Person {
+  id: string;
+  name: string;
+  secret: string;
+  board: TestClient;
+  private: TestClient;
+}
+function openPrivate(token: string, secret: string, record = false): TestClient {
+  return record ? recordedClient(ws.id, token, `private/${secret}`) : client(server.wsUrl, ws.id, token, { docName: `private/${secret}` });
+}
+async function join(name: string, opts: { record?: boolean; token?: string } = {}): Promise<Person> {
+  const token = opts.token ?? ws.tokens.participant;
+  const id = `${name.toLowerCase()}-${newId(6)}`;
+  const secret = newId(24);
+  const board = opts.record ? recordedClient(ws.id, token) : client(server.wsUrl, ws.id, token);
+  const priv = openPrivate(token, secret, opts.record);
+  await Promise.all([waitSynced(board), waitSynced(priv)]);
+  board.provider.awareness.setLocalStateField('user', { id, name, color: '#336699' });
+  setScoreProfile(priv.doc, { participantId: id, name });
+  return { id, name, secret, board, private: priv };
+}
+
+const revealedOf = (d: Y.Doc) => boardMaps(d).revealedScores.toJSON() as Record<string, Score>;
+const expectRevealed = (people: Person[], expected: Record<string, Score>, others: TestClient[] = []) =>
+  waitFor(
+    () => [...people.map((p) => p.board), ...others].every((c) => canonical(revealedOf(c.doc)) === canonical(expected)),
+    10_000,
+    'revealed scores on every client',
+  );
+const s = (initiativeId: string, p: Person, roi: number | null, urgency: number | null): [string, Score] => [
+  `${initiativeId}/${p.id}`,
+  { initiativeId, participantId: p.id, roi, urgency },
+];
+
+let ada: Person;
+let bob: Person;
+let facilitatorBoard: TestClient;
+let facilitatorControl: TestClient;
+let adaControl: TestClient;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  ws = await createWorkshop(server, { title: 'Blind scores' });
+  facilitatorBoard = client(server.wsUrl, ws.id, ws.tokens.facilitator);
+  facilitatorControl = client(server.wsUrl, ws.id, ws.tokens.facilitator, { docName: 'control' });
+  adaControl = recordedClient(ws.id, ws.tokens.participant, 'control');
+  await Promise.all([waitSynced(facilitatorBoard), waitSynced(facilitatorControl), waitSynced(adaControl)]);
+  ada = await join('Ada', { record: true });
+  bob = await join('Bob');
+  createInitiative(facilitatorBoard.doc, { id: 'checkout', title: 'Checkout rewrite', bottleneckIds: [], now: 1 });
+  createInitiative(facilitatorBoard.doc, { id: 'observability', title: 'Observability', bottleneckIds: [], now: 2 });
+  createInitiative(facilitatorBoard.doc, { id: 'teams', title: 'Team topology', bottleneckIds: [], now: 3 });
+  nextStage(facilitatorControl.doc, Date.now());
+  nextStage(facilitatorControl.doc, Date.now());
+  await waitFor(() => readBoard(ada.board.doc).initiatives.length === 3 && readCurrentStage(adaControl.doc) === 2, 5000, 'setup');
+});
+
+afterAll(async () => {
+  clients.forEach((c) => c.destroy());
+  await server?.stop();
+});
+
+describe('before the reveal', () => {
+  it("a participant's client receives nobody else's scores, and cannot open another private doc", async () => {
+    scoreInitiative(ada.private.doc, { initiativeId: 'checkout', roi: 5, urgency: 4 });
+    scoreInitiative(ada.private.doc, { initiativeId: 'teams', roi: 2, urgency: 2 });
+    scoreInitiative(bob.private.doc, { initiativeId: 'checkout', roi: 1, urgency: 2 });
+    scoreInitiative(bob.private.doc, { initiativeId: 'observability', roi: 4, urgency: 5 });
+
+    // The server holds Bob's scores: Bob reopening his private doc (a second tab) gets them back.
+    const bobAgain = openPrivate(ws.tokens.participant, bob.secret);
+    await waitFor(() => Object.keys(readOwnScores(bobAgain.doc)).length === 2, 5000, "Bob's scores stored");
+    expect(readOwnScores(bobAgain.doc)).toEqual({ checkout: { roi: 1, urgency: 2 }, observability: { roi: 4, urgency: 5 } });
+    // And a later board change reached Ada, so anything sent before it would have reached her too.
+    facilitatorBoard.doc.getMap('testMarkers').set('marker', 'after scores');
+    await waitFor(() => ada.board.doc.getMap('testMarkers').has('marker'), 5000, 'marker');
+
+    // What Ada's client actually received, frame by frame, on the board and control documents:
+    const shared = received.filter((f) => !f.url.includes('/private/'));
+    expect(shared.length).toBeGreaterThan(0);
+    expect(bytesContain(shared, 'urgency')).toBe(false);
+    expect(bytesContain(received, bob.secret)).toBe(false);
+    const boardReplica = replicaOf(shared.filter((f) => !f.url.includes('/control')));
+    expect(Object.keys(readBoard(boardReplica).initiatives)).toHaveLength(3); // the replica is real
+    expect(boardMaps(boardReplica).revealedScores.size).toBe(0);
+    expect(rootsAsJson(boardReplica)).not.toMatch(/roi|urgency/);
+    expect(rootsAsJson(replicaOf(shared.filter((f) => f.url.includes('/control'))))).not.toMatch(/roi|urgency/);
+    // Her private doc brings her nothing but her own (the server does not echo her writes back).
+    const ownFrames = received.filter((f) => f.url.includes(`/private/${ada.secret}`));
+    expect(ownFrames.length).toBeGreaterThan(0);
+    const own = readOwnScores(replicaOf(ownFrames));
+    for (const [id, score] of Object.entries(own)) expect(score).toEqual(readOwnScores(ada.private.doc)[id]);
+    // Presence carries no scores either.
+    for (const state of ada.board.provider.awareness.getStates().values()) expect(JSON.stringify(state)).not.toMatch(/roi|urgency/);
+    // The facilitator does not see them before the reveal either.
+    expect(boardMaps(facilitatorBoard.doc).revealedScores.size).toBe(0);
+
+    // Without Bob's secret Ada gets nothing of his: no listing, a guess or a prefix is just an
+    // empty doc of her own, the bare prefix is refused.
+    const bare = client(server.wsUrl, ws.id, ws.tokens.participant, { docName: 'private' });
+    const tooShort = client(server.wsUrl, ws.id, ws.tokens.participant, { docName: `private/${bob.secret.slice(0, 8)}` });
+    const guess = openPrivate(ws.tokens.participant, newId(24));
+    const prefix = openPrivate(ws.tokens.participant, bob.secret.slice(0, 16));
+    expect((await waitClosed(bare)).code).toBe(4400);
+    expect((await waitClosed(tooShort)).code).toBe(4400);
+    await Promise.all([waitSynced(guess), waitSynced(prefix)]);
+    expect(guess.doc.share.size + prefix.doc.share.size).toBe(0);
+    // Observers may not open private docs at all, even with the secret.
+    const observer = client(server.wsUrl, ws.id, ws.tokens.observer, { docName: `private/${bob.secret}` });
+    expect((await waitClosed(observer)).code).toBe(4403);
+    expect(observer.doc.share.size).toBe(0);
+  });
+
+  it('refuses a participant writing revealedScores on the board (server-only)', async () => {
+    boardMaps(ada.board.doc).revealedScores.set('checkout/forged', { initiativeId: 'checkout', participantId: 'forged', roi: 5, urgency: 5 });
+    facilitatorBoard.doc.getMap('testMarkers').set('marker2', 'x');
+    await waitFor(() => ada.board.doc.getMap('testMarkers').has('marker2') && boardMaps(ada.board.doc).revealedScores.size === 0, 5000, 'revert');
+    expect(boardMaps(facilitatorBoard.doc).revealedScores.size).toBe(0);
+  });
+});
+
+describe('after the reveal', () => {
+  let expected: Record<string, Score>;
+
+  it('aggregates every private doc into revealedScores, the same on every client', async () => {
+    revealScores(facilitatorControl.doc);
+    expected = Object.fromEntries([
+      s('checkout', ada, 5, 4),
+      s('teams', ada, 2, 2),
+      s('checkout', bob, 1, 2),
+      s('observability', bob, 4, 5),
+    ]);
+    await expectRevealed([ada, bob], expected, [facilitatorBoard]);
+    // Now the scores do reach Ada's client (so the "before" check above was meaningful).
+    expect(bytesContain(received, 'urgency')).toBe(true);
+    const ranking = rankingOf(ada.board.doc, adaControl.doc);
+    expect(ranking.map((r) => r.initiative.id)).toEqual(['observability', 'checkout', 'teams']);
+    const checkout = ranking.find((r) => r.initiative.id === 'checkout')!;
+    expect(checkout.stats.roi).toMatchObject({ mean: 3, min: 1, max: 5, count: 2 });
+    expect(checkout.stats.urgency.mean).toBe(3);
+    expect(checkout.stats.disagreement).toBe(true);
+    expect(checkout.priority).toBe(9);
+  });
+
+  it('keeps up with later score changes and cleared scores', async () => {
+    scoreInitiative(bob.private.doc, { initiativeId: 'teams', roi: 3, urgency: 1 });
+    scoreInitiative(ada.private.doc, { initiativeId: 'teams', roi: null, urgency: null });
+    scoreInitiative(ada.private.doc, { initiativeId: 'checkout', urgency: 5 });
+    delete expected[`teams/${ada.id}`];
+    Object.assign(expected, Object.fromEntries([s('teams', bob, 3, 1), s('checkout', ada, 5, 5)]));
+    await expectRevealed([ada, bob], expected, [facilitatorBoard]);
+  });
+
+  it('shows a late joiner the revealed scores, and counts the scores they give', async () => {
+    const cleo = await join('Cleo');
+    await expectRevealed([cleo], expected);
+    scoreInitiative(cleo.private.doc, { initiativeId: 'observability', roi: 5, urgency: 5 });
+    Object.assign(expected, Object.fromEntries([s('observability', cleo, 5, 5)]));
+    await expectRevealed([ada, bob, cleo], expected, [facilitatorBoard]);
+  });
+
+  it('merges a score given while disconnected when the participant reconnects', async () => {
+    bob.private.provider.disconnect();
+    await waitFor(() => !bob.private.provider.wsconnected, 5000, 'disconnected');
+    scoreInitiative(bob.private.doc, { initiativeId: 'checkout', roi: 2 });
+    expect(revealedOf(ada.board.doc)[`checkout/${bob.id}`]!.roi).toBe(1);
+    bob.private.provider.connect();
+    Object.assign(expected, Object.fromEntries([s('checkout', bob, 2, 2)]));
+    await expectRevealed([ada, bob], expected, [facilitatorBoard]);
+  });
+
+  it('keeps the scores and the ranking when the facilitator goes back a stage and forward again', async () => {
+    const before = rankingOf(ada.board.doc, adaControl.doc);
+    previousStage(facilitatorControl.doc, Date.now());
+    await waitFor(() => readCurrentStage(adaControl.doc) === 1, 5000, 'back to stage 2');
+    scoreInitiative(ada.private.doc, { initiativeId: 'observability', roi: 3, urgency: 3 });
+    Object.assign(expected, Object.fromEntries([s('observability', ada, 3, 3)]));
+    await expectRevealed([ada, bob], expected, [facilitatorBoard]);
+    nextStage(facilitatorControl.doc, Date.now());
+    await waitFor(() => readCurrentStage(adaControl.doc) === 2, 5000, 'stage 3 again');
+    const after = rankingOf(ada.board.doc, adaControl.doc);
+    expect(after.map((r) => r.initiative.id)).toEqual(before.map((r) => r.initiative.id));
+    await expectRevealed([ada, bob], expected, [facilitatorBoard]);
+  });
+
+  it('drops score changes while the board is locked (reverted for the writer too)', async () => {
+    setLocked(facilitatorControl.doc, true);
+    await waitFor(() => adaControl.doc.getMap('settings').get('locked') === true, 5000, 'lock');
+    scoreInitiative(ada.private.doc, { initiativeId: 'checkout', roi: 1 });
+    await waitFor(() => readOwnScores(ada.private.doc).checkout?.roi === 5, 5000, 'revert in own private doc');
+    setLocked(facilitatorControl.doc, false);
+    await waitFor(() => adaControl.doc.getMap('settings').get('locked') === false, 5000, 'unlock');
+    await expectRevealed([ada, bob], expected, [facilitatorBoard]);
+  });
+
+  it('clears the revealed scores when the facilitator hides them, and restores them on a new reveal', async () => {
+    hideScores(facilitatorControl.doc);
+    await expectRevealed([ada, bob], {}, [facilitatorBoard]);
+    revealScores(facilitatorControl.doc);
+    await expectRevealed([ada, bob], expected, [facilitatorBoard]);
+  });
+
+  it('survives a server restart: still revealed, and later changes are still aggregated', async () => {
+    const { port, dataDir } = server;
+    await server.stop();
+    server = await startTestServer({ port, dataDir });
+    // The clients reconnect by themselves; a change after the restart is aggregated too.
+    await waitFor(() => bob.private.provider.wsconnected && ada.board.provider.wsconnected && ada.board.provider.synced, 15_000, 'reconnect');
+    scoreInitiative(bob.private.doc, { initiativeId: 'teams', roi: 5 });
+    Object.assign(expected, Object.fromEntries([s('teams', bob, 5, 1)]));
+    await expectRevealed([ada, bob], expected, [facilitatorBoard]);
+    const fresh = client(server.wsUrl, ws.id, ws.tokens.observer);
+    await waitSynced(fresh);
+    await waitConverged([fresh.doc, ada.board.doc, bob.board.doc, facilitatorBoard.doc], (d) => readBoard(d));
+    expect(revealedOf(fresh.doc)).toEqual(expected);
+  });
+});
