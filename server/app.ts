@@ -8,6 +8,7 @@ import { createMetrics } from './metrics.js';
 import { Storage } from './storage.js';
 import { Workshops } from './workshops.js';
 import { createHttpHandler } from './http.js';
+import { decisionLogRoutes } from './decisionLog.js';
 import { attachWebSocket } from './ws.js';
 import { CloseCode } from './protocol.js';
 
@@ -17,7 +18,7 @@ export async function startServer(overrides: Partial<Config> = {}) {
   const metrics = createMetrics();
   const storage = new Storage(config.dataDir);
   const workshops = new Workshops({ storage, metrics, log, config });
-  const handler = createHttpHandler({ config, log, metrics, workshops });
+  const handler = createHttpHandler({ config, log, metrics, workshops }, decisionLogRoutes);
   const server = http.createServer({ requestTimeout: 30_000 }, (req, res) => void handler(req, res));
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

@@ -1,0 +1,44 @@
+// GET /api/workshops/:id/decision-log.json|.md|.csv — the decision log as a download, for a
+// bearer token of any role. Reads top to bottom: authenticate, load, build, send.
+import type { createHttpHandler, HttpDeps } from './http.js';
+import { authenticate, HttpError } from './http.js';
+import { buildDecisionLog } from '../shared/log/build.js';
+import { LOG_FORMATS } from '../shared/log/formats.js';
+import { contentDisposition, type LogFormat } from '../shared/log/filename.js';
+
+type Route = ReturnType<NonNullable<Parameters<typeof createHttpHandler>[1]>>[number];
+
+export function decisionLogRoutes(deps: HttpDeps): Route[] {
+  const { workshops } = deps;
+  return [
+    {
+      method: 'GET',
+      pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/decision-log\.(json|md|csv)$/,
+      name: 'decision_log',
+      handler: (req, res, [id, ext]) => {
+        authenticate(req, workshops, id!);
+        const workshop = workshops.get(id!);
+        if (!workshop) throw new HttpError(404, 'unknown workshop');
+        // Count the read as a connection: a workshop loaded only for this export is unloaded after
+        // the usual idle grace period instead of staying in memory for good.
+        workshop.connected();
+        let log;
+        try {
+          log = buildDecisionLog({ board: workshop.board.doc, control: workshop.control.doc, workshopId: workshop.id, now: Date.now() });
+        } finally {
+          workshop.disconnected();
+        }
+        const format = LOG_FORMATS[ext as LogFormat];
+        const body = format.render(log);
+        res.writeHead(200, {
+          'content-type': format.contentType,
+          'content-disposition': contentDisposition(log.workshop, ext as LogFormat),
+          'content-length': Buffer.byteLength(body),
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+        });
+        res.end(body);
+      },
+    },
+  ];
+}
