@@ -1,8 +1,15 @@
-// Two pages: the landing page (create a workshop) and a workshop at /w/<id>#token=<token>.
+// Three pages: the landing page (create a workshop), a workshop at /w/<id>#token=<token>, and the
+// print page of its decision log at /w/<id>/print#token=<token>.
 import { Landing } from './landing/Landing';
 import { WorkshopPage } from './workshop/WorkshopPage';
+import { PrintPage } from './features/decision-log/PrintPage';
 
 export function App() {
+  const print = /^\/w\/([A-Za-z0-9_-]+)\/print\/?$/.exec(window.location.pathname);
+  if (print) {
+    const hash = new URLSearchParams(window.location.hash.slice(1));
+    return <PrintPage workshopId={print[1]!} token={hash.get('token')} autoPrint={hash.get('print') === '1'} />;
+  }
   const match = /^\/w\/([A-Za-z0-9_-]+)\/?$/.exec(window.location.pathname);
   if (match) {
     const token = new URLSearchParams(window.location.hash.slice(1)).get('token');

@@ -1,0 +1,68 @@
+// @vitest-environment jsdom
+// The decision log as the browser shows it (live panel and print page): the same sections as the
+// exports, user text as text (never markup), right-to-left text given its own direction; and the
+// download helper's reading of the server's Content-Disposition.
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, render, screen, within } from '@testing-library/react';
+import { DecisionLogDocument } from '../../client/features/decision-log/DecisionLogDocument';
+import { fileNameFromDisposition, printPageUrl } from '../../client/features/decision-log/downloads';
+import { buildDecisionLog } from '../../shared/log/build';
+import { contentDisposition } from '../../shared/log/filename';
+import { buildFixture, HOSTILE, NOW, WORKSHOP_ID } from './decision-log.fixture';
+
+afterEach(cleanup);
+
+const fixtureLog = () => {
+  const { board, control } = buildFixture();
+  return buildDecisionLog({ board, control, workshopId: WORKSHOP_ID, now: NOW });
+};
+
+describe('DecisionLogDocument', () => {
+  it('renders every section of the log, decisions as a table and as sections', () => {
+    render(<DecisionLogDocument log={fixtureLog()} level={2} showTitle />);
+    screen.getByRole('heading', { level: 1, name: 'Decision log: Platform scaling Q3 — Acme 🚀' });
+    const sections = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
+    expect(sections).toEqual(['Participants', 'Stage timings', 'Decisions', 'Parking lot', 'Ship-It checklist']);
+    expect(screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent)).toEqual([
+      '1. Observability: tracing & SLOs',
+      '2. Checkout performance program',
+      '3. =HYPERLINK("http://evil.example") platform team',
+    ]);
+    const [timings, decisions] = screen.getAllByRole('table');
+    expect(within(timings!).getAllByRole('row')).toHaveLength(1 + 5 + 1);
+    expect(within(decisions!).getAllByRole('row')[2]!.textContent).toContain('Checkout performance program4.334.67BuyNextLinus');
+  });
+
+  it('shows hostile text as text, and right-to-left text with its own direction', () => {
+    const { container } = render(<DecisionLogDocument log={fixtureLog()} level={2} />);
+    expect(container.querySelector('script, b, i')).toBeNull();
+    expect(screen.getByText(HOSTILE.script).tagName).toBe('SPAN');
+    expect(screen.getAllByText(HOSTILE.rtl)[0]!.getAttribute('dir')).toBe('auto');
+    // Line breaks are kept as typed (CSS pre-line), not lost.
+    expect(screen.getByText(/Monolith deploys/).textContent).toBe(HOSTILE.newline);
+  });
+
+  it('flags what is missing and states each checklist item for screen readers', () => {
+    render(<DecisionLogDocument log={fixtureLog()} level={2} />);
+    const checklist = screen.getByRole('heading', { name: 'Ship-It checklist' }).parentElement!;
+    expect(within(checklist).getByText(/Metrics and owners assigned/).textContent).toContain('(not done)');
+    expect(within(checklist).getByText(/Platform observability addressed/).textContent).toContain('(done)');
+    const third = screen.getByRole('heading', { name: /^3\./ }).parentElement!;
+    within(third).getByText('not assigned');
+    within(third).getByText('none yet');
+  });
+});
+
+describe('downloads', () => {
+  it('takes the UTF-8 file name from Content-Disposition, else the ASCII one', () => {
+    const header = contentDisposition({ title: 'Zürich plan', createdAt: '2025-03-14T09:00:00.000Z' }, 'md');
+    expect(fileNameFromDisposition(header)).toBe('zürich-plan-2025-03-14.md');
+    expect(fileNameFromDisposition('attachment; filename="plan-2025-03-14.csv"')).toBe('plan-2025-03-14.csv');
+    expect(fileNameFromDisposition(null)).toBeNull();
+  });
+
+  it('puts the token of the print page in the fragment, never the path or query', () => {
+    const url = printPageUrl('abc_123', 'tok-en', true);
+    expect(url).toBe('/w/abc_123/print#token=tok-en&print=1');
+  });
+});
