@@ -2,13 +2,14 @@
 // object. Pure: the same documents and `now` give the same log, on the server, in the CLI and
 // in the browser (the live panel), so every export says the same thing.
 import type * as Y from 'yjs';
-import { LANE_KEYS, ROLES } from '../constants.js';
+import { APPROACHES, IMPACT_CATEGORIES, LANE_KEYS, PHASES, ROLES, TEMPLATE_KEYS, THRESHOLD_KINDS } from '../constants.js';
 import { readEngineState, type EngineState } from '../stages.js';
 import {
   readBoard,
   readRankingOrder,
   readSettings,
   type BoardSnapshot,
+  type Decision,
   type Impact,
   type Settings,
 } from '../schema.js';
@@ -46,6 +47,17 @@ export function buildDecisionLog(args: { board: Y.Doc; control: Y.Doc; workshopI
   });
 }
 
+// Participants write the board, so the log accepts only values the contract allows: an unknown
+// enum value reads as unset, a magnitude is clamped to 1–5, free text is always a string.
+const APPROACH_KEYS = APPROACHES.map((a) => a.key);
+const PHASE_KEYS = PHASES.map((p) => p.key);
+const IMPACT_KEYS = IMPACT_CATEGORIES.map((c) => c.key);
+const THRESHOLD_KEYS = THRESHOLD_KINDS.map((k) => k.key);
+function oneOf<K extends string>(allowed: readonly K[], value: unknown): K | null {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as K) : null;
+}
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 const round = (x: number | null, digits: number): number | null => {
   if (x === null) return null;
   const f = 10 ** digits;
@@ -54,7 +66,8 @@ const round = (x: number | null, digits: number): number | null => {
 
 /** The same as buildDecisionLog, from already-read snapshots (what the live panel holds). */
 export function decisionLogFrom(args: { board: BoardSnapshot; control: LogControl; workshopId: string; now: number }): DecisionLog {
-  const { board, control, workshopId, now } = args;
+  const { control, workshopId, now } = args;
+  const board = withCleanDecisions(args.board);
   const { settings } = control;
 
   const bottlenecks = bottlenecksOf(board);
@@ -76,7 +89,7 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
         .filter((m) => m.initiativeId === initiative.id && [m.name, m.baseline, m.target, m.due].some((s) => s.trim() !== ''))
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
         .map(({ name, baseline, target, due }) => ({ name, baseline, target, due })),
-      dri: d?.dri?.trim() ? d.dri : null,
+      dri: d?.dri ?? null,
     };
   });
 
@@ -85,7 +98,7 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
     workshop: {
       id: workshopId,
       title: settings.title,
-      template: settings.template,
+      template: oneOf(TEMPLATE_KEYS, settings.template) ?? 'scaleup',
       createdAt: new Date(settings.createdAt).toISOString(),
       exportedAt: new Date(now).toISOString(),
       participants: participantsOf(board),
@@ -103,6 +116,21 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
       top.map((t) => t.initiative),
     ).map(({ key, label, done }) => ({ key, label, done })),
   };
+}
+
+/** The board with each decision's fields as the contract allows (see oneOf above). */
+function withCleanDecisions(board: BoardSnapshot): BoardSnapshot {
+  const decisions: Record<string, Decision> = {};
+  for (const [id, d] of Object.entries(board.decisions)) {
+    decisions[id] = {
+      initiativeId: d.initiativeId,
+      approach: oneOf(APPROACH_KEYS, d.approach),
+      rationale: str(d.rationale),
+      phase: oneOf(PHASE_KEYS, d.phase),
+      dri: typeof d.dri === 'string' && d.dri.trim() !== '' ? d.dri : null,
+    };
+  }
+  return { ...board, decisions };
 }
 
 /**
@@ -137,16 +165,20 @@ function bottlenecksOf(board: BoardSnapshot): LogBottleneck[] {
   const out: LogBottleneck[] = [];
   for (const lane of LANE_KEYS) {
     for (const note of board.notes) {
-      if (note.lane !== lane || note.text.trim() === '') continue;
+      if (note.lane !== lane || note.id === '' || note.text.trim() === '') continue;
       const impacts: LogImpact[] = (impactsByNote.get(note.id) ?? [])
+        .filter((i) => oneOf(IMPACT_KEYS, i.category) !== null)
+        .map((i) => ({ ...i, magnitude: Math.min(5, Math.max(1, Math.round(i.magnitude))) }))
         .sort((a, b) => b.magnitude - a.magnitude || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-        .map(({ category, magnitude, evidence }) => ({ category, magnitude, evidence }));
-      const t = note.threshold;
+        .map(({ category, magnitude, evidence }) => ({ category, magnitude, evidence: str(evidence) }));
+      const t = note.threshold && oneOf(THRESHOLD_KEYS, note.threshold.kind) ? note.threshold : null;
       out.push({
         id: note.id,
         text: note.text,
         dimension: lane,
-        threshold: t ? { kind: t.kind, value: t.value ?? null, unit: t.unit ?? '', text: t.text ?? '' } : null,
+        threshold: t
+          ? { kind: t.kind, value: typeof t.value === 'number' && Number.isFinite(t.value) ? t.value : null, unit: str(t.unit), text: str(t.text) }
+          : null,
         impacts,
       });
     }

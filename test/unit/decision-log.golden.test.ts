@@ -12,6 +12,7 @@ import { toMarkdown } from '../../shared/log/markdown.js';
 import { CSV_COLUMNS, toCsv } from '../../shared/log/csv.js';
 import { contentDisposition, exportFileName } from '../../shared/log/filename.js';
 import schema from '../../shared/log/decision-log.v1.schema.json';
+import { boardMaps } from '../../shared/schema.js';
 import { buildFixture, HOSTILE, NOW, SECRET_AUTHOR, WORKSHOP_ID } from './decision-log.fixture.js';
 
 const GOLDEN_DIR = path.resolve(import.meta.dirname, '../golden');
@@ -192,5 +193,32 @@ describe('download file names', () => {
       `attachment; filename="uberplan-2025-03-14.csv"; filename*=UTF-8''%C3%BCberplan-%CE%B5%CE%BB%CE%BB%CE%AC%CE%B4%CE%B1-2025-03-14.csv`,
     );
     expect(exportFileName({ title: 'שלום', createdAt: log.workshop.createdAt }, 'json')).toBe('decision-log-2025-03-14.json');
+  });
+});
+
+describe('a board written by a misbehaving client', () => {
+  it('still exports a log that follows the v1 contract', () => {
+    const { board, control } = buildFixture();
+    const maps = boardMaps(board);
+    board.transact(() => {
+      const decision = maps.decisions.get('i2')!;
+      decision.set('dri', 42);
+      decision.set('approach', 'steal');
+      decision.set('phase', { now: true });
+      const impact = maps.impacts.get('im1')!;
+      impact.set('magnitude', 99);
+      maps.impacts.get('im2')!.set('category', 'vibes');
+      maps.notes.get('n-p1')!.set('threshold', { kind: 'gravity', value: 'high' });
+      maps.notes.get('n-f3')!.set('threshold', 'not an object');
+      maps.notes.get('n-o1')!.set('lane', 'marketing');
+      maps.notes.get('n-o4')!.delete('id');
+    });
+    const log = buildDecisionLog({ board, control, workshopId: WORKSHOP_ID, now: NOW });
+    const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    expect(log.decisions[0]).toMatchObject({ dri: null, approach: null, phase: null });
+    expect(log.bottlenecks[0]).toMatchObject({ threshold: null, impacts: [{ category: 'revenue', magnitude: 5 }] });
+    expect(log.bottlenecks.map((b) => b.id)).toEqual(['n-p1', 'n-p2', 'n-p3', 'n-f1', 'n-f2', 'n-f3', 'n-o2']);
+    for (const render of [toMarkdown, toCsv, toJson]) expect(render(log).length).toBeGreaterThan(100);
   });
 });
