@@ -1,0 +1,160 @@
+// Stage 4: each top initiative goes into Build, Buy or Partner, with the criteria in view, and
+// gets a rationale and a sequencing phase. Cards are dragged between columns (mouse, touch, or
+// keyboard on the handle) or placed with the Approach select; either way one command writes it.
+import type { ReactNode } from 'react';
+import {
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  closestCenter,
+  pointerWithin,
+  useDraggable,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type CollisionDetection,
+  type DragEndEvent,
+} from '@dnd-kit/core';
+import { CSS } from '@dnd-kit/utilities';
+import { APPROACHES, PHASES, type Approach, type Phase } from '../../../shared/constants';
+import type { Decision } from '../../../shared/schema';
+import type { RankedInitiative } from '../../../shared/ranking';
+import { setApproach, setPhase, setRationale } from '../../../shared/commands/decisions';
+import { displayTitle, type PrioritizationData } from './usePrioritization';
+
+const UNDECIDED = 'undecided';
+
+/** The column under the pointer; for keyboard drags (no pointer), the nearest column. */
+const columnCollision: CollisionDetection = (args) => {
+  const hits = pointerWithin(args);
+  return hits.length ? hits : closestCenter(args);
+};
+
+export function decisionGaps(d: Decision | undefined): string[] {
+  const gaps: string[] = [];
+  if (!d?.approach) gaps.push('approach');
+  if (!d?.rationale.trim()) gaps.push('rationale');
+  if (!d?.phase) gaps.push('phase');
+  return gaps;
+}
+
+function DecisionCard({ item, data }: { item: RankedInitiative; data: PrioritizationData }) {
+  const { session, board, canEdit } = data;
+  const id = item.initiative.id;
+  const decision = board.decisions[id];
+  const name = displayTitle(item.initiative.title);
+  const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({ id, disabled: !canEdit });
+  const gaps = decisionGaps(decision);
+  return (
+    <article
+      ref={setNodeRef}
+      style={{ transform: CSS.Translate.toString(transform) }}
+      className={`decision card${isDragging ? ' is-dragging' : ''}`}
+      aria-label={name}
+    >
+      <div className="decision-head">
+        {canEdit && (
+          <button type="button" className="drag-handle" aria-label={`Move ${name}`} {...attributes} {...listeners}>
+            ⠿
+          </button>
+        )}
+        <span className="rank-number">{item.rank}</span>
+        <h4>{name}</h4>
+      </div>
+      <label>
+        Approach
+        <select
+          value={decision?.approach ?? ''}
+          disabled={!canEdit}
+          onChange={(e) => setApproach(session.board, { initiativeId: id, approach: (e.target.value || null) as Approach | null })}
+        >
+          <option value="">Undecided</option>
+          {APPROACHES.map((a) => (
+            <option key={a.key} value={a.key}>
+              {a.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Rationale
+        <textarea
+          rows={2}
+          maxLength={2000}
+          value={decision?.rationale ?? ''}
+          disabled={!canEdit}
+          onChange={(e) => setRationale(session.board, { initiativeId: id, rationale: e.target.value })}
+        />
+      </label>
+      <label>
+        Phase
+        <select
+          value={decision?.phase ?? ''}
+          disabled={!canEdit}
+          onChange={(e) => setPhase(session.board, { initiativeId: id, phase: (e.target.value || null) as Phase | null })}
+        >
+          <option value="">Not set</option>
+          {PHASES.map((p) => (
+            <option key={p.key} value={p.key}>
+              {p.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      {gaps.length > 0 && <p className="flag">Missing: {gaps.join(', ')}</p>}
+    </article>
+  );
+}
+
+function Column({ id, title, criterion, children, count }: { id: string; title: string; criterion?: string; children: ReactNode; count: number }) {
+  const { setNodeRef, isOver } = useDroppable({ id });
+  return (
+    <section ref={setNodeRef} aria-label={title} className={`approach-column approach-${id}${isOver ? ' is-over' : ''}`}>
+      <h3>
+        {title} <span className="muted small">({count})</span>
+      </h3>
+      {criterion && <p className="criterion">{criterion}</p>}
+      <div className="approach-cards">{children}</div>
+    </section>
+  );
+}
+
+export function ApproachBoard({ data }: { data: PrioritizationData }) {
+  const { top, board, session, canEdit } = data;
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor));
+  const inColumn = (key: string) => top.filter((t) => (board.decisions[t.initiative.id]?.approach ?? UNDECIDED) === key);
+
+  function onDragEnd({ active, over }: DragEndEvent) {
+    if (!over || !canEdit) return;
+    const target = String(over.id);
+    setApproach(session.board, { initiativeId: String(active.id), approach: target === UNDECIDED ? null : (target as Approach) });
+  }
+
+  if (!top.length) return <p className="muted">No top initiatives yet: create and rank them in stage 3.</p>;
+  const undecided = inColumn(UNDECIDED);
+  return (
+    <div className="approach-board">
+      <p className="muted">
+        Drop each of the top {top.length} initiatives into Build, Buy or Partner (drag the handle, or use its Approach field), and give it a
+        rationale and a phase.
+      </p>
+      <DndContext sensors={sensors} collisionDetection={columnCollision} onDragEnd={onDragEnd}>
+        <Column id={UNDECIDED} title="Undecided" count={undecided.length}>
+          {undecided.length === 0 ? <p className="muted small">Every top initiative has an approach.</p> : undecided.map((t) => <DecisionCard key={t.initiative.id} item={t} data={data} />)}
+        </Column>
+        <div className="approach-columns">
+          {APPROACHES.map((a) => {
+            const items = inColumn(a.key);
+            return (
+              <Column key={a.key} id={a.key} title={a.title} criterion={a.criterion} count={items.length}>
+                {items.map((t) => (
+                  <DecisionCard key={t.initiative.id} item={t} data={data} />
+                ))}
+              </Column>
+            );
+          })}
+        </div>
+      </DndContext>
+    </div>
+  );
+}

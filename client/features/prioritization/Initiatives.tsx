@@ -1,0 +1,205 @@
+// Stage 3, part one: turn bottlenecks into initiatives (one initiative may address several), edit
+// their titles, and score each one blind for ROI and urgency in the private document.
+import type * as Y from 'yjs';
+import { LANES } from '../../../shared/constants';
+import type { Initiative, Note } from '../../../shared/schema';
+import { createInitiative, deleteInitiative, linkBottleneck, renameInitiative, unlinkBottleneck } from '../../../shared/commands/initiatives';
+import { readOwnScores, scoreInitiative, type OwnScore } from '../../../shared/commands/scores';
+import { SCORE_MAX, SCORE_MIN } from '../../../shared/ranking';
+import { useYSnapshot } from '../../sync/useYjs';
+import { serverClock } from '../../sync/clock';
+import { useNewInitiativeDraft } from './draftStore';
+import { displayTitle, type PrioritizationData } from './usePrioritization';
+
+const laneTitle = (lane: string) => LANES.find((l) => l.key === lane)?.title ?? lane;
+const short = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const SCORE_VALUES = Array.from({ length: SCORE_MAX - SCORE_MIN + 1 }, (_, i) => SCORE_MIN + i);
+
+export function NewInitiativeForm({ data }: { data: PrioritizationData }) {
+  const { board, session, canEdit } = data;
+  const { noteIds, title, toggleNote, setTitle, reset } = useNewInitiativeDraft();
+  const existing = new Set(board.notes.map((n) => n.id));
+  const chosen = noteIds.filter((id) => existing.has(id));
+  const used = new Set(board.initiatives.flatMap((i) => i.bottleneckIds));
+
+  function create() {
+    if (!chosen.length) return;
+    const first = board.notes.find((n) => n.id === chosen[0]);
+    const name = title.trim() || short(first?.text.trim() ?? '', 80) || 'Untitled initiative';
+    createInitiative(session.board, { title: name, bottleneckIds: chosen, now: serverClock.now() });
+    reset();
+  }
+
+  if (!board.notes.length) return <p className="muted">No bottlenecks on the board yet: add them in stage 1.</p>;
+  return (
+    <form
+      className="new-initiative card"
+      aria-label="New initiative"
+      onSubmit={(e) => {
+        e.preventDefault();
+        create();
+      }}
+    >
+      <fieldset disabled={!canEdit}>
+        <legend>Bottlenecks this initiative addresses</legend>
+        <div className="bottleneck-picker">
+          {LANES.map((lane) => {
+            const notes = board.notes.filter((n) => n.lane === lane.key);
+            return (
+              <div key={lane.key} className="bottleneck-lane">
+                <h4>{lane.title}</h4>
+                {notes.length === 0 && <p className="muted small">None</p>}
+                {notes.map((n) => (
+                  <label key={n.id} className="check">
+                    <input type="checkbox" checked={chosen.includes(n.id)} onChange={() => toggleNote(n.id)} />
+                    <span>
+                      {short(n.text) || '(empty note)'}
+                      {used.has(n.id) && <span className="muted small"> · in an initiative</span>}
+                    </span>
+                  </label>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+        <div className="new-initiative-row">
+          <label>
+            Initiative title
+            <input value={title} maxLength={200} placeholder="Defaults to the first bottleneck" onChange={(e) => setTitle(e.target.value)} />
+          </label>
+          <button type="submit" className="primary" disabled={!chosen.length}>
+            Create initiative
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}
+
+export function InitiativeCard({
+  initiative,
+  data,
+  privateDoc,
+  ownScore,
+}: {
+  initiative: Initiative;
+  data: PrioritizationData;
+  privateDoc: Y.Doc | null;
+  ownScore: OwnScore | undefined;
+}) {
+  const { board, session, canEdit } = data;
+  const notesById = new Map(board.notes.map((n) => [n.id, n]));
+  const linked = initiative.bottleneckIds.map((id) => notesById.get(id)).filter((n): n is Note => !!n);
+  const linkable = board.notes.filter((n) => !initiative.bottleneckIds.includes(n.id));
+  const name = displayTitle(initiative.title);
+  const score = (field: 'roi' | 'urgency', value: string) =>
+    privateDoc && scoreInitiative(privateDoc, { initiativeId: initiative.id, [field]: value === '' ? null : Number(value) });
+
+  return (
+    <article className="initiative card" aria-label={name}>
+      <div className="initiative-head">
+        <label className="grow">
+          Title
+          <input
+            value={initiative.title}
+            maxLength={200}
+            disabled={!canEdit}
+            onChange={(e) => renameInitiative(session.board, { id: initiative.id, title: e.target.value })}
+          />
+        </label>
+        {canEdit && (
+          <button type="button" className="subtle" aria-label={`Delete initiative ${name}`} onClick={() => deleteInitiative(session.board, { id: initiative.id })}>
+            Delete
+          </button>
+        )}
+      </div>
+      <div className="initiative-bottlenecks">
+        <h4>Bottlenecks</h4>
+        {linked.length === 0 && <p className="flag">No bottleneck linked</p>}
+        <ul>
+          {linked.map((n) => (
+            <li key={n.id}>
+              <span className={`lane-tag lane-${n.lane}`}>{laneTitle(n.lane)}</span> {short(n.text, 120)}
+              {canEdit && (
+                <button type="button" className="link" aria-label={`Unlink ${short(n.text, 40)}`} onClick={() => unlinkBottleneck(session.board, { id: initiative.id, noteId: n.id })}>
+                  Unlink
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+        {canEdit && linkable.length > 0 && (
+          <label className="inline add-bottleneck">
+            Add bottleneck
+            <select value="" onChange={(e) => e.target.value && linkBottleneck(session.board, { id: initiative.id, noteId: e.target.value })}>
+              <option value="">Choose…</option>
+              {linkable.map((n) => (
+                <option key={n.id} value={n.id}>
+                  {laneTitle(n.lane)}: {short(n.text, 60)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      {privateDoc && (
+        <fieldset className="scores" disabled={!canEdit}>
+          <legend>{data.control.scoresRevealed ? 'Your scores' : 'Your scores (private until revealed)'}</legend>
+          <label className="inline">
+            ROI
+            <select value={ownScore?.roi ?? ''} onChange={(e) => score('roi', e.target.value)}>
+              <option value="">–</option>
+              {SCORE_VALUES.map((v) => (
+                <option key={v} value={v}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="inline">
+            Urgency
+            <select value={ownScore?.urgency ?? ''} onChange={(e) => score('urgency', e.target.value)}>
+              <option value="">–</option>
+              {SCORE_VALUES.map((v) => (
+                <option key={v} value={v}>
+                  {v}
+                </option>
+              ))}
+            </select>
+          </label>
+        </fieldset>
+      )}
+    </article>
+  );
+}
+
+/** The initiatives with this person's own scores (read from their private doc). */
+export function InitiativeList({ data, privateDoc }: { data: PrioritizationData; privateDoc: Y.Doc | null }) {
+  if (!data.board.initiatives.length) return <p className="muted">No initiatives yet.</p>;
+  return privateDoc ? <ScoredList data={data} privateDoc={privateDoc} /> : <Cards data={data} privateDoc={null} own={{}} />;
+}
+
+function ScoredList({ data, privateDoc }: { data: PrioritizationData; privateDoc: Y.Doc }) {
+  const own = useYSnapshot(privateDoc, readOwnScores);
+  const scored = data.board.initiatives.filter((i) => own[i.id]?.roi && own[i.id]?.urgency).length;
+  return (
+    <>
+      <p className="muted" role="status">
+        You have scored {scored} of {data.board.initiatives.length} initiatives.
+      </p>
+      <Cards data={data} privateDoc={privateDoc} own={own} />
+    </>
+  );
+}
+
+function Cards({ data, privateDoc, own }: { data: PrioritizationData; privateDoc: Y.Doc | null; own: Record<string, OwnScore> }) {
+  return (
+    <ul className="initiatives" aria-label="Initiatives">
+      {data.board.initiatives.map((i) => (
+        <li key={i.id}>
+          <InitiativeCard initiative={i} data={data} privateDoc={privateDoc} ownScore={own[i.id]} />
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,133 @@
+// Stage 5: per decision, one or more success metrics (metric, baseline, target, due date) and
+// exactly one DRI (a participant from the roster or a typed name). Missing pieces are flagged on
+// each card; a metric can be tagged observability (it counts for the Ship-It checklist).
+import { useId } from 'react';
+import { APPROACHES, PHASES } from '../../../shared/constants';
+import type { Metric } from '../../../shared/schema';
+import type { RankedInitiative } from '../../../shared/ranking';
+import { isMetricComplete } from '../../../shared/checklist';
+import { setDri } from '../../../shared/commands/decisions';
+import { addMetric, removeMetric, updateMetric, type MetricTextField } from '../../../shared/commands/metrics';
+import { displayTitle, type PrioritizationData } from './usePrioritization';
+
+const FIELDS: { key: MetricTextField; label: string; type: string; placeholder: string }[] = [
+  { key: 'name', label: 'Metric', type: 'text', placeholder: 'e.g. checkout p99 latency' },
+  { key: 'baseline', label: 'Baseline', type: 'text', placeholder: 'e.g. 2.1 s' },
+  { key: 'target', label: 'Target', type: 'text', placeholder: 'e.g. 500 ms' },
+  { key: 'due', label: 'Due', type: 'date', placeholder: '' },
+];
+
+export function metricGaps(m: Metric): string[] {
+  return FIELDS.filter((f) => !m[f.key].trim()).map((f) => f.label.toLowerCase());
+}
+
+function MetricRow({ metric, index, data }: { metric: Metric; index: number; data: PrioritizationData }) {
+  const { session, canEdit } = data;
+  const gaps = metricGaps(metric);
+  return (
+    <fieldset className="metric" disabled={!canEdit}>
+      <legend>Metric {index + 1}</legend>
+      <div className="metric-fields">
+        {FIELDS.map((f) => (
+          <label key={f.key}>
+            {f.label}
+            <input
+              type={f.type}
+              value={metric[f.key]}
+              maxLength={200}
+              placeholder={f.placeholder}
+              onChange={(e) => updateMetric(session.board, { id: metric.id, [f.key]: e.target.value })}
+            />
+          </label>
+        ))}
+      </div>
+      <div className="metric-foot">
+        <label className="check">
+          <input type="checkbox" checked={metric.observability} onChange={(e) => updateMetric(session.board, { id: metric.id, observability: e.target.checked })} />
+          Observability metric
+        </label>
+        <button type="button" className="subtle" aria-label={`Remove metric ${index + 1}`} onClick={() => removeMetric(session.board, { id: metric.id })}>
+          Remove
+        </button>
+        {gaps.length > 0 && <span className="flag">Missing: {gaps.join(', ')}</span>}
+      </div>
+    </fieldset>
+  );
+}
+
+function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data: PrioritizationData; peopleListId: string }) {
+  const { board, session, canEdit } = data;
+  const id = item.initiative.id;
+  const decision = board.decisions[id];
+  const metrics = board.metrics.filter((m) => m.initiativeId === id);
+  const name = displayTitle(item.initiative.title);
+  const flags: string[] = [];
+  if (!metrics.length) flags.push('No metric yet');
+  else if (!metrics.some(isMetricComplete)) flags.push('No complete metric (metric, baseline, target and due)');
+  if (!decision?.dri?.trim()) flags.push('No DRI');
+  const approach = APPROACHES.find((a) => a.key === decision?.approach)?.title ?? 'Approach not decided';
+  const phase = PHASES.find((p) => p.key === decision?.phase)?.title ?? 'phase not set';
+  return (
+    <article className="owner card" aria-label={name}>
+      <div className="decision-head">
+        <span className="rank-number">{item.rank}</span>
+        <h3>{name}</h3>
+        <span className="muted small">
+          {approach} · {phase}
+        </span>
+      </div>
+      {metrics.map((m, i) => (
+        <MetricRow key={m.id} metric={m} index={i} data={data} />
+      ))}
+      {canEdit && (
+        <button type="button" onClick={() => addMetric(session.board, { initiativeId: id })}>
+          Add metric
+        </button>
+      )}
+      <label className="dri">
+        DRI
+        <input
+          value={decision?.dri ?? ''}
+          list={peopleListId}
+          maxLength={80}
+          disabled={!canEdit}
+          placeholder="Pick a participant or type a name"
+          onChange={(e) => setDri(session.board, { initiativeId: id, dri: e.target.value })}
+        />
+      </label>
+      {flags.length > 0 ? (
+        <ul className="flags" aria-label={`Missing for ${name}`}>
+          {flags.map((f) => (
+            <li key={f} className="flag">
+              {f}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="ok">Metrics and owner complete.</p>
+      )}
+    </article>
+  );
+}
+
+export function MetricsOwners({ data }: { data: PrioritizationData }) {
+  const peopleListId = useId();
+  const people = [...new Set(data.board.roster.filter((r) => r.role !== 'observer').map((r) => r.name))].sort((a, b) => a.localeCompare(b));
+  if (!data.top.length) return <p className="muted">No top initiatives yet: create and rank them in stage 3.</p>;
+  return (
+    <div className="metrics-owners">
+      <p className="muted">
+        Give each decision at least one success metric with a baseline, a target and a due date, and exactly one DRI. Tag a metric{' '}
+        <em>observability</em> when it is how the platform will be observed.
+      </p>
+      <datalist id={peopleListId}>
+        {people.map((p) => (
+          <option key={p} value={p} />
+        ))}
+      </datalist>
+      {data.top.map((t) => (
+        <OwnerCard key={t.initiative.id} item={t} data={data} peopleListId={peopleListId} />
+      ))}
+    </div>
+  );
+}
