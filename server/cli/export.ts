@@ -3,7 +3,6 @@
 // the server runs: SQLite in WAL mode lets this reader see every committed update.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import * as Y from 'yjs';
 import { loadConfig } from '../config.js';
 import { Storage } from '../storage.js';
@@ -12,23 +11,38 @@ import { DOC_NAMES } from '../../shared/constants.js';
 import { buildDecisionLog } from '../../shared/log/build.js';
 import { LOG_FORMATS, isLogFormat } from '../../shared/log/formats.js';
 
-const USAGE = 'usage: npm run export -- <workshopId> [--format md|csv|json]   (DATA_DIR selects the storage, default ./data)';
+const USAGE = 'usage: npm run export -- <workshopId> [--format md|csv|json]   (default md; DATA_DIR selects the storage, default ./data)';
 
 class UsageError extends Error {}
 
+// Workshop ids are base64url and may start with "-", so this is not a generic option parser: an
+// argument is an option only if it looks like one (`--format`, `-f`, `--word`); `--` ends options.
+const LOOKS_LIKE_OPTION = /^--?[a-z][a-z-]*(=.*)?$/;
+
 function parse(argv: string[]): { id: string; format: keyof typeof LOG_FORMATS } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
+  const positionals: string[] = [];
+  let format: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!LOOKS_LIKE_OPTION.test(arg)) {
+      positionals.push(arg);
+      continue;
+    }
+    const [name, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (name === '--help' || name === '-h') throw new UsageError('');
+    if (name !== '--format' && name !== '-f') throw new UsageError(`unknown option ${name}`);
+    format = inline ?? argv[++i];
+    if (format === undefined) throw new UsageError('--format needs a value: md, csv or json');
   }
-  if (parsed.values.help) throw new UsageError('');
-  const [id, ...extra] = parsed.positionals;
+  const [id, ...extra] = positionals;
   if (!id) throw new UsageError('missing <workshopId>');
   if (extra.length) throw new UsageError(`unexpected argument: ${extra[0]}`);
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new UsageError(`not a workshop id: ${id}`);
-  const format = parsed.values.format ?? 'md';
+  format ??= 'md';
   if (!isLogFormat(format)) throw new UsageError(`unknown format "${format}": use md, csv or json`);
   return { id, format };
 }

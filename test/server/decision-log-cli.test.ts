@@ -79,8 +79,10 @@ describe('npm run export', () => {
   });
 
   it('fails clearly for an unknown workshop, bad arguments and a missing storage', async () => {
-    const [unknown, badFormat, noId, badFlag, noStorage] = await Promise.all([
+    const [unknown, dashId, badFormat, noId, badFlag, noStorage] = await Promise.all([
       runExport(['noSuchWorkshop42', '--format', 'md']),
+      // Ids are base64url: one may start with "-" and is still an id, not an option.
+      runExport(['-lNoSuchWorkshop9', '--format=json']),
       runExport([ws.id, '--format', 'pdf']),
       runExport(['--format', 'json']),
       runExport([ws.id, '--colour']),
@@ -89,6 +91,8 @@ describe('npm run export', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toBe('');
     expect(unknown.stderr).toContain('export: unknown workshop "noSuchWorkshop42"');
+    expect(dashId.code).toBe(1);
+    expect(dashId.stderr).toContain('export: unknown workshop "-lNoSuchWorkshop9"');
 
     expect(badFormat.code).toBe(2);
     expect(badFormat.stderr).toContain('unknown format "pdf": use md, csv or json');
@@ -98,6 +102,7 @@ describe('npm run export', () => {
     expect(noId.stderr).toContain('missing <workshopId>');
 
     expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain('unknown option --colour');
 
     expect(noStorage.code).toBe(1);
     expect(noStorage.stderr).toContain('no Scaleboard storage in');
