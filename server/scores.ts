@@ -6,8 +6,9 @@
 // score changes, late joiners' private documents included. Hiding again clears the map.
 //
 // The private documents are client-written, so everything read from them is validated: ids must
-// look like ids, scores must be whole numbers 1–5 (anything else counts as missing), and a document
-// without a participant id contributes nothing (the secret is never used as an identity).
+// look like ids, scores must be whole numbers 1–5 (anything else counts as missing), a document
+// without a participant id contributes nothing, and the secret itself is never written anywhere.
+import { createHash } from 'node:crypto';
 import type * as Y from 'yjs';
 import { DOC_NAMES, PRIVATE_DOC_PREFIX } from '../shared/constants.js';
 import { boardMaps, controlMaps, privateMaps, readReveals, type Score } from '../shared/schema.js';
@@ -27,16 +28,26 @@ export interface ScoreRevealHost {
 
 const scoreKey = (s: Pick<Score, 'initiativeId' | 'participantId'>) => `${s.initiativeId}/${s.participantId}`;
 
-/** Every valid score in the given private documents. Documents are read in name order, so if two
- * claim the same participant the result is still the same on every run. */
-export function collectScores(privateDocs: Y.Doc[]): Map<string, Score> {
+/**
+ * Every valid score in the given private documents (name order, so every run gives the same
+ * result). Identities are claimed by clients (invite links are shared, so there is no stronger
+ * one): if two documents claim the same participant id, both ballots are kept under ids made
+ * distinct with a hash of the document name, so nobody can overwrite someone else's scores.
+ */
+export function collectScores(privateDocs: { name: string; doc: Y.Doc }[]): Map<string, Score> {
+  const claimed = new Map<string, number>();
+  const owners = privateDocs.map(({ name, doc }) => {
+    const id = privateMaps(doc).profile.get('participantId');
+    const valid = typeof id === 'string' && ID.test(id) ? id : null;
+    if (valid) claimed.set(valid, (claimed.get(valid) ?? 0) + 1);
+    return { name, doc, id: valid };
+  });
   const out = new Map<string, Score>();
-  for (const doc of privateDocs) {
-    const { scores, profile } = privateMaps(doc);
-    const participantId = profile.get('participantId');
-    if (typeof participantId !== 'string' || !ID.test(participantId)) continue;
+  for (const { name, doc, id } of owners) {
+    if (!id) continue;
+    const participantId = claimed.get(id)! > 1 ? `${id}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}` : id;
     let n = 0;
-    for (const [initiativeId, value] of scores) {
+    for (const [initiativeId, value] of privateMaps(doc).scores) {
       if (++n > MAX_SCORES_PER_DOC) break;
       if (!ID.test(initiativeId) || !value || typeof value !== 'object') continue;
       const roi = isValidScore(value.roi) ? value.roi : null;
@@ -94,7 +105,7 @@ export class ScoreReveal {
     this.running = true;
     try {
       const desired = this.revealed()
-        ? collectScores(this.host.privateDocNames().sort().map((name) => this.host.room(name).doc))
+        ? collectScores(this.host.privateDocNames().sort().map((name) => ({ name, doc: this.host.room(name).doc })))
         : new Map<string, Score>();
       const current = boardMaps(this.host.room(DOC_NAMES.board).doc).revealedScores;
       const stale = [...current.keys()].filter((k) => !desired.has(k));

@@ -11,12 +11,13 @@ import { WebsocketProvider } from 'y-websocket';
 import * as decoding from 'lib0/decoding';
 import { connectClient, waitClosed, waitConverged, waitSynced, canonical, type TestClient } from '../helpers/clients.js';
 import { createWorkshop, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
-import { boardMaps, readBoard, readCurrentStage, type Score } from '../../shared/schema.js';
+import { boardMaps, privateMaps, readBoard, readCurrentStage, type Score } from '../../shared/schema.js';
 import { createInitiative, newId } from '../../shared/commands/initiatives.js';
 import { readOwnScores, scoreInitiative, setScoreProfile } from '../../shared/commands/scores.js';
 import { hideScores, revealScores } from '../../shared/commands/ranking.js';
 import { nextStage, previousStage, setLocked } from '../../shared/commands/control.js';
 import { rankingOf } from '../../shared/ranking.js';
+import { collectScores } from '../../server/scores.js';
 
 let server: TestServer;
 let ws: CreatedWorkshop;
@@ -292,5 +293,37 @@ describe('after the reveal', () => {
     await waitSynced(fresh);
     await waitConverged([fresh.doc, ada.board.doc, bob.board.doc, facilitatorBoard.doc], (d) => readBoard(d));
     expect(revealedOf(fresh.doc)).toEqual(expected);
+  });
+});
+
+describe('collectScores (what the server reads from private documents)', () => {
+  const privateDoc = (participantId: unknown, scores: Record<string, unknown>) => {
+    const doc = new Y.Doc();
+    if (participantId !== undefined) privateMaps(doc).profile.set('participantId', participantId);
+    for (const [k, v] of Object.entries(scores)) privateMaps(doc).scores.set(k, v as { roi: number | null; urgency: number | null });
+    return doc;
+  };
+
+  it('keeps only valid scores of documents with a valid participant id', () => {
+    const scores = collectScores([
+      { name: 'private/a', doc: privateDoc('p1', { i1: { roi: 5, urgency: 9 }, 'bad id!': { roi: 3, urgency: 3 }, i2: 'junk', i3: { roi: null, urgency: null } }) },
+      { name: 'private/b', doc: privateDoc(undefined, { i1: { roi: 1, urgency: 1 } }) },
+      { name: 'private/c', doc: privateDoc({ not: 'a string' }, { i1: { roi: 1, urgency: 1 } }) },
+      { name: 'private/d', doc: privateDoc('p4', { i1: { roi: 2.5, urgency: 3 } }) },
+    ]);
+    expect(Object.fromEntries(scores)).toEqual({
+      'i1/p1': { initiativeId: 'i1', participantId: 'p1', roi: 5, urgency: null },
+      'i1/p4': { initiativeId: 'i1', participantId: 'p4', roi: null, urgency: 3 },
+    });
+  });
+
+  it('keeps both ballots, distinctly, when two documents claim the same participant', () => {
+    const scores = [...collectScores([
+      { name: 'private/honest', doc: privateDoc('ada', { i1: { roi: 5, urgency: 5 } }) },
+      { name: 'private/spoof', doc: privateDoc('ada', { i1: { roi: 1, urgency: 1 } }) },
+    ]).values()];
+    expect(scores.map((x) => x.roi).sort()).toEqual([1, 5]);
+    expect(new Set(scores.map((x) => x.participantId)).size).toBe(2);
+    expect(scores.every((x) => x.participantId.startsWith('ada-') && !x.participantId.includes('honest'))).toBe(true);
   });
 });
