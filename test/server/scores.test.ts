@@ -293,7 +293,7 @@ describe('after the reveal', () => {
     await waitSynced(fresh);
     await waitConverged([fresh.doc, ada.board.doc, bob.board.doc, facilitatorBoard.doc], (d) => readBoard(d));
     expect(revealedOf(fresh.doc)).toEqual(expected);
-  });
+  }, 60_000);
 });
 
 describe('collectScores (what the server reads from private documents)', () => {

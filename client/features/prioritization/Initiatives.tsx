@@ -1,7 +1,7 @@
 // Stage 3, part one: turn bottlenecks into initiatives (one initiative may address several), edit
 // their titles, and score each one blind for ROI and urgency in the private document.
 import type * as Y from 'yjs';
-import { LANES } from '../../../shared/constants';
+import { IMPACT_CATEGORIES, LANES } from '../../../shared/constants';
 import type { Initiative, Note } from '../../../shared/schema';
 import { createInitiative, deleteInitiative, linkBottleneck, renameInitiative, unlinkBottleneck } from '../../../shared/commands/initiatives';
 import { readOwnScores, scoreInitiative, type OwnScore } from '../../../shared/commands/scores';
@@ -91,6 +91,12 @@ export function InitiativeCard({
   const notesById = new Map(board.notes.map((n) => [n.id, n]));
   const linked = initiative.bottleneckIds.map((id) => notesById.get(id)).filter((n): n is Note => !!n);
   const linkable = board.notes.filter((n) => !initiative.bottleneckIds.includes(n.id));
+  // Stage 2's impacts, as context for scoring ROI: "Revenue 4 · Customer trust / reliability 3".
+  const impactsOf = (noteId: string) =>
+    board.impacts
+      .filter((i) => i.noteId === noteId)
+      .map((i) => `${IMPACT_CATEGORIES.find((c) => c.key === i.category)?.title ?? i.category} ${i.magnitude}`)
+      .join(' · ');
   const name = displayTitle(initiative.title);
   const score = (field: 'roi' | 'urgency', value: string) =>
     privateDoc && scoreInitiative(privateDoc, { initiativeId: initiative.id, [field]: value === '' ? null : Number(value) });
@@ -120,6 +126,7 @@ export function InitiativeCard({
           {linked.map((n) => (
             <li key={n.id}>
               <span className={`lane-tag lane-${n.lane}`}>{laneTitle(n.lane)}</span> {short(n.text, 120)}
+              {impactsOf(n.id) && <span className="muted small"> (impact: {impactsOf(n.id)})</span>}
               {canEdit && (
                 <button type="button" className="link" aria-label={`Unlink ${short(n.text, 40)}`} onClick={() => unlinkBottleneck(session.board, { id: initiative.id, noteId: n.id })}>
                   Unlink
