@@ -8,6 +8,7 @@
 //   control – written by facilitators only (the server enforces it): settings, the stage engine
 //             state, reveal flags and the facilitator's ranking order.
 import * as Y from 'yjs';
+import { APPROACHES, PHASES } from './constants.js';
 import type {
   Approach,
   ImpactCategory,
@@ -199,13 +200,19 @@ export function readInitiative(m: YRecord): Initiative {
   };
 }
 
+// Participants write the board, so readers accept only known values: a misbehaving client can
+// make a field read as unset, never crash a view or an export.
+const oneOf = <T extends string>(v: unknown, allowed: readonly { key: T }[]): T | null =>
+  typeof v === 'string' && allowed.some((a) => a.key === v) ? (v as T) : null;
+
 export function readDecision(initiativeId: string, m: YRecord | undefined): Decision {
+  const dri = m?.get('dri');
   return {
     initiativeId,
-    approach: (m?.get('approach') as Approach | undefined) ?? null,
+    approach: oneOf<Approach>(m?.get('approach'), APPROACHES),
     rationale: textOf(m?.get('rationale')),
-    phase: (m?.get('phase') as Phase | undefined) ?? null,
-    dri: (m?.get('dri') as string | undefined) || null,
+    phase: oneOf<Phase>(m?.get('phase'), PHASES),
+    dri: typeof dri === 'string' && dri.trim() ? dri : null,
   };
 }
 
@@ -311,7 +318,7 @@ export function readCurrentStage(doc: Y.Doc): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Note merges (issue 4). One plain-value entry per merge, keyed `${sourceId}>${targetId}`: what
+// Note merges (issue 4). One plain-value entry per merge, keyed `${sourceId}>${targetId}>${nonce}`: what
 // the dropped note was, and where its text went in the target. It lets every client detect and
 // repair the rare concurrent cases (two people merging two notes into each other, a merge into a
 // note someone deleted meanwhile) so that no note is lost or duplicated. See commands/notes.ts.
