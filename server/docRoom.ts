@@ -51,6 +51,9 @@ export class DocRoom {
   private compactScheduled = false;
   private pendingAwareness = new Set<number>();
   private awarenessTimer: NodeJS.Timeout | null = null;
+  /** Updates accepted (and stored) this tick, relayed together right after it. */
+  private outbox: { update: Uint8Array; origin: unknown }[] = [];
+  private relayScheduled = false;
   private readonly serverOnly: Set<string>;
 
   constructor(
@@ -86,9 +89,42 @@ export class DocRoom {
       end();
     }
     this.updatesSinceSnapshot++;
-    const message = encodeUpdate(update);
-    for (const peer of this.peers.keys()) if (peer !== origin) this.send(peer, message);
+    this.outbox.push({ update, origin });
+    if (!this.relayScheduled) {
+      this.relayScheduled = true;
+      setImmediate(this.relay);
+    }
     if (this.updatesSinceSnapshot >= this.deps.compactAfterUpdates) this.scheduleCompaction();
+  };
+
+  /**
+   * Relays the updates accepted during one event-loop turn, merged into one message per peer.
+   * Under load many updates land in one turn (a join storm writes the roster once per joiner,
+   * twenty editors type at once); sending one merged update instead of one message per update
+   * per peer keeps the fan-out, and every client's work, proportional to peers, not peers ×
+   * updates. A peer never gets its own updates back.
+   */
+  private relay = (): void => {
+    this.relayScheduled = false;
+    const batch = this.outbox;
+    this.outbox = [];
+    if (!batch.length || !this.peers.size || this.doc.isDestroyed) return;
+    if (batch.length === 1) {
+      const { update, origin } = batch[0]!;
+      const message = encodeUpdate(update);
+      for (const peer of this.peers.keys()) if (peer !== origin) this.send(peer, message);
+      return;
+    }
+    const origins = new Set(batch.map((b) => b.origin));
+    const everything = encodeUpdate(Y.mergeUpdates(batch.map((b) => b.update)));
+    for (const peer of this.peers.keys()) {
+      if (!origins.has(peer)) {
+        this.send(peer, everything);
+        continue;
+      }
+      const others = batch.filter((b) => b.origin !== peer).map((b) => b.update);
+      if (others.length) this.send(peer, encodeUpdate(others.length === 1 ? others[0]! : Y.mergeUpdates(others)));
+    }
   };
 
   private onAwarenessUpdate = (
@@ -185,6 +221,9 @@ export class DocRoom {
         let update: Uint8Array;
         try {
           update = decoding.readVarUint8Array(decoder);
+          // The stock client sends every awareness update it receives back to the server, so in
+          // a room of n peers each presence change comes back n times: drop those echoes cheaply.
+          if (isStaleAwareness(this.awareness, update)) return;
           validateAwarenessUpdate(update);
         } catch {
           throw new MalformedMessageError('malformed awareness update');
@@ -303,11 +342,34 @@ export class DocRoom {
 
   destroy(): void {
     if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+    this.outbox = [];
     this.compact();
     this.awareness.destroy();
     this.doc.destroy();
   }
 }
+
+/**
+ * Whether applying `update` would change nothing: every entry is older than, or as old as, what
+ * the room already holds (the one exception y-protocols makes, a removal at the same clock of a
+ * state still present, counts as a change). Reads clocks only; never parses the JSON states.
+ */
+function isStaleAwareness(awareness: awarenessProtocol.Awareness, update: Uint8Array): boolean {
+  const d = decoding.createDecoder(update);
+  const len = decoding.readVarUint(d);
+  if (len === 0 || len > 10_000) return false;
+  for (let i = 0; i < len; i++) {
+    const clientId = decoding.readVarUint(d);
+    const clock = decoding.readVarUint(d);
+    const state = decoding.readVarUint8Array(d);
+    const known = awareness.meta.get(clientId)?.clock;
+    if (known === undefined || known < clock) return false;
+    if (known === clock && isJsonNull(state) && awareness.states.has(clientId)) return false;
+  }
+  return true;
+}
+
+const isJsonNull = (b: Uint8Array): boolean => b.length === 4 && b[0] === 0x6e && b[1] === 0x75 && b[2] === 0x6c && b[3] === 0x6c;
 
 /** Reads an awareness update fully without applying it, so garbage never half-applies. */
 function validateAwarenessUpdate(update: Uint8Array): void {
