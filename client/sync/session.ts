@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import { DOC_NAMES, type Role } from '../../shared/constants';
+import { withJitteredBackoff } from './backoff';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
 
@@ -45,6 +46,8 @@ export class WorkshopSession {
       });
     this.providers = [open(DOC_NAMES.board, this.board), open(DOC_NAMES.control, this.control)];
     for (const p of this.providers) {
+      // After a server restart every client returns at once; jitter spreads the herd.
+      withJitteredBackoff(p, { maxMs: 5_000 });
       p.on('status', () => this.updateStatus());
       p.on('connection-close', (event: CloseEvent | null) => {
         if (event && FATAL_CLOSE_CODES.has(event.code)) {
