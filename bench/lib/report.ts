@@ -1,0 +1,152 @@
+// The bench report: a plain-text table for the console and the same figures as Markdown.
+import type { ScenarioResult } from './load.js';
+import type { ColdLoadResult } from './coldLoad.js';
+import type { BundleResult } from './bundle.js';
+import type { BoardRenderOutcome } from './boardRender.js';
+
+export interface BenchReport {
+  date: string;
+  machine: { cpus: number; cpuModel: string; memGB: number; node: string; loadAvgAtStart: number; loadAvgAtEnd: number };
+  quick: boolean;
+  settings: { workers: number; roomRate: number; windowMs: number; windows: number };
+  load: ScenarioResult[];
+  cold: ColdLoadResult | null;
+  bundle: BundleResult | null;
+  render: BoardRenderOutcome;
+  skipped: string[];
+  durationSec: number;
+}
+
+const f = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits));
+const ratio = (a: number | null | undefined, b: number | null | undefined): string =>
+  a === null || a === undefined || b === null || b === undefined || !b ? '–' : (a / b).toFixed(2);
+
+const COLUMNS = ['scenario', 'server', 'edits/s', 'p50 ms', 'p95 ms', 'p99 ms', 'delivered', 'msgs/s to clients', 'server CPU %', 'peak RSS MB', 'mem/room KB'];
+
+function rows(load: ScenarioResult[]): string[][] {
+  const out: string[][] = [];
+  const names = [...new Set(load.map((r) => r.scenario))];
+  for (const name of names) {
+    const ours = load.find((r) => r.scenario === name && r.server === 'ours');
+    const stock = load.find((r) => r.scenario === name && r.server === 'stock');
+    for (const r of [ours, stock]) {
+      if (!r) continue;
+      out.push([
+        name,
+        r.server,
+        f(r.editsPerSec, 0),
+        f(r.p50, 2),
+        f(r.p95, 2),
+        f(r.p99, 2),
+        `${f(r.delivered * 100, 1)}%`,
+        f(r.msgsInPerSec, 0),
+        f(r.cpuPercent, 0),
+        f(r.peakRssMB, 0),
+        f(r.memPerRoomKB, 0),
+      ]);
+    }
+    if (ours && stock) {
+      out.push([
+        name,
+        'ours/stock',
+        '',
+        ratio(ours.p50, stock.p50),
+        ratio(ours.p95, stock.p95),
+        ratio(ours.p99, stock.p99),
+        '',
+        ratio(ours.msgsInPerSec, stock.msgsInPerSec),
+        ratio(ours.cpuPercent, stock.cpuPercent),
+        ratio(ours.peakRssMB, stock.peakRssMB),
+        ratio(ours.memPerRoomKB, stock.memPerRoomKB),
+      ]);
+    }
+  }
+  return out;
+}
+
+function textTable(header: string[], body: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function mdTable(header: string[], body: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/** SPEC section 5 targets, checked against the run. */
+export function targets(report: BenchReport): { target: string; measured: string; met: boolean | null }[] {
+  const get = (clients: number, server: 'ours' | 'stock') => report.load.find((r) => r.rooms === 1 && r.clients === clients && r.server === server);
+  const out: { target: string; measured: string; met: boolean | null }[] = [];
+  for (const r of report.load.filter((x) => x.server === 'ours')) {
+    const stock = report.load.find((x) => x.server === 'stock' && x.scenario === r.scenario);
+    const q = r.p99 !== null && stock?.p99 ? r.p99 / stock.p99 : null;
+    out.push({ target: `ours/stock p99 ≤ 1.0 (${r.scenario})`, measured: q === null ? '–' : q.toFixed(2), met: q === null ? null : q <= 1.0 });
+  }
+  for (const [clients, limit] of [
+    [200, 50],
+    [1000, 100],
+  ] as const) {
+    const r = get(clients, 'ours');
+    out.push({ target: `p99 < ${limit} ms at ${clients} clients`, measured: r ? `${f(r.p99, 1)} ms` : 'not run', met: r?.p99 == null ? null : r.p99 < limit });
+  }
+  if (report.bundle) out.push({ target: 'client bundle < 200 KB gzipped (initial JS+CSS)', measured: `${f(report.bundle.initialGzipKB, 1)} KB`, met: report.bundle.initialGzipKB < 200 });
+  if (report.render.status === 'ok') {
+    const r = report.render.result;
+    const renderMs = typeof r.renderMs === 'number' ? r.renderMs : null;
+    if (renderMs !== null) out.push({ target: '300-note board renders < 200 ms', measured: `${f(renderMs, 0)} ms`, met: renderMs < 200 });
+  }
+  return out;
+}
+
+export function renderReport(report: BenchReport): { text: string; markdown: string } {
+  const body = rows(report.load);
+  const t = targets(report);
+  const mark = (m: boolean | null) => (m === null ? '?' : m ? 'met' : 'MISSED');
+  const cold = report.cold;
+  const coldLines = cold
+    ? [
+        `cold load, ${cold.updates} updates (${cold.notes} notes, ${f(cold.historyBytes / 1024, 0)} KB of history): ` +
+          `ours ${f(cold.ours.ms, 0)} ms` +
+          (cold.stock ? `, stock (y-leveldb) ${f(cold.stock.ms, 0)} ms, ours/stock ${ratio(cold.ours.ms, cold.stock.ms)}` : ''),
+      ]
+    : ['cold load: not run'];
+  const bundleLines = report.bundle
+    ? [`client bundle gzipped: ${f(report.bundle.initialGzipKB, 1)} KB loaded up front, ${f(report.bundle.totalGzipKB, 1)} KB in all`]
+    : ['client bundle: not measured'];
+  const renderLines =
+    report.render.status === 'ok'
+      ? [`board render (headless Chromium): ${JSON.stringify(report.render.result)}`]
+      : [`board render: ${report.render.status} (${report.render.reason})`];
+  const head = `${report.date} · ${report.machine.cpus} cores (${report.machine.cpuModel}) · ${f(report.machine.memGB, 0)} GB · Node ${report.machine.node} · load average ${f(report.machine.loadAvgAtStart, 1)} at start, ${f(report.machine.loadAvgAtEnd, 1)} at end` +
+    ` · ${report.settings.workers} client worker processes · ${report.settings.roomRate} edits/s per room (1-room scenarios) · ${report.settings.windows} × ${report.settings.windowMs / 1000} s windows per server${report.quick ? ' · QUICK' : ''}`;
+  const text = [
+    head,
+    '',
+    textTable(COLUMNS, body),
+    '',
+    ...coldLines,
+    ...bundleLines,
+    ...renderLines,
+    '',
+    'targets (SPEC section 5):',
+    ...t.map((x) => `  ${mark(x.met).padEnd(6)} ${x.target}: ${x.measured}`),
+    ...(report.skipped.length ? ['', 'skipped or failed:', ...report.skipped.map((s) => `  ${s}`)] : []),
+    '',
+    `run took ${f(report.durationSec, 0)} s`,
+  ].join('\n');
+  const markdown = [
+    `_${head}_`,
+    '',
+    mdTable(COLUMNS, body),
+    '',
+    ...[...coldLines, ...bundleLines, ...renderLines].map((l) => `- ${l}`),
+    '',
+    '| target (SPEC §5) | measured | |',
+    '|---|---:|---|',
+    ...t.map((x) => `| ${x.target} | ${x.measured} | ${mark(x.met)} |`),
+    ...(report.skipped.length ? ['', 'Skipped or failed:', ...report.skipped.map((s) => `- ${s}`)] : []),
+    '',
+  ].join('\n');
+  return { text, markdown };
+}

@@ -1,0 +1,114 @@
+// Starts the two servers under test as child processes on free loopback ports: ours
+// (server/main.ts on a temporary SQLite DATA_DIR) and the stock y-websocket server from
+// @y/websocket-server 0.1.1, as `npx y-websocket` would run it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+const STOCK_SERVER = path.join(ROOT, 'node_modules/@y/websocket-server/src/server.js');
+
+export type ServerKind = 'ours' | 'stock';
+
+export interface BenchServer {
+  kind: ServerKind;
+  pid: number;
+  port: number;
+  httpUrl: string;
+  /** Base URL a WebsocketProvider is given (the room name is appended). */
+  wsBase: string;
+  dataDir: string;
+  proc: ChildProcess;
+  /** The last lines the server printed, for error reports. */
+  tail(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+
+export async function startServer(
+  kind: ServerKind,
+  opts: { dataDir?: string; port?: number; env?: Record<string, string> } = {},
+): Promise<BenchServer> {
+  const port = opts.port ?? (await freePort());
+  const dataDir = opts.dataDir ?? tempDir(`scaleboard-bench-${kind}-`);
+  // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the servers under load.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...nodeArgs, ...(kind === 'ours' ? ['--import', 'tsx', 'server/main.ts'] : [STOCK_SERVER])];
+  const env: Record<string, string> =
+    kind === 'ours'
+      ? { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...opts.env }
+      : { PORT: String(port), HOST: '127.0.0.1', ...opts.env };
+  const proc = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const keep = (d: Buffer) => {
+    lines.push(String(d));
+    if (lines.length > 50) lines.shift();
+  };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const readyPath = kind === 'ours' ? '/healthz' : '/';
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${kind} server exited early:\n${lines.join('')}`);
+    try {
+      if ((await fetch(httpUrl + readyPath)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL');
+      throw new Error(`${kind} server did not start in 30 s:\n${lines.join('')}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    kind,
+    pid: proc.pid!,
+    port,
+    httpUrl,
+    wsBase: kind === 'ours' ? `ws://127.0.0.1:${port}/ws` : `ws://127.0.0.1:${port}`,
+    dataDir,
+    proc,
+    tail: () => lines.join(''),
+    async stop() {
+      if (proc.exitCode === null) proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.exitCode === null && proc.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Creates a workshop on our server; returns its id and participant token. */
+export async function createWorkshop(server: BenchServer, title: string): Promise<{ id: string; token: string; facilitatorToken: string }> {
+  const res = await fetch(`${server.httpUrl}/api/workshops`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title }),
+  });
+  if (res.status !== 201) throw new Error(`create workshop failed: ${res.status} ${await res.text()}`);
+  const { id, links } = (await res.json()) as { id: string; links: Record<string, string> };
+  const token = (link: string) => new URL(link).hash.replace(/^#token=/, '');
+  return { id, token: token(links.participant!), facilitatorToken: token(links.facilitator!) };
+}

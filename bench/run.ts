@@ -1,0 +1,144 @@
+// `npm run bench`: our server against the stock y-websocket server, under the same load from
+// real y-websocket clients in worker processes, plus cold load, bundle size and board render.
+// Loopback only, every wait bounded, the whole run under 5 minutes. BENCH_QUICK=1 for a smoke run.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runScenario, type Scenario, type ScenarioResult } from './lib/load.js';
+import { WorkerPool } from './lib/workers.js';
+import { ROOT } from './lib/servers.js';
+import { coldLoad, type ColdLoadResult } from './lib/coldLoad.js';
+import { bundleSize, type BundleResult } from './lib/bundle.js';
+import { boardRender, type BoardRenderOutcome } from './lib/boardRender.js';
+import { renderReport, type BenchReport } from './lib/report.js';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const ROOM_RATE = Number(process.env.BENCH_ROOM_RATE ?? 10);
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? (QUICK ? 2_000 : 2_500));
+const WINDOWS = Number(process.env.BENCH_WINDOWS ?? (QUICK ? 1 : 3));
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+const BUDGET_MS = 290_000;
+
+// One room: ROOM_RATE edits a second in all, from up to 20 editors (each editing its note in
+// turn), with presence; the other clients watch. The same edit rate at every size, so what grows
+// is the fan-out. Presence for every viewer too makes joining O(n²) in messages on both servers,
+// more than two cores can simulate for 1,000 clients, so it has a scenario of its own at 200.
+const oneRoom = (clients: number): Scenario => {
+  const editors = Math.min(20, clients);
+  return {
+    name: `1 room × ${clients}`,
+    rooms: 1,
+    clientsPerRoom: clients,
+    editorsPerRoom: editors,
+    editHz: ROOM_RATE / editors,
+    windows: WINDOWS,
+    windowMs: WINDOW_MS,
+    connectPerSec: 250,
+    presence: 'editors',
+  };
+};
+
+const ALL: Scenario[] = [
+  oneRoom(10),
+  oneRoom(50),
+  oneRoom(200),
+  oneRoom(500),
+  oneRoom(1000),
+  // Many small rooms: 2 edits a second in each (200 a second on the server), all ten with presence.
+  { ...oneRoom(10), name: '100 rooms × 10', rooms: 100, editHz: 0.2, presence: 'all' },
+  { ...oneRoom(200), name: '1 room × 200, presence for all', presence: 'all', connectPerSec: 100 },
+];
+const QUICK_SET: Scenario[] = [oneRoom(10), oneRoom(200), { ...ALL[5]!, name: '10 rooms × 10', rooms: 10 }];
+// BENCH_ONLY=200,1000,rooms,cold,bundle,render picks parts of the full run.
+const SCENARIOS = ONLY ? ALL.filter((sc) => ONLY.some((o) => sc.name.includes(o))) : QUICK ? QUICK_SET : ALL;
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  // Other work on the machine shows up in latency (not in the per-process CPU figures): record it.
+  const loadAvgAtStart = os.loadavg()[0]!;
+  const over = () => Date.now() - started > BUDGET_MS;
+  const log = (s: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${s}`);
+  log(`${QUICK ? 'quick' : 'full'} run: ${WORKERS} client workers, ${ROOM_RATE} edits/s per room, ${WINDOWS} × ${WINDOW_MS} ms windows per server`);
+
+  const load: ScenarioResult[] = [];
+  const skipped: string[] = [];
+  const pool = await WorkerPool.start(WORKERS);
+  try {
+    for (const sc of SCENARIOS) {
+      if (over()) {
+        skipped.push(`${sc.name}: out of time`);
+        continue;
+      }
+      log(`${sc.name}…`);
+      try {
+        for (const r of await runScenario(sc, pool)) {
+          load.push(r);
+          log(
+            `  ${r.server.padEnd(5)} p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms, delivered ${(r.delivered * 100).toFixed(1)}%, ` +
+              `cpu ${r.cpuPercent.toFixed(0)}% (clients ${r.clientCpuPercent.toFixed(0)}%), ${r.editsPerSec.toFixed(0)} edits/s, peak ${r.peakRssMB.toFixed(0)} MB, connect ${r.connectMs.toFixed(0)} ms`,
+          );
+        }
+      } catch (err) {
+        log(`  failed: ${(err as Error).message}\n${(err as { serverTail?: string }).serverTail ?? ''}`);
+        skipped.push(`${sc.name}: ${(err as Error).message}`);
+      }
+    }
+  } finally {
+    await pool.stop();
+  }
+
+  let cold: ColdLoadResult | null = null;
+  if (!ONLY || ONLY.includes('cold')) {
+    log('cold load of 10,000 updates…');
+    try {
+      cold = await coldLoad(QUICK ? 2_000 : 10_000);
+    } catch (err) {
+      skipped.push(`cold load: ${(err as Error).message}`);
+    }
+  }
+  let bundle: BundleResult | null = null;
+  if (!ONLY || ONLY.includes('bundle')) {
+    log('client bundle…');
+    try {
+      bundle = await bundleSize();
+    } catch (err) {
+      skipped.push(`bundle: ${(err as Error).message}`);
+    }
+  }
+  let render: BoardRenderOutcome = { status: 'skipped', reason: 'not requested' };
+  if (!ONLY || ONLY.includes('render')) {
+    log('board render in headless Chromium…');
+    render = await boardRender(QUICK);
+  }
+
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memGB: os.totalmem() / 2 ** 30, node: process.version, loadAvgAtStart, loadAvgAtEnd: os.loadavg()[0]! },
+    quick: QUICK,
+    settings: { workers: WORKERS, roomRate: ROOM_RATE, windowMs: WINDOW_MS, windows: WINDOWS },
+    load,
+    cold,
+    bundle,
+    render,
+    skipped,
+    durationSec: (Date.now() - started) / 1000,
+  };
+  const { text, markdown } = renderReport(report);
+  console.log('\n' + text);
+  const dir = path.join(ROOT, 'bench/results');
+  fs.mkdirSync(dir, { recursive: true });
+  const stamp = report.date.replace(/[:.]/g, '-');
+  fs.writeFileSync(path.join(dir, `bench-${stamp}.json`), JSON.stringify(report, null, 2));
+  fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(report, null, 2));
+  fs.writeFileSync(path.join(dir, 'latest.md'), markdown);
+  log(`wrote bench/results/bench-${stamp}.json and bench/results/latest.md`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
