@@ -14,6 +14,7 @@ import {
   repairMerges,
   setThreshold,
   watchMergeRepairs,
+  isRepairLeader,
 } from '../../shared/commands/notes.js';
 import { addImpact } from '../../shared/commands/impacts.js';
 import { boardMaps, noteMergeMap, readBoard, type Author } from '../../shared/schema.js';
@@ -259,6 +260,19 @@ describe('concurrent merges are repaired: no note lost or duplicated', () => {
     expect(readBoard(a)).toEqual(readBoard(b));
   });
 
+  it('two people dropping the same note onto the same target at once leave one copy of its text', () => {
+    const [a, b] = seedTwo();
+    mergeNotes(a, { sourceId: 'x', targetId: 'y' });
+    mergeNotes(b, { sourceId: 'x', targetId: 'y' });
+    sync(a, b);
+    expect(allTexts(a)).toEqual(['Y text\nX text\nX text', 'Z text']);
+    repairMerges(a);
+    repairMerges(b);
+    sync(a, b);
+    expect(allTexts(a)).toEqual(['Y text\nX text', 'Z text']);
+    expect(readBoard(a)).toEqual(readBoard(b));
+  });
+
   it('a merge into a note deleted meanwhile brings the dropped note back', () => {
     const [a, b] = seedTwo();
     mergeNotes(a, { sourceId: 'x', targetId: 'y' });
@@ -294,10 +308,23 @@ describe('concurrent merges are repaired: no note lost or duplicated', () => {
     expect(readBoard(a)).toEqual(readBoard(b));
   });
 
+  it('elects one repairing client: the connected writer with the lowest client id', () => {
+    const states = new Map([
+      [7, { user: { role: 'observer' } }],
+      [9, { user: { role: 'participant' } }],
+      [12, { user: { role: 'facilitator' } }],
+    ]);
+    expect(isRepairLeader(states, 9, false)).toBe(true);
+    expect(isRepairLeader(states, 12, false)).toBe(false);
+    expect(isRepairLeader(states, 7, false)).toBe(false); // observers never write
+    expect(isRepairLeader(states, 12, true)).toBe(true); // locked: facilitators only
+    expect(isRepairLeader(states, 9, true)).toBe(false);
+  });
+
   it('watchMergeRepairs repairs after remote changes arrive, and not for read-only clients', async () => {
     const [a, b] = seedTwo();
-    const stopA = watchMergeRepairs(a);
-    const stopB = watchMergeRepairs(b, { canWrite: () => false });
+    const watchA = watchMergeRepairs(a);
+    const watchB = watchMergeRepairs(b, { canWrite: () => false });
     mergeNotes(a, { sourceId: 'x', targetId: 'y' });
     mergeNotes(b, { sourceId: 'y', targetId: 'x' });
     sync(a, b);
@@ -306,8 +333,8 @@ describe('concurrent merges are repaired: no note lost or duplicated', () => {
     expect(allTexts(b)).toEqual(['Z text']); // b may not write; it receives a's repair
     sync(a, b);
     expect(allTexts(b)).toEqual(['X text', 'Y text', 'Z text']);
-    stopA();
-    stopB();
+    watchA.stop();
+    watchB.stop();
   });
 });
 
