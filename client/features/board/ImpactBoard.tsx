@@ -1,0 +1,101 @@
+// Stage 2: impact mapping. Every bottleneck, lane by lane, with its impacts; those without an
+// impact are flagged and counted. A compact view groups the bottlenecks by impact category.
+import { useMemo, useState } from 'react';
+import { LANES } from '../../../shared/constants';
+import { bottlenecksWithoutImpact, groupByImpactCategory, impactsByNote, notesByLane } from '../../../shared/board';
+import type { Impact, Note } from '../../../shared/schema';
+import { ImpactList } from './ImpactEditor';
+import { NoteCard } from './NoteCard';
+import type { Peer } from './presence';
+
+const NO_IMPACTS: Impact[] = [];
+
+export function ImpactBoard({ notes, impacts, editors }: { notes: Note[]; impacts: Impact[]; editors: Map<string, Peer[]> }) {
+  const [grouped, setGrouped] = useState(false);
+  const byNote = useMemo(() => impactsByNote(impacts), [impacts]);
+  const flagged = useMemo(() => bottlenecksWithoutImpact(notes, impacts), [notes, impacts]);
+  const byLane = useMemo(() => notesByLane(notes), [notes]);
+  return (
+    <div className="impact-board">
+      <div className="impact-summary">
+        <p role="status" className={flagged.length ? 'flag' : 'ok'}>
+          {notes.length === 0
+            ? 'No bottlenecks yet: add them in stage 1.'
+            : flagged.length === 0
+              ? `All ${notes.length} bottlenecks have an impact.`
+              : `${flagged.length} of ${notes.length} bottlenecks have no impact yet.`}
+        </p>
+        <button type="button" aria-pressed={grouped} onClick={() => setGrouped(!grouped)}>
+          Group by impact
+        </button>
+      </div>
+      {grouped ? (
+        <GroupedByImpact notes={notes} impacts={impacts} flagged={flagged} />
+      ) : (
+        <div className="lanes">
+          {LANES.map(({ key, title }) => (
+            <section key={key} aria-label={title} className="lane" data-lane={key}>
+              <h3 className="lane-title">
+                {title} <span className="lane-count">({byLane[key].length})</span>
+              </h3>
+              <ol className="lane-notes" aria-label={`${title} notes`}>
+                {byLane[key].map((n) => {
+                  const list = byNote.get(n.id) ?? NO_IMPACTS;
+                  return (
+                    <NoteCard key={n.id} note={n} editors={editors.get(n.id)} compact flagged={list.length === 0}>
+                      <ImpactList note={n} impacts={list} />
+                    </NoteCard>
+                  );
+                })}
+              </ol>
+            </section>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function GroupedByImpact({ notes, impacts, flagged }: { notes: Note[]; impacts: Impact[]; flagged: Note[] }) {
+  const groups = useMemo(() => groupByImpactCategory(notes, impacts), [notes, impacts]);
+  return (
+    <div className="impact-groups">
+      {groups.map((g) => (
+        <section key={g.category} aria-label={g.title} className="impact-group">
+          <h3>
+            {g.title} <span className="lane-count">({g.items.length})</span>
+          </h3>
+          {g.items.length === 0 ? (
+            <p className="muted">None</p>
+          ) : (
+            <ul>
+              {g.items.map(({ note, impact }) => (
+                <li key={impact.id}>
+                  <span className="magnitude" aria-label={`magnitude ${impact.magnitude} of 5`}>
+                    {impact.magnitude}
+                  </span>{' '}
+                  {note.text}
+                  {impact.evidence && <span className="muted"> ({impact.evidence})</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ))}
+      <section aria-label="No impact yet" className="impact-group flagged">
+        <h3>
+          No impact yet <span className="lane-count">({flagged.length})</span>
+        </h3>
+        {flagged.length === 0 ? (
+          <p className="muted">None</p>
+        ) : (
+          <ul>
+            {flagged.map((n) => (
+              <li key={n.id}>{n.text}</li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}

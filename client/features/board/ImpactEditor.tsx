@@ -1,0 +1,104 @@
+// Stage 2: the impacts of one bottleneck. Each impact is a category (SPEC), a magnitude 1–5 and
+// an optional line of evidence; a bottleneck without any impact is flagged.
+import { memo, useId, type KeyboardEvent } from 'react';
+import { IMPACT_CATEGORIES, type ImpactCategory } from '../../../shared/constants';
+import type { Impact, Note } from '../../../shared/schema';
+import { addImpact, removeImpact, updateImpact } from '../../../shared/commands/impacts';
+import { useBoardEnv } from './boardContext';
+import { draftKeys, useDraft } from './drafts';
+
+const MAGNITUDES = [1, 2, 3, 4, 5] as const;
+const categoryTitle = (c: ImpactCategory) => IMPACT_CATEGORIES.find((x) => x.key === c)?.title ?? c;
+const short = (text: string) => (text.length > 50 ? `${text.slice(0, 47)}…` : text);
+
+export const ImpactList = memo(function ImpactList({ note, impacts }: { note: Note; impacts: Impact[] }) {
+  const env = useBoardEnv();
+  const { session, access } = env;
+  function add() {
+    // A new impact starts on the first category this bottleneck has no impact in yet.
+    const used = new Set(impacts.map((i) => i.category));
+    const category = IMPACT_CATEGORIES.find((c) => !used.has(c.key))?.key ?? 'revenue';
+    addImpact(session.board, { noteId: note.id, category, magnitude: 3, now: Date.now() });
+  }
+  return (
+    <div className="impacts" role="group" aria-label={`Impacts of ${short(note.text)}`}>
+      {impacts.length === 0 ? (
+        <p className="flag">
+          <span aria-hidden="true">⚑ </span>No impact yet
+        </p>
+      ) : (
+        <ul className="impact-list">
+          {impacts.map((impact, i) => (
+            <li key={impact.id}>
+              <ImpactEditor impact={impact} position={i + 1} readOnly={!access.canWrite} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {access.canWrite && (
+        <button type="button" onClick={add}>
+          Add impact
+        </button>
+      )}
+    </div>
+  );
+});
+
+export const ImpactEditor = memo(function ImpactEditor({ impact, position, readOnly }: { impact: Impact; position: number; readOnly: boolean }) {
+  const env = useBoardEnv();
+  const board = env.session.board;
+  const id = useId();
+  const [draft, setDraft, clearDraft] = useDraft(draftKeys.evidence(impact.id));
+  if (readOnly) {
+    return (
+      <p className="impact-readonly">
+        {categoryTitle(impact.category)} · magnitude {impact.magnitude} of 5{impact.evidence ? ` · ${impact.evidence}` : ''}
+      </p>
+    );
+  }
+  const commitEvidence = () => {
+    if (draft === undefined) return;
+    updateImpact(board, { id: impact.id, evidence: draft.trim() });
+    clearDraft();
+  };
+  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      commitEvidence();
+    } else if (e.key === 'Escape') clearDraft();
+  };
+  return (
+    <fieldset className="impact-editor">
+      <legend className="visually-hidden">Impact {position}</legend>
+      <label htmlFor={`${id}-cat`}>Impact category</label>
+      <select id={`${id}-cat`} value={impact.category} onChange={(e) => updateImpact(board, { id: impact.id, category: e.target.value as ImpactCategory })}>
+        {IMPACT_CATEGORIES.map((c) => (
+          <option key={c.key} value={c.key}>
+            {c.title}
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-mag`}>Magnitude</label>
+      <select id={`${id}-mag`} value={impact.magnitude} onChange={(e) => updateImpact(board, { id: impact.id, magnitude: Number(e.target.value) })}>
+        {MAGNITUDES.map((m) => (
+          <option key={m} value={m}>
+            {m} of 5
+          </option>
+        ))}
+      </select>
+      <label htmlFor={`${id}-ev`}>Evidence</label>
+      <input
+        id={`${id}-ev`}
+        value={draft ?? impact.evidence}
+        maxLength={300}
+        placeholder="e.g. 12% of trials drop at step 3"
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={commitEvidence}
+        onKeyDown={onKey}
+      />
+      <button type="button" className="danger" onClick={() => removeImpact(board, { id: impact.id })}>
+        Remove impact
+      </button>
+    </fieldset>
+  );
+});

@@ -1,0 +1,156 @@
+// A lane of stage 1 (the `Product`, `Platform` and `Organization` regions): its notes in order,
+// the person's own private notes during silent writing, and the `Add note` form.
+import { memo, useCallback, useRef, type KeyboardEvent, type FormEvent } from 'react';
+import { useDraggable, useDroppable } from '@dnd-kit/core';
+import type { Lane as LaneKey } from '../../../shared/constants';
+import { LANES } from '../../../shared/constants';
+import type { Note } from '../../../shared/schema';
+import { addNote } from '../../../shared/commands/notes';
+import { useBoardEnv } from './boardContext';
+import { controlSynced } from './boardState';
+import { draftKeys, useDraft } from './drafts';
+import { NoteCard } from './NoteCard';
+import { addPrivateNote, type PrivateNote } from './privateNotes';
+import { setEditing, type Peer } from './presence';
+import { laneDropId, noteDropId, type DropData } from './dnd';
+
+export interface LaneProps {
+  lane: LaneKey;
+  notes: Note[];
+  privateNotes: PrivateNote[];
+  editors: Map<string, Peer[]>;
+  /** Drag preview: where the dragged note would land in this lane (null: not here). */
+  dropIndex: number | null;
+  mergeInto: string | null;
+  activeId: string | null;
+  /** Whether notes can be dragged (stage 1, allowed to write). */
+  draggable: boolean;
+}
+
+export const Lane = memo(function Lane({ lane, notes, privateNotes, editors, dropIndex, mergeInto, activeId, draggable }: LaneProps) {
+  const env = useBoardEnv();
+  const title = LANES.find((l) => l.key === lane)!.title;
+  const { setNodeRef } = useDroppable({ id: laneDropId(lane), data: { type: 'lane', lane } satisfies DropData, disabled: !draggable });
+  // The insertion line goes before the note at dropIndex among the notes other than the dragged one.
+  const others = activeId ? notes.filter((n) => n.id !== activeId) : notes;
+  const dropBeforeId = dropIndex !== null ? (others[dropIndex]?.id ?? null) : null;
+  const dropAtEnd = dropIndex !== null && dropIndex >= others.length;
+  return (
+    <section aria-label={title} className="lane" data-lane={lane}>
+      <h3 className="lane-title">
+        {title} <span className="lane-count">({notes.length + privateNotes.length})</span>
+      </h3>
+      <ol ref={setNodeRef} className={`lane-notes${dropAtEnd ? ' drop-end' : ''}`} aria-label={`${title} notes`}>
+        {notes.map((n) =>
+          draggable ? (
+            <DraggableNote
+              key={n.id}
+              note={n}
+              editors={editors.get(n.id)}
+              dropBefore={n.id === dropBeforeId}
+              mergeTarget={n.id === mergeInto}
+              dragging={n.id === activeId}
+            />
+          ) : (
+            <NoteCard key={n.id} note={n} editors={editors.get(n.id)} />
+          ),
+        )}
+        {privateNotes.map((p) => (
+          <NoteCard key={p.id} note={privateAsNote(p, env.session.user)} isPrivate />
+        ))}
+      </ol>
+      {env.access.canWrite && <AddNoteForm lane={lane} title={title} />}
+    </section>
+  );
+});
+
+function privateAsNote(p: PrivateNote, user: Note['author']): Note {
+  return { id: p.id, lane: p.lane, order: '', text: p.text, author: user, coAuthors: [], threshold: p.threshold, createdAt: p.createdAt };
+}
+
+const DraggableNote = memo(function DraggableNote(props: { note: Note; editors?: Peer[]; dropBefore: boolean; mergeTarget: boolean; dragging: boolean }) {
+  const { note } = props;
+  const drag = useDraggable({ id: note.id, data: { lane: note.lane } });
+  const drop = useDroppable({ id: noteDropId(note.id), data: { type: 'note', lane: note.lane, noteId: note.id } satisfies DropData });
+  const { setNodeRef: setDragRef } = drag;
+  const { setNodeRef: setDropRef } = drop;
+  const rootRef = useCallback(
+    (el: HTMLElement | null) => {
+      setDragRef(el);
+      setDropRef(el);
+    },
+    [setDragRef, setDropRef],
+  );
+  return (
+    <NoteCard
+      {...props}
+      rootRef={rootRef}
+      handle={useHandle(drag.attributes, drag.listeners, drag.setActivatorNodeRef)}
+    />
+  );
+});
+
+/** Keeps the handle props object stable while its parts are, so the memoised card can skip renders. */
+function useHandle(
+  attributes: ReturnType<typeof useDraggable>['attributes'],
+  listeners: ReturnType<typeof useDraggable>['listeners'],
+  setActivatorNodeRef: ReturnType<typeof useDraggable>['setActivatorNodeRef'],
+) {
+  return useStable({ attributes, listeners, setActivatorNodeRef });
+}
+
+function useStable<T extends Record<string, unknown>>(value: T): T {
+  const ref = useRef(value);
+  const prev = ref.current;
+  if (Object.keys(value).some((k) => value[k] !== prev[k])) ref.current = value;
+  return ref.current;
+}
+
+function AddNoteForm({ lane, title }: { lane: LaneKey; title: string }) {
+  const env = useBoardEnv();
+  const { session, access } = env;
+  const [draft, setDraft, clearDraft] = useDraft(draftKeys.newNote(lane));
+  const text = draft ?? '';
+  // Until the control document has synced, silent writing might be on: keep new notes private.
+  const silent = access.silentWriting || !controlSynced(session);
+  function submit(e?: FormEvent) {
+    e?.preventDefault();
+    const value = text.trim();
+    if (!value) return;
+    if (silent) addPrivateNote(session, { lane, text: value, now: Date.now() });
+    else addNote(session.board, { lane, text: value, author: session.user, now: Date.now() });
+    clearDraft();
+    setEditing(session.awareness, null);
+  }
+  function onKey(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && !e.shiftKey) submit(e as unknown as FormEvent);
+  }
+  const inputId = `add-note-${lane}`;
+  return (
+    <form className="add-note" onSubmit={submit}>
+      <label htmlFor={inputId}>Note</label>
+      <textarea
+        id={inputId}
+        value={text}
+        rows={2}
+        maxLength={2000}
+        placeholder={`A ${title.toLowerCase()} bottleneck…`}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          setEditing(session.awareness, e.target.value ? `new-note:${lane}` : null);
+        }}
+        onBlur={() => setEditing(session.awareness, null)}
+        onKeyDown={onKey}
+        aria-describedby={silent ? `${inputId}-silent` : undefined}
+      />
+      {silent && (
+        <p id={`${inputId}-silent`} className="hint">
+          Silent writing: your note stays private until the facilitator reveals.
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={!text.trim()}>
+        Add note
+      </button>
+    </form>
+  );
+}

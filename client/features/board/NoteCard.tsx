@@ -1,0 +1,205 @@
+// One bottleneck note: text (edited in place), author colour and name (hidden when anonymous),
+// co-authors after a merge, the optional threshold, who else is editing it, and its actions.
+// Memoised: with 300 notes on the board, only the notes whose props change re-render.
+import { memo, useId, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
+import type { DraggableAttributes, DraggableSyntheticListeners } from '@dnd-kit/core';
+import type { Note } from '../../../shared/schema';
+import { LANES } from '../../../shared/constants';
+import { useBoardEnv } from './boardContext';
+import { draftKeys, useDraft } from './drafts';
+import { setEditing, type Peer } from './presence';
+import { ThresholdEditor, formatThreshold } from './ThresholdEditor';
+
+const NEUTRAL = '#5b6573';
+
+export interface DragHandleProps {
+  attributes: DraggableAttributes;
+  listeners: DraggableSyntheticListeners;
+  setActivatorNodeRef: (el: HTMLElement | null) => void;
+}
+
+export interface NoteCardProps {
+  note: Note;
+  /** A silently written note, still only on this device. */
+  isPrivate?: boolean;
+  editors?: Peer[];
+  rootRef?: (el: HTMLElement | null) => void;
+  handle?: DragHandleProps | null;
+  dropBefore?: boolean;
+  mergeTarget?: boolean;
+  dragging?: boolean;
+  /** Extra content under the note (stage 2: its impacts). */
+  children?: ReactNode;
+  /** Stage 2 shows notes without their editing actions. */
+  compact?: boolean;
+  /** Stage 2: no impact yet. */
+  flagged?: boolean;
+}
+
+const short = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text) || '(empty note)';
+
+export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
+  const { note, isPrivate = false, editors, rootRef, handle, dropBefore, mergeTarget, dragging, children, compact, flagged } = props;
+  const env = useBoardEnv();
+  const { access, session } = env;
+  const ops = isPrivate ? env.private : env.shared;
+  const canEdit = access.canWrite && !compact;
+  const textId = useId();
+  const [draft, setDraft, clearDraft] = useDraft(draftKeys.editNote(note.id));
+  const [panel, setPanel] = useState<'threshold' | 'merge' | null>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const editing = draft !== undefined && canEdit;
+  const color = access.anonymous ? NEUTRAL : note.author.color || NEUTRAL;
+
+  function save() {
+    if (draft === undefined) return;
+    const text = draft.trim();
+    if (text && text !== note.text) ops.editText(note.id, text);
+    close();
+  }
+  function close() {
+    clearDraft();
+    setEditing(session.awareness, null);
+    requestAnimationFrame(() => editButton.current?.focus());
+  }
+  function onEditorKey(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      save();
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      close();
+    }
+  }
+
+  const classes = ['note', isPrivate && 'note-private', flagged && 'note-flagged', dropBefore && 'drop-before', mergeTarget && 'merge-target', dragging && 'dragging']
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <li ref={rootRef} className={classes} style={{ '--note-color': color } as CSSProperties} aria-labelledby={textId} data-note-id={note.id}>
+      <div className="note-head">
+        {handle && (
+          <button
+            type="button"
+            className="drag-handle"
+            ref={handle.setActivatorNodeRef}
+            {...handle.attributes}
+            {...handle.listeners}
+            aria-label={`Move note: ${short(note.text)}`}
+          >
+            <span aria-hidden="true">⠿</span>
+          </button>
+        )}
+        {!access.anonymous && (
+          <span className="note-author">
+            {note.author.name}
+            {note.coAuthors.length > 0 && <span className="note-coauthors"> with {note.coAuthors.map((a) => a.name).join(', ')}</span>}
+          </span>
+        )}
+        {isPrivate && <span className="badge badge-private">Private until Reveal</span>}
+        {editors && editors.length > 0 && (
+          <span className="note-editing">
+            <span className="swatch" style={{ background: editors[0]!.color }} aria-hidden="true" />
+            {editors.map((p) => p.name).join(', ')} editing…
+          </span>
+        )}
+        {mergeTarget && <span className="badge badge-merge">Drop to merge</span>}
+      </div>
+      {editing ? (
+        <div className="note-editor">
+          <textarea
+            aria-label="Edit note"
+            value={draft}
+            maxLength={2000}
+            rows={3}
+            autoFocus
+            onChange={(e) => setDraft(e.target.value)}
+            onFocus={() => setEditing(session.awareness, note.id)}
+            onBlur={() => setEditing(session.awareness, null)}
+            onKeyDown={onEditorKey}
+          />
+          <p id={textId} className="visually-hidden">
+            {note.text}
+          </p>
+          <div className="note-actions">
+            <button type="button" className="primary" onClick={save}>
+              Save
+            </button>
+            <button type="button" onClick={close}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : (
+        <p id={textId} className="note-text">
+          {note.text}
+        </p>
+      )}
+      {note.threshold && panel !== 'threshold' && <p className="note-threshold">{formatThreshold(note.threshold)}</p>}
+      {canEdit && !editing && (
+        <div className="note-actions">
+          <button type="button" ref={editButton} onClick={() => setDraft(note.text)}>
+            Edit
+          </button>
+          <button type="button" aria-expanded={panel === 'threshold'} onClick={() => setPanel(panel === 'threshold' ? null : 'threshold')}>
+            Threshold
+          </button>
+          {!isPrivate && (
+            <button type="button" aria-expanded={panel === 'merge'} onClick={() => setPanel(panel === 'merge' ? null : 'merge')}>
+              Merge…
+            </button>
+          )}
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              ops.remove(note.id);
+              env.notify('Note deleted.', !isPrivate);
+            }}
+          >
+            Delete
+          </button>
+        </div>
+      )}
+      {canEdit && panel === 'threshold' && (
+        <ThresholdEditor value={note.threshold} onSave={(t) => ops.setThreshold(note.id, t)} onClose={() => setPanel(null)} />
+      )}
+      {canEdit && panel === 'merge' && !isPrivate && <MergeMenu note={note} onDone={() => setPanel(null)} />}
+      {children}
+    </li>
+  );
+});
+
+/** Merging by keyboard (dragging a note onto another does the same). */
+function MergeMenu({ note, onDone }: { note: Note; onDone: () => void }) {
+  const env = useBoardEnv();
+  const candidates = env.shared.mergeCandidates(note.id);
+  const laneTitle = (lane: string) => LANES.find((l) => l.key === lane)?.title ?? lane;
+  return (
+    <div className="merge-menu" role="group" aria-label={`Merge "${short(note.text)}" into another note`}>
+      {candidates.length === 0 ? (
+        <p className="muted">No other note to merge into.</p>
+      ) : (
+        <ul>
+          {candidates.map((c) => (
+            <li key={c.id}>
+              <button
+                type="button"
+                onClick={() => {
+                  env.shared.merge(note.id, c.id);
+                  env.notify('Notes merged.', true);
+                  onDone();
+                }}
+              >
+                Merge into: {short(c.text)} <span className="muted">({laneTitle(c.lane)})</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <button type="button" onClick={onDone}>
+        Cancel
+      </button>
+    </div>
+  );
+}
