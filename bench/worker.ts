@@ -6,25 +6,16 @@ import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import { Histogram } from './lib/histogram.js';
 import { nowMs } from './lib/proc.js';
-import type { ClientSpec, FromWorker, ToWorker, WorkerResult } from './lib/protocol.js';
+import { slotGroup, type ClientSpec, type FromWorker, type GroupResult, type Schedule, type ToWorker } from './lib/protocol.js';
 
 // Every provider registers a process 'exit' listener.
 process.setMaxListeners(0);
 
-let messagesIn = 0;
-let messagesOut = 0;
-
-/** The stock `ws` client, counting frames both ways. */
-class CountingWebSocket extends WebSocket {
-  constructor(address: string, protocols?: string | string[]) {
-    super(address, protocols);
-    this.on('message', () => void messagesIn++);
-    const send = this.send.bind(this);
-    this.send = ((...args: Parameters<typeof send>) => {
-      messagesOut++;
-      send(...args);
-    }) as typeof send;
-  }
+interface GroupStats {
+  hist: Histogram;
+  received: number;
+  messagesIn: number;
+  messagesOut: number;
 }
 
 interface Client {
@@ -38,28 +29,55 @@ interface Client {
 }
 
 const clients: Client[] = [];
-const hist = new Histogram();
-let windowStart = Infinity;
-let windowEnd = -Infinity;
+const stats = new Map<string, GroupStats>();
+let schedule: Schedule = { start: Infinity, slotMs: 1, order: [] };
 let editsByRoom: Record<string, number> = {};
-let receiptsByRoom: Record<string, number> = {};
-let received = 0;
 let lastMessageAt = nowMs();
 
 const send = (m: FromWorker) => process.send!(m);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const statsOf = (group: string): GroupStats => {
+  let s = stats.get(group);
+  if (!s) stats.set(group, (s = { hist: new Histogram(), received: 0, messagesIn: 0, messagesOut: 0 }));
+  return s;
+};
 
-function recordReceipt(room: string, ts: unknown, at: number): void {
-  if (typeof ts !== 'number' || ts < windowStart || ts >= windowEnd) return;
-  hist.record(at - ts);
-  receiptsByRoom[room] = (receiptsByRoom[room] ?? 0) + 1;
-  received++;
+/** The stock `ws` client, counting the frames of one group's clients. */
+const socketClasses = new Map<string, unknown>();
+function countingWebSocket(group: string): unknown {
+  const known = socketClasses.get(group);
+  if (known) return known;
+  const s = statsOf(group);
+  class CountingWebSocket extends WebSocket {
+    constructor(address: string, protocols?: string | string[]) {
+      super(address, protocols);
+      // Counted from the first slot on, whoever's slot it is: a server's fan-out may finish
+      // after its slot ends. Divided by the group's own slot time in the report.
+      this.on('message', () => {
+        if (nowMs() >= schedule.start) s.messagesIn++;
+      });
+      const sendFrame = this.send.bind(this);
+      this.send = ((...args: Parameters<typeof sendFrame>) => {
+        if (nowMs() >= schedule.start) s.messagesOut++;
+        sendFrame(...args);
+      }) as typeof sendFrame;
+    }
+  }
+  socketClasses.set(group, CountingWebSocket);
+  return CountingWebSocket;
+}
+
+function recordReceipt(group: string, ts: unknown, at: number): void {
+  if (typeof ts !== 'number' || slotGroup(schedule, ts) !== group) return;
+  const s = statsOf(group);
+  s.hist.record(at - ts);
+  s.received++;
 }
 
 function createClient(spec: ClientSpec, index: number): Client {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(spec.url, spec.room, doc, {
-    WebSocketPolyfill: CountingWebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketPolyfill: countingWebSocket(spec.group) as unknown as typeof globalThis.WebSocket,
     params: spec.params,
     connect: false,
     disableBc: true,
@@ -67,17 +85,13 @@ function createClient(spec: ClientSpec, index: number): Client {
   });
   // Presence, as the app sets it; a viewer without presence announces nothing at all.
   if (spec.presence) {
-    provider.awareness.setLocalStateField('user', {
-      id: `bench-${process.pid}-${index}`,
-      name: `Bench ${index}`,
-      color: '#336699',
-      role: 'participant',
-    });
+    provider.awareness.setLocalStateField('user', { id: `bench-${process.pid}-${index}`, name: `Bench ${index}`, color: '#336699', role: 'participant' });
   } else {
     provider.awareness.setLocalState(null);
   }
   const notes = doc.getMap<Y.Map<unknown>>('notes');
-  // Edit-to-client latency, measured where the remote edit lands.
+  // Edit-to-client latency, measured where the remote edit lands: every `s<n>` key holds the
+  // time its edit was made.
   notes.observeDeep((events, tr) => {
     if (tr.origin !== provider) return;
     const at = nowMs();
@@ -86,12 +100,12 @@ function createClient(spec: ClientSpec, index: number): Client {
       if (ev.target === notes) {
         for (const key of (ev as Y.YMapEvent<unknown>).keysChanged) {
           const rec = notes.get(key);
-          if (rec instanceof Y.Map) for (const [k, v] of rec) if (k.charCodeAt(0) === 115) recordReceipt(spec.room, v, at);
+          if (rec instanceof Y.Map) for (const [k, v] of rec) if (k.charCodeAt(0) === 115) recordReceipt(spec.group, v, at);
         }
         continue;
       }
       const rec = ev.target as Y.Map<unknown>;
-      for (const k of (ev as Y.YMapEvent<unknown>).keysChanged) if (k.charCodeAt(0) === 115) recordReceipt(spec.room, rec.get(k), at);
+      for (const k of (ev as Y.YMapEvent<unknown>).keysChanged) if (k.charCodeAt(0) === 115) recordReceipt(spec.group, rec.get(k), at);
     }
   });
   provider.on('status', () => void (lastMessageAt = nowMs()));
@@ -124,8 +138,7 @@ async function connectAll(specs: ClientSpec[], perSec: number): Promise<void> {
       }),
     );
     c.provider.connect();
-    const due = t0 + (i + 1) * interval;
-    const wait = due - nowMs();
+    const wait = t0 + (i + 1) * interval - nowMs();
     if (wait > 1) await sleep(wait);
   }
   await Promise.all(synced);
@@ -139,78 +152,73 @@ async function waitQuiet(quietMs: number, maxWaitMs: number): Promise<void> {
   send({ type: 'quiet', ms: nowMs() - t0 });
 }
 
-async function edit(msg: Extract<ToWorker, { type: 'edit' }>): Promise<void> {
-  windowStart = msg.windowStart;
-  windowEnd = msg.windowEnd;
-  editsByRoom = {};
-  receiptsByRoom = {};
-  received = 0;
-  hist.counts.fill(0);
-  hist.total = 0;
-  hist.max = 0;
-  const period = 1000 / msg.editHz;
-  let inWindowIn = 0;
-  let inWindowOut = 0;
-  setTimeout(() => {
-    inWindowIn = messagesIn;
-    inWindowOut = messagesOut;
-  }, Math.max(0, msg.windowStart - nowMs()));
-  const editors = clients.filter((c) => c.spec.editor && c.spec.group === msg.group);
-  for (const c of editors) {
-    const once = () => {
-      const ts = nowMs();
-      if (ts >= msg.windowEnd) return;
-      c.doc.transact(() => {
-        if (!c.note) {
-          c.note = { record: new Y.Map<unknown>(), text: new Y.Text(), seq: 0 };
-          c.note.record.set('text', c.note.text);
-          c.notes.set(`bench-${c.doc.clientID}`, c.note.record);
-        }
-        const n = c.note;
-        n.seq++;
-        n.record.set(`s${n.seq}`, ts);
-        n.text.insert(n.text.length, ` w${n.seq}`);
-      });
-      if (ts >= msg.windowStart) editsByRoom[c.spec.room] = (editsByRoom[c.spec.room] ?? 0) + 1;
-    };
-    // Random phase so editors don't fire in lockstep.
-    c.timer = setTimeout(() => {
-      once();
-      c.timer = setInterval(once, period);
-    }, Math.max(0, msg.editStart - nowMs()) + Math.random() * period);
-  }
-  await sleep(Math.max(0, msg.windowEnd - nowMs()) + 5);
-  for (const c of editors) {
-    if (c.timer) clearInterval(c.timer);
-    c.timer = null;
-  }
-  windowIn = messagesIn - inWindowIn;
-  windowOut = messagesOut - inWindowOut;
-  send({ type: 'edited', editsByRoom });
+function edit(c: Client): void {
+  const ts = nowMs();
+  if (slotGroup(schedule, ts) !== c.spec.group) return;
+  c.doc.transact(() => {
+    const n = c.note!;
+    n.seq++;
+    n.record.set(`s${n.seq}`, ts);
+    n.text.insert(n.text.length, ` w${n.seq}`);
+  });
+  editsByRoom[c.spec.room] = (editsByRoom[c.spec.room] ?? 0) + 1;
 }
 
-let windowIn = 0;
-let windowOut = 0;
+async function run(editHz: number, s: Schedule): Promise<void> {
+  // Counters and histograms are fresh: closeAll() resets them, and nothing counts before a schedule.
+  schedule = s;
+  editsByRoom = {};
+  const editors = clients.filter((c) => c.spec.editor);
+  // Each editor's note exists before the run, so every measured edit is the same kind of change.
+  for (const c of editors) {
+    if (c.note) continue;
+    c.note = { record: new Y.Map<unknown>(), text: new Y.Text(), seq: 0 };
+    const { record, text } = c.note;
+    c.doc.transact(() => {
+      record.set('text', text);
+      c.notes.set(`bench-${c.doc.clientID}`, record);
+    });
+  }
+  const end = s.start + s.slotMs * s.order.length;
+  // Each editor edits at random (a Poisson process at editHz), so edits neither march in step
+  // nor alias with the slot pattern; it only edits while its own server's slot runs.
+  const nextDelay = () => (-Math.log(1 - Math.random()) * 1000) / editHz;
+  for (const c of editors) {
+    const tick = () => {
+      edit(c);
+      c.timer = nowMs() < end ? setTimeout(tick, nextDelay()) : null;
+    };
+    c.timer = setTimeout(tick, Math.max(0, s.start - nowMs()) + nextDelay());
+  }
+  await sleep(Math.max(0, end - nowMs()) + 5);
+  for (const c of editors) {
+    if (c.timer) clearTimeout(c.timer);
+    c.timer = null;
+  }
+  send({ type: 'ran', editsByRoom });
+}
 
 async function drain(totalEditsByRoom: Record<string, number>, maxWaitMs: number): Promise<void> {
-  // A receiver gets every in-window edit of its room except its own.
-  const perRoom = new Map<string, number>();
-  for (const c of clients) perRoom.set(c.spec.room, (perRoom.get(c.spec.room) ?? 0) + 1);
-  let expected = 0;
-  for (const [room, n] of perRoom) expected += (totalEditsByRoom[room] ?? 0) * n - (editsByRoom[room] ?? 0);
+  // A receiver gets every in-slot edit of its room except its own.
+  const expected = new Map<string, number>();
+  const perRoom = new Map<string, { group: string; n: number }>();
+  for (const c of clients) {
+    const r = perRoom.get(c.spec.room) ?? { group: c.spec.group, n: 0 };
+    r.n++;
+    perRoom.set(c.spec.room, r);
+  }
+  for (const [room, { group, n }] of perRoom) {
+    expected.set(group, (expected.get(group) ?? 0) + (totalEditsByRoom[room] ?? 0) * n - (editsByRoom[room] ?? 0));
+  }
   const t0 = nowMs();
-  while (received < expected && nowMs() - t0 < maxWaitMs) await sleep(20);
-  send({ type: 'drained', ms: nowMs() - t0 });
-  const result: WorkerResult = {
-    hist: hist.toSparse(),
-    max: hist.max,
-    editsByRoom,
-    receiptsByRoom,
-    expectedReceipts: expected,
-    messagesIn: windowIn,
-    messagesOut: windowOut,
-  };
-  send({ type: 'result', result });
+  const missing = () => [...expected].some(([g, e]) => statsOf(g).received < e);
+  while (missing() && nowMs() - t0 < maxWaitMs) await sleep(20);
+  const results: Record<string, GroupResult> = {};
+  for (const [group, e] of expected) {
+    const s = statsOf(group);
+    results[group] = { hist: s.hist.toSparse(), max: s.hist.max, received: s.received, expected: e, messagesIn: s.messagesIn, messagesOut: s.messagesOut };
+  }
+  send({ type: 'drained', ms: nowMs() - t0, results });
 }
 
 async function closeAll(): Promise<void> {
@@ -219,19 +227,28 @@ async function closeAll(): Promise<void> {
     c.provider.destroy();
     c.doc.destroy();
   }
+  stats.clear();
+  socketClasses.clear();
+  schedule = { start: Infinity, slotMs: 1, order: [] };
   await sleep(100);
   send({ type: 'closed' });
 }
 
 process.on('message', (msg: ToWorker) => {
-  const run = async () => {
+  const handle = async () => {
     switch (msg.type) {
       case 'connect':
         return connectAll(msg.clients, msg.connectPerSec);
       case 'quiet':
         return waitQuiet(msg.quietMs, msg.maxWaitMs);
-      case 'edit':
-        return edit(msg);
+      case 'renew':
+        for (const c of clients) {
+          const state = c.provider.awareness.getLocalState();
+          if (state) c.provider.awareness.setLocalState(state);
+        }
+        return send({ type: 'renewed' });
+      case 'run':
+        return run(msg.editHz, msg.schedule);
       case 'drain':
         return drain(msg.totalEditsByRoom, msg.maxWaitMs);
       case 'close':
@@ -240,7 +257,7 @@ process.on('message', (msg: ToWorker) => {
         process.exit(0);
     }
   };
-  run().catch((err: unknown) => send({ type: 'error', message: String((err as Error)?.stack ?? err) }));
+  handle().catch((err: unknown) => send({ type: 'error', message: String((err as Error)?.stack ?? err) }));
 });
 process.on('disconnect', () => process.exit(0));
 send({ type: 'ready' });

@@ -1,11 +1,12 @@
 // One load scenario, run against both servers at once so that whatever else the machine is
-// doing weighs on both alike: every client of both servers connects first, then short edit
-// windows alternate between the servers (ours, stock, stock, ours, …). Latency, throughput and
-// CPU are summed over each server's own windows; memory is read per server process.
+// doing weighs on both alike: every client of both servers connects first, then short time
+// slots alternate between the servers (ours, stock, stock, ours, …) and only the editors of the
+// slot's server edit. Latency, throughput and CPU are summed over each server's own slots;
+// memory is read per server process.
 import { Histogram } from './histogram.js';
 import { cpuSeconds, memory, nowMs } from './proc.js';
 import { createWorkshop, startServer, type BenchServer, type ServerKind } from './servers.js';
-import type { ClientSpec, WorkerResult } from './protocol.js';
+import type { ClientSpec, GroupResult, Schedule } from './protocol.js';
 import type { WorkerPool } from './workers.js';
 
 export interface Scenario {
@@ -15,13 +16,19 @@ export interface Scenario {
   editorsPerRoom: number;
   /** Edits per second per editor. */
   editHz: number;
-  /** Edit windows per server, and the length of each. */
-  windows: number;
-  windowMs: number;
+  /** Time slots per server, and the length of each. */
+  slots: number;
+  slotMs: number;
   /** Connection attempts per second (all workers together, both servers). */
   connectPerSec: number;
   /** Who announces presence: everyone (as in the app), or only the editors. */
   presence: 'all' | 'editors';
+  /**
+   * edits: the editors take turns with the other server's (latency, fan-out). presence: nobody
+   * edits; the room is watched for `slots × slotMs` per server at once, long enough for every
+   * client to renew its presence (every 15 s), which is then all the traffic there is.
+   */
+  measure: 'edits' | 'presence';
 }
 
 export interface ScenarioResult {
@@ -35,7 +42,7 @@ export interface ScenarioResult {
   editsPerSec: number;
   samples: number;
   /** Share of expected in-window receipts that arrived (1 = every edit reached every client). */
-  delivered: number;
+  delivered: number | null;
   p50: number | null;
   p95: number | null;
   p99: number | null;
@@ -43,9 +50,9 @@ export interface ScenarioResult {
   /** WebSocket messages per second received by all clients (the server's fan-out) and sent by them. */
   msgsInPerSec: number;
   msgsOutPerSec: number;
-  /** Server CPU over its windows, % of one core. */
+  /** Server CPU over its slots, % of one core. */
   cpuPercent: number;
-  /** CPU of all client worker processes over the same windows, % of one core (the machine has 2). */
+  /** CPU of all client worker processes over the same slots, % of one core (the machine has 2). */
   clientCpuPercent: number;
   peakRssMB: number;
   /** Resident memory added per loaded room (with its clients connected), KB. */
@@ -104,48 +111,83 @@ async function prepare(kind: ServerKind, sc: Scenario): Promise<Side> {
   };
 }
 
-async function editWindow(side: Side, sc: Scenario, pool: WorkerPool): Promise<void> {
-  const pid = side.server.pid;
-  const clientCpu = () => pool.pids().reduce((a, p) => a + cpuSeconds(p), 0);
-  const editStart = nowMs() + 100;
-  const windowStart = editStart + 500;
-  const windowEnd = windowStart + sc.windowMs;
-  let cpu0 = 0;
-  let client0 = 0;
-  let cpu1 = -1;
-  let client1 = 0;
-  const t0 = setTimeout(() => {
-    cpu0 = cpuSeconds(pid);
-    client0 = clientCpu();
-  }, windowStart - nowMs());
-  const t1 = setTimeout(() => {
-    cpu1 = cpuSeconds(pid);
-    client1 = clientCpu();
-    side.loadedRss = Math.max(side.loadedRss, memory(pid).rss);
-  }, windowEnd - nowMs());
-  const edited = await pool.all({ type: 'edit', group: side.kind, editHz: sc.editHz, editStart, windowStart, windowEnd }, 'edited', sc.windowMs + 30_000);
-  clearTimeout(t0);
-  clearTimeout(t1);
-  if (cpu1 < 0) {
-    cpu1 = cpuSeconds(pid);
-    client1 = clientCpu();
-  }
-  const totals: Record<string, number> = {};
-  for (const e of edited) for (const [room, n] of Object.entries(e.editsByRoom)) totals[room] = (totals[room] ?? 0) + n;
-  const results = pool.procs.map((p) => pool.next(p, 'result', 20_000));
-  await pool.all({ type: 'drain', totalEditsByRoom: totals, maxWaitMs: 5_000 }, 'drained', 15_000);
-  for (const { result } of await Promise.all(results)) merge(side, result);
-  side.edits += Object.values(totals).reduce((a, b) => a + b, 0);
-  side.cpu += cpu1 - cpu0;
-  side.clientCpu += client1 - client0;
-  side.seconds += sc.windowMs / 1000;
-}
-
-function merge(side: Side, r: WorkerResult): void {
+function merge(side: Side, r: GroupResult): void {
   side.hist.merge(r.hist, r.max);
-  side.expected += r.expectedReceipts;
+  side.expected += r.expected;
   side.msgsIn += r.messagesIn;
   side.msgsOut += r.messagesOut;
+}
+
+/** ABBA order (each server goes first as often as second), `slots` slots per server. */
+function abba(kinds: readonly ServerKind[], slots: number): string[] {
+  const order: string[] = [];
+  for (let i = 0; i < slots; i++) order.push(...(i % 2 === 0 ? kinds : [...kinds].reverse()));
+  return order;
+}
+
+async function editRun(sides: Side[], sc: Scenario, pool: WorkerPool): Promise<void> {
+  const schedule: Schedule = { start: nowMs() + 400, slotMs: sc.slotMs, order: abba(sides.map((s) => s.kind), sc.slots) };
+  const byKind = new Map(sides.map((s) => [s.kind as string, s]));
+  const clientCpu = () => pool.pids().reduce((a, p) => a + cpuSeconds(p), 0);
+  // At each slot boundary, charge the CPU used since the last one to the server whose slot ended.
+  let last: { server: number[]; clients: number } | null = null;
+  const timers = schedule.order.map((_, k) =>
+    setTimeout(() => {
+      const now = { server: sides.map((s) => cpuSeconds(s.server.pid)), clients: clientCpu() };
+      if (last && k > 0) {
+        const owner = byKind.get(schedule.order[k - 1]!)!;
+        const i = sides.indexOf(owner);
+        owner.cpu += now.server[i]! - last.server[i]!;
+        owner.clientCpu += now.clients - last.clients;
+      }
+      last = now;
+    }, schedule.start + k * sc.slotMs - nowMs()),
+  );
+  const end = schedule.start + schedule.order.length * sc.slotMs;
+  const endTimer = setTimeout(() => {
+    if (!last) return;
+    const owner = byKind.get(schedule.order[schedule.order.length - 1]!)!;
+    const i = sides.indexOf(owner);
+    owner.cpu += cpuSeconds(owner.server.pid) - last.server[i]!;
+    owner.clientCpu += clientCpu() - last.clients;
+    for (const s of sides) s.loadedRss = Math.max(s.loadedRss, memory(s.server.pid).rss);
+  }, end - nowMs());
+  try {
+    const ran = await pool.all({ type: 'run', editHz: sc.editHz, schedule }, 'ran', end - nowMs() + 30_000);
+    const totals: Record<string, number> = {};
+    for (const r of ran) for (const [room, n] of Object.entries(r.editsByRoom)) totals[room] = (totals[room] ?? 0) + n;
+    await new Promise((r) => setTimeout(r, Math.max(0, end - nowMs() + 20)));
+    const drained = await pool.all({ type: 'drain', totalEditsByRoom: totals, maxWaitMs: 5_000 }, 'drained', 20_000);
+    for (const d of drained) for (const [group, r] of Object.entries(d.results)) merge(byKind.get(group)!, r);
+    for (const s of sides) {
+      s.edits = s.rooms.reduce((a, r) => a + (totals[r.room] ?? 0), 0);
+      s.seconds = (sc.slots * sc.slotMs) / 1000;
+    }
+  } finally {
+    timers.forEach(clearTimeout);
+    clearTimeout(endTimer);
+  }
+}
+
+/** Both servers watched at once with nobody editing: what presence alone costs each. */
+async function presenceRun(sides: Side[], sc: Scenario, pool: WorkerPool): Promise<void> {
+  const ms = sc.slots * sc.slotMs;
+  const schedule: Schedule = { start: nowMs() + 200, slotMs: ms, order: ['nobody'] };
+  await new Promise((r) => setTimeout(r, 200));
+  const cpu0 = sides.map((s) => cpuSeconds(s.server.pid));
+  const client0 = pool.pids().reduce((a, p) => a + cpuSeconds(p), 0);
+  await pool.all({ type: 'run', editHz: 1, schedule }, 'ran', ms + 30_000);
+  const clientCpu = pool.pids().reduce((a, p) => a + cpuSeconds(p), 0) - client0;
+  sides.forEach((s, i) => {
+    s.cpu = cpuSeconds(s.server.pid) - cpu0[i]!;
+    // Client CPU cannot be split between the two servers' clients here: shown once, for both.
+    s.clientCpu = clientCpu;
+    s.seconds = ms / 1000;
+    s.loadedRss = Math.max(s.loadedRss, memory(s.server.pid).rss);
+  });
+  const drained = await pool.all({ type: 'drain', totalEditsByRoom: {}, maxWaitMs: 0 }, 'drained', 20_000);
+  const byKind = new Map(sides.map((s) => [s.kind as string, s]));
+  for (const d of drained) for (const [group, r] of Object.entries(d.results)) merge(byKind.get(group)!, r);
 }
 
 export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<ScenarioResult[]> {
@@ -183,10 +225,16 @@ export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<Scena
     await pool.all({ type: 'quiet', quietMs: 750, maxWaitMs: 20_000 }, 'quiet', 25_000);
     for (const s of sides) s.loadedRss = memory(s.server.pid).rss;
 
-    // ABBA order: each server goes first as often as second.
-    for (let w = 0; w < sc.windows; w++) {
-      const order = w % 2 === 0 ? sides : [...sides].reverse();
-      for (const s of order) await editWindow(s, sc, pool);
+    if (sc.measure === 'presence') {
+      await presenceRun(sides, sc, pool);
+    } else {
+      // Presence renewals come every 15 s per client and cost the two servers very differently;
+      // the presence scenario measures them. Here they are moved out of the way: everyone renews
+      // now, and the edit run (both servers' slots together) ends within 15 s.
+      if (sc.slots * sc.slotMs * 2 > 14_000) throw new Error('edit run longer than 14 s would overlap presence renewals');
+      await pool.all({ type: 'renew' }, 'renewed', 10_000);
+      await pool.all({ type: 'quiet', quietMs: 500, maxWaitMs: 10_000 }, 'quiet', 15_000);
+      await editRun(sides, sc, pool);
     }
     await pool.all({ type: 'close' }, 'closed', 30_000);
     return sides.map((s) => ({
@@ -199,7 +247,7 @@ export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<Scena
       connectFailed: s.connectFailed,
       editsPerSec: s.edits / s.seconds,
       samples: s.hist.total,
-      delivered: s.expected ? s.hist.total / s.expected : 1,
+      delivered: s.expected ? s.hist.total / s.expected : null,
       p50: s.hist.quantile(0.5),
       p95: s.hist.quantile(0.95),
       p99: s.hist.quantile(0.99),

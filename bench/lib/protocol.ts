@@ -6,34 +6,45 @@ export interface ClientSpec {
   url: string;
   room: string;
   params: Record<string, string>;
-  /** Editors write notes during the measured window; everyone else only receives. */
+  /** Editors write notes during their server's slots; everyone else only receives. */
   editor: boolean;
-  /** Which server this client talks to (both run at once; their windows alternate). */
+  /** Which server this client talks to: both run at once and take turns (see Schedule). */
   group: string;
   /** Whether the client announces presence (awareness `user`), as the app does for everyone. */
   presence: boolean;
 }
 
+/** Back-to-back time slots, each given to one server (group): only its editors edit then. */
+export interface Schedule {
+  start: number;
+  slotMs: number;
+  order: string[];
+}
+
+/** The group whose slot contains time `t`, or null outside the schedule. */
+export function slotGroup(s: Schedule, t: number): string | null {
+  if (t < s.start) return null;
+  return s.order[Math.floor((t - s.start) / s.slotMs)] ?? null;
+}
+
 export type ToWorker =
   | { type: 'connect'; clients: ClientSpec[]; connectPerSec: number }
   | { type: 'quiet'; quietMs: number; maxWaitMs: number }
-  /** Editors edit from `editStart` until `windowEnd`; only edits sent inside [windowStart, windowEnd) count. */
-  | { type: 'edit'; group: string; editHz: number; editStart: number; windowStart: number; windowEnd: number }
-  /** Total in-window edits per room (from every worker); each worker works out what it should receive. */
+  /** Every client with presence re-announces it now, so no renewal (every 15 s) falls in the run. */
+  | { type: 'renew' }
+  | { type: 'run'; editHz: number; schedule: Schedule }
+  /** In-slot edits per room (from every worker); each worker works out what it should receive. */
   | { type: 'drain'; totalEditsByRoom: Record<string, number>; maxWaitMs: number }
   | { type: 'close' }
   | { type: 'exit' };
 
-export interface WorkerResult {
-  /** Latency samples (ms) of edits sent inside the window, as seen by every receiver here. */
+export interface GroupResult {
+  /** Latency samples (ms) of in-slot edits, as seen by every receiver in this worker. */
   hist: SparseHistogram;
   max: number;
-  /** Edits sent inside the window, by room. */
-  editsByRoom: Record<string, number>;
-  /** Receipts of in-window edits, by room, and how many there should have been. */
-  receiptsByRoom: Record<string, number>;
-  expectedReceipts: number;
-  /** WebSocket messages received and sent by all clients here during the window. */
+  received: number;
+  expected: number;
+  /** WebSocket messages received and sent by this group's clients from the first slot on. */
   messagesIn: number;
   messagesOut: number;
 }
@@ -42,8 +53,8 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'connected'; groups: Record<string, { count: number; failed: number; ms: number }> }
   | { type: 'quiet'; ms: number }
-  | { type: 'edited'; editsByRoom: Record<string, number> }
-  | { type: 'drained'; ms: number }
-  | { type: 'result'; result: WorkerResult }
+  | { type: 'renewed' }
+  | { type: 'ran'; editsByRoom: Record<string, number> }
+  | { type: 'drained'; ms: number; results: Record<string, GroupResult> }
   | { type: 'closed' }
   | { type: 'error'; message: string };
