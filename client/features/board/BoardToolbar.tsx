@@ -15,11 +15,11 @@ export function BoardToolbar({ status, ownPrivate }: { status: string; ownPrivat
     <div className="board-toolbar">
       {access.isFacilitator && (
         <div className="board-settings" role="group" aria-label="Board settings">
-          <label className="check">
+          <label className="board-check">
             <input type="checkbox" checked={access.silentWriting} onChange={(e) => control.setSilentWriting(session.control, e.target.checked)} />
             Silent writing
           </label>
-          <label className="check">
+          <label className="board-check">
             <input type="checkbox" checked={access.anonymous} onChange={(e) => control.setAnonymous(session.control, e.target.checked)} />
             Anonymous
           </label>

@@ -18,7 +18,7 @@ export function ImpactBoard({ notes, impacts, editors }: { notes: Note[]; impact
   return (
     <div className="impact-board">
       <div className="impact-summary">
-        <p role="status" className={flagged.length ? 'flag' : 'ok'}>
+        <p role="status" className={flagged.length ? 'impact-flag' : 'impact-ok'}>
           {notes.length === 0
             ? 'No bottlenecks yet: add them in stage 1.'
             : flagged.length === 0

@@ -23,7 +23,7 @@ export const ImpactList = memo(function ImpactList({ note, impacts }: { note: No
   return (
     <div className="impacts" role="group" aria-label={`Impacts of ${short(note.text)}`}>
       {impacts.length === 0 ? (
-        <p className="flag">
+        <p className="impact-flag">
           <span aria-hidden="true">⚑ </span>No impact yet
         </p>
       ) : (

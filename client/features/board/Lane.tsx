@@ -134,7 +134,7 @@ function AddNoteForm({ lane, title }: { lane: LaneKey; title: string }) {
         value={text}
         rows={2}
         maxLength={2000}
-        placeholder={`A ${title.toLowerCase()} bottleneck…`}
+        placeholder={`${/^[aeiou]/i.test(title) ? 'An' : 'A'} ${title.toLowerCase()} bottleneck…`}
         onChange={(e) => {
           setDraft(e.target.value);
           setEditing(session.awareness, e.target.value ? `new-note:${lane}` : null);
@@ -144,7 +144,7 @@ function AddNoteForm({ lane, title }: { lane: LaneKey; title: string }) {
         aria-describedby={silent ? `${inputId}-silent` : undefined}
       />
       {silent && (
-        <p id={`${inputId}-silent`} className="hint">
+        <p id={`${inputId}-silent`} className="add-note-hint">
           Silent writing: your note stays private until the facilitator reveals.
         </p>
       )}

@@ -96,14 +96,14 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
             {note.coAuthors.length > 0 && <span className="note-coauthors"> with {note.coAuthors.map((a) => a.name).join(', ')}</span>}
           </span>
         )}
-        {isPrivate && <span className="badge badge-private">Private until Reveal</span>}
+        {isPrivate && <span className="note-badge note-badge-private">Private until Reveal</span>}
         {editors && editors.length > 0 && (
           <span className="note-editing">
             <span className="swatch" style={{ background: editors[0]!.color }} aria-hidden="true" />
             {editors.map((p) => p.name).join(', ')} editing…
           </span>
         )}
-        {mergeTarget && <span className="badge badge-merge">Drop to merge</span>}
+        {mergeTarget && <span className="note-badge note-badge-merge">Drop to merge</span>}
       </div>
       {editing ? (
         <div className="note-editor">

@@ -33,7 +33,7 @@ export function ThresholdEditor({
   return (
     <form className="threshold-editor" onSubmit={submit} aria-labelledby={`${id}-title`}>
       <p id={`${id}-title`} className="threshold-title">
-        Threshold: what breaks, at what level
+        Set a threshold
       </p>
       <label>
         Threshold kind
