@@ -1,0 +1,122 @@
+// End to end in headless Chromium, stage 1 of the board: two participants add notes in different
+// lanes, one moves a note to another lane by keyboard (handle, Space, ArrowRight, Space) and both
+// boards end the same; with silent writing on, a participant's new note stays on their screen
+// only until the facilitator presses Reveal, then everyone has it.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, joinAs } from '../helpers/browser.js';
+import { createWorkshop, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const LANES = ['Product', 'Platform', 'Organization'] as const;
+type Lanes = Record<(typeof LANES)[number], string[]>;
+
+const lane = (page: Page, name: string) => page.getByRole('region', { name: 'Board' }).getByRole('region', { name, exact: true });
+
+/** Each lane's notes, in order, by their accessible names (the note texts). */
+async function lanesOf(page: Page): Promise<Lanes> {
+  const out = {} as Lanes;
+  for (const name of LANES) {
+    const items = lane(page, name).getByRole('list', { name: `${name} notes` }).getByRole('listitem');
+    out[name] = await items.evaluateAll((lis) =>
+      lis
+        .filter((li) => li.hasAttribute('data-note-id'))
+        .map((li) => (li.getAttribute('aria-labelledby') ? document.getElementById(li.getAttribute('aria-labelledby')!)?.textContent : li.textContent) ?? ''),
+    );
+  }
+  return out;
+}
+
+async function addNote(page: Page, laneName: string, text: string): Promise<void> {
+  const l = lane(page, laneName);
+  await l.getByRole('textbox', { name: 'Note', exact: true }).fill(text);
+  await l.getByRole('button', { name: 'Add note' }).click();
+}
+
+const same = async (pages: Page[], what: string, expected?: Lanes) => {
+  await waitFor(
+    async () => {
+      const all = await Promise.all(pages.map(lanesOf));
+      const first = JSON.stringify(expected ?? all[0]);
+      return all.every((l) => JSON.stringify(l) === first);
+    },
+    10_000,
+    what,
+  );
+};
+
+it('shares notes across lanes, moves one by keyboard for everyone, and keeps a silent note private until Reveal', async () => {
+  const ws = await createWorkshop(server, { title: 'Board e2e', template: 'scaleup' });
+  const f = await joinAs(browser, ws.links.facilitator, 'Grace');
+  const a = await joinAs(browser, ws.links.participant, 'Ada');
+  const b = await joinAs(browser, ws.links.participant, 'Bob');
+  const everyone = [f.page, a.page, b.page];
+
+  for (const page of everyone) for (const name of LANES) await lane(page, name).waitFor();
+
+  // Two participants, two lanes.
+  await addNote(a.page, 'Product', 'Checkout p99 over 2 s');
+  await addNote(b.page, 'Platform', 'Deploys take 3 hours');
+  await same(everyone, 'both notes on every board', {
+    Product: ['Checkout p99 over 2 s'],
+    Platform: ['Deploys take 3 hours'],
+    Organization: [],
+  });
+  // Coloured by author, and the author is named on the note.
+  await expect
+    .poll(() => lane(b.page, 'Product').getByRole('listitem').filter({ hasText: 'Checkout p99 over 2 s' }).textContent())
+    .toContain('Ada');
+
+  // Ada moves her note from Product to Platform with the keyboard only.
+  const handle = lane(a.page, 'Product').getByRole('button', { name: 'Move note: Checkout p99 over 2 s' });
+  await handle.focus();
+  await a.page.keyboard.press('Space');
+  await a.page.keyboard.press('ArrowRight');
+  await a.page.keyboard.press('Space');
+  await waitFor(async () => (await lanesOf(b.page)).Platform.includes('Checkout p99 over 2 s'), 10_000, 'the move to reach Bob');
+  const moved = await lanesOf(a.page);
+  expect(moved.Product).toEqual([]);
+  expect(moved.Platform.sort()).toEqual(['Checkout p99 over 2 s', 'Deploys take 3 hours']);
+  await same(everyone, 'every board to match after the keyboard move');
+
+  // Silent writing: the facilitator turns it on; Ada's next note stays on Ada's screen.
+  await f.page.getByRole('checkbox', { name: 'Silent writing' }).check();
+  await a.page.getByText('Silent writing: new notes stay private until the facilitator reveals them.').waitFor();
+  await addNote(a.page, 'Organization', 'On-call is burning people out');
+  const privateNote = lane(a.page, 'Organization').getByRole('listitem').filter({ hasText: 'On-call is burning people out' });
+  await privateNote.getByText('Private until Reveal').waitFor();
+
+  // A barrier: an edit Ada makes afterwards reaches the others, so anything she had published
+  // before it would have reached them too.
+  const shared = lane(a.page, 'Platform').getByRole('listitem').filter({ hasText: 'Deploys take 3 hours' });
+  await shared.getByRole('button', { name: 'Edit' }).click();
+  await shared.getByRole('textbox', { name: 'Edit note' }).fill('Deploys take 3 hours, twice a week');
+  await shared.getByRole('button', { name: 'Save' }).click();
+  for (const page of [f.page, b.page]) {
+    await waitFor(async () => (await lanesOf(page)).Platform.includes('Deploys take 3 hours, twice a week'), 10_000, 'the edit to arrive');
+    expect((await lanesOf(page)).Organization).toEqual([]);
+  }
+
+  // Reveal: everyone has the note, and it is no longer marked private on Ada's screen.
+  await f.page.getByRole('button', { name: 'Reveal' }).click();
+  for (const page of everyone) {
+    await waitFor(async () => (await lanesOf(page)).Organization.includes('On-call is burning people out'), 10_000, 'the revealed note');
+  }
+  await waitFor(async () => (await privateNote.getByText('Private until Reveal').count()) === 0, 5_000, 'the private marker to go');
+  await same(everyone, 'every board to match after the reveal');
+  const final = await lanesOf(b.page);
+  expect(final.Organization).toEqual(['On-call is burning people out']);
+  expect(final.Platform.sort()).toEqual(['Checkout p99 over 2 s', 'Deploys take 3 hours, twice a week']);
+
+  for (const c of [a, b, f]) await c.context.close();
+});
