@@ -86,7 +86,8 @@ describe('a peer that stops reading', () => {
     // Every marker reached the reader, promptly, while the slow peer sat on its socket.
     await waitFor(() => latencies.length === sentAt.size, 10_000, 'all markers at the reader');
     latencies.sort((a, b) => a - b);
-    expect(latencies[Math.floor(latencies.length * 0.95)]!).toBeLessThan(1_000);
+    // A stalled room would hold markers for the whole flood (seconds) or never deliver them.
+    expect(latencies[Math.floor(latencies.length * 0.95)]!).toBeLessThan(2_000);
 
     // The slow peer got at most what the kernel buffers and the limit hold, then a 1013 close.
     slow.resume();
