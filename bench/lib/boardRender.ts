@@ -18,7 +18,7 @@ export async function boardRender(quick: boolean): Promise<BoardRenderOutcome> {
     if (typeof mod.benchBoardRender !== 'function') return { status: 'missing', reason: 'bench/board-render.ts does not export benchBoardRender()' };
     const result = await Promise.race([
       mod.benchBoardRender({ quick }),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 120 s')), 120_000).unref()),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 90 s')), 90_000).unref()),
     ]);
     return { status: 'ok', result: (result ?? {}) as Record<string, unknown> };
   } catch (err) {
