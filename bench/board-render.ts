@@ -1,0 +1,209 @@
+// Board render bench (measured, never asserted): a workshop seeded with 300 notes through a real
+// y-websocket client and the addNote command, opened in headless Chromium against the real server.
+// Reports the time from pressing Join to every note on screen, the longest main-thread task while
+// it loaded, and frame times while a note is dragged with the mouse across the lanes.
+//
+//   npx tsx bench/board-render.ts [--notes 300] [--quick] [--observer]      prints JSON
+//
+// --observer opens the board read-only (no drag and drop hooks), to see what they cost; no drag then.
+//
+// bench/run.ts imports benchBoardRender() and folds the result into its report.
+import { pathToFileURL } from 'node:url';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import WebSocket from 'ws';
+import type { Page } from 'playwright-core';
+import { LANE_KEYS } from '../shared/constants.js';
+import { addNote } from '../shared/commands/notes.js';
+import { boardMaps } from '../shared/schema.js';
+import { launchBrowser } from '../test/helpers/browser.js';
+import buildClientIfStale from '../test/global-setup.js';
+import { startServer } from './lib/servers.js';
+
+export interface BoardRenderResult {
+  notes: number;
+  /** From pressing Join to the frame in which all notes are in the DOM (includes connect and sync). */
+  renderMs: number;
+  /** The longest main-thread task during that load (the render itself, in practice). */
+  longestTaskMs: number | null;
+  dragFrameMsP50: number;
+  dragFrameMsP95: number;
+  dragFrames: number;
+}
+
+const NOTE_SELECTOR = '[data-note-id]';
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+const round = (n: number) => Math.round(n * 10) / 10;
+
+async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Writes `count` notes (spread over the lanes) through a stock y-websocket client, and checks a second client sees them all. */
+async function seed(wsBase: string, workshopId: string, token: string, count: number): Promise<void> {
+  const open = () => {
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(wsBase, workshopId, doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      params: { token },
+      disableBc: true,
+    });
+    return { doc, provider };
+  };
+  const writer = open();
+  try {
+    await waitUntil(() => writer.provider.synced, 15_000, 'seeding client to sync');
+    const authors = Array.from({ length: 8 }, (_, i) => ({ id: `bench-${i}`, name: `Person ${i + 1}`, color: '#1a5fb4' }));
+    writer.doc.transact(() => {
+      for (let i = 0; i < count; i++) {
+        addNote(writer.doc, {
+          lane: LANE_KEYS[i % LANE_KEYS.length]!,
+          text: `Bottleneck ${i + 1}: checkout p99 above 2 s at ${(i + 1) * 100} concurrent users`,
+          author: authors[i % authors.length]!,
+          now: Date.now(),
+        });
+      }
+    });
+    const reader = open();
+    try {
+      await waitUntil(() => reader.provider.synced && boardMaps(reader.doc).notes.size >= count, 30_000, 'seeded notes to reach the server');
+    } finally {
+      reader.provider.destroy();
+      reader.doc.destroy();
+    }
+  } finally {
+    writer.provider.destroy();
+    writer.doc.destroy();
+  }
+}
+
+// In-page scripts are strings: tsx compiles functions with helpers (`__name`) the page lacks.
+
+/** Records requestAnimationFrame deltas in the page until stopped. */
+const startFrameRecorder = (page: Page) =>
+  page.evaluate(`(() => {
+    window.__frames = [];
+    window.__recording = true;
+    let last = 0;
+    const tick = (t) => {
+      if (!window.__recording) return;
+      window.__frames.push(t - last);
+      last = t;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame((t) => { last = t; requestAnimationFrame(tick); });
+  })()`);
+const stopFrameRecorder = (page: Page) => page.evaluate<number[]>(`(() => { window.__recording = false; return window.__frames; })()`);
+const nextFrame = (page: Page) => page.evaluate(`new Promise((r) => requestAnimationFrame(() => r()))`);
+
+/** Long tasks from the very start of the page, so the board's render is among them. */
+const LONG_TASKS = `
+  window.__longTasks = [];
+  try {
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+      .observe({ type: 'longtask', buffered: true });
+  } catch { /* long tasks not supported */ }
+`;
+
+/** From the Join click to the first frame with `expected` notes in the DOM, timed in the page. */
+const joinAndTimeRender = (selector: string, expected: number) => `new Promise((resolve, reject) => {
+  const join = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Join');
+  if (!join) return reject(new Error('no Join button'));
+  window.__longTasks.length = 0;
+  const start = performance.now();
+  const poll = () => {
+    const n = document.querySelectorAll(${JSON.stringify(selector)}).length;
+    if (n >= ${expected}) return resolve(performance.now() - start);
+    if (performance.now() - start > 60000) return reject(new Error('only ' + n + ' notes rendered'));
+    requestAnimationFrame(poll);
+  };
+  join.click();
+  requestAnimationFrame(poll);
+})`;
+
+/** Drags the first Product note by its handle with the mouse, wavering, over to the Organization lane; returns frame times. */
+async function dragAcrossLanes(page: Page, steps: number): Promise<number[]> {
+  const board = page.getByRole('region', { name: 'Board' });
+  const handle = board.getByRole('region', { name: 'Product' }).getByRole('button', { name: /^Move note/ }).first();
+  const target = board.getByRole('region', { name: 'Organization' });
+  await handle.scrollIntoViewIfNeeded();
+  const from = (await handle.boundingBox())!;
+  const to = (await target.boundingBox())!;
+  const start = { x: from.x + from.width / 2, y: from.y + from.height / 2 };
+  const end = { x: to.x + to.width / 2, y: Math.min(to.y + to.height / 2, start.y + 200) };
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await startFrameRecorder(page);
+  for (let i = 1; i <= steps; i++) {
+    const f = i / steps;
+    await page.mouse.move(start.x + (end.x - start.x) * f, start.y + (end.y - start.y) * f + Math.sin(f * Math.PI * 4) * 30);
+    await nextFrame(page);
+  }
+  const frames = (await stopFrameRecorder(page)).filter((d) => d > 0);
+  await page.mouse.up();
+  return frames;
+}
+
+export async function benchBoardRender(opts: { notes?: number; quick?: boolean; role?: 'participant' | 'observer' } = {}): Promise<BoardRenderResult> {
+  const count = opts.notes ?? 300;
+  const dragSteps = opts.quick ? 30 : 90;
+  buildClientIfStale();
+  const server = await startServer('ours');
+  const browser = await launchBrowser();
+  try {
+    const res = await fetch(`${server.httpUrl}/api/workshops`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Board render bench' }),
+    });
+    if (res.status !== 201) throw new Error(`create workshop failed: ${res.status}`);
+    const { id, links } = (await res.json()) as { id: string; links: { participant: string; facilitator: string; observer: string } };
+    const token = new URL(links.facilitator).hash.replace(/^#token=/, '');
+    await seed(server.wsBase, id, token, count);
+
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await page.addInitScript({ content: LONG_TASKS });
+    await page.goto(opts.role === 'observer' ? links.observer : links.participant);
+    await page.getByLabel('Your name').fill('Bench');
+    const renderMs = await page.evaluate<number>(joinAndTimeRender(NOTE_SELECTOR, count));
+    const longestTaskMs = await page.evaluate<number | null>(`(() => { const t = window.__longTasks; return t.length ? Math.max(...t) : null; })()`);
+
+    const frames = opts.role === 'observer' ? [] : await dragAcrossLanes(page, dragSteps);
+    await context.close();
+
+    const sorted = [...frames].sort((a, b) => a - b);
+    return {
+      notes: count,
+      renderMs: round(renderMs),
+      longestTaskMs: longestTaskMs === null ? null : round(longestTaskMs),
+      dragFrameMsP50: round(percentile(sorted, 50)),
+      dragFrameMsP95: round(percentile(sorted, 95)),
+      dragFrames: frames.length,
+    };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const i = process.argv.indexOf('--notes');
+  const notes = i > 0 ? Number(process.argv[i + 1]) : undefined;
+  const role = process.argv.includes('--observer') ? 'observer' : 'participant';
+  benchBoardRender({ notes, role, quick: process.argv.includes('--quick') }).then(
+    (r) => console.log(JSON.stringify(r, null, 2)),
+    (err) => {
+      console.error(err);
+      process.exitCode = 1;
+    },
+  );
+}
