@@ -61,9 +61,8 @@ export class DocRoom {
   private awarenessDue = 0;
   /** Client ids whose presence state really changed in the awareness update being applied. */
   private awarenessChanged = new Set<number>();
-  /** Updates accepted (and stored) this tick, relayed together right after it. */
+  /** Updates accepted this turn: stored at its end, then relayed together. */
   private outbox: { update: Uint8Array; origin: unknown }[] = [];
-  private relayScheduled = false;
   private readonly serverOnly: Set<string>;
 
   constructor(
@@ -96,36 +95,49 @@ export class DocRoom {
     if (this.updatesSinceSnapshot >= this.deps.compactAfterUpdates) this.scheduleCompaction(1_000);
   }
 
-  // Persist first, then relay: a peer never sees an update that a crash could lose.
+  // Persist first, then relay: a peer never sees an update that a crash could lose. Updates are
+  // stored at the end of the event-loop turn that accepted them, every room's in one SQLite
+  // transaction (one commit instead of one per update), and relayed right after the commit.
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === ServerOrigin.load) return;
-    const end = this.deps.metrics.persistLatency.startTimer();
-    try {
-      this.lastSeq = this.deps.storage.appendUpdate(this.key, update);
-    } finally {
-      end();
-    }
-    this.updatesSinceSnapshot++;
     this.outbox.push({ update, origin });
-    if (!this.relayScheduled) {
-      this.relayScheduled = true;
-      setImmediate(this.relay);
-    }
-    if (this.updatesSinceSnapshot >= this.deps.compactAfterUpdates) this.scheduleCompaction();
+    turnWriterFor(this.deps.storage, this.deps.metrics).add(this);
   };
 
+  get pendingCount(): number {
+    return this.outbox.length;
+  }
+
+  /** Called by the TurnWriter inside its transaction: stores this room's pending updates. */
+  persistPending(): void {
+    for (const { update } of this.outbox) {
+      this.lastSeq = this.deps.storage.appendUpdate(this.key, update);
+      this.updatesSinceSnapshot++;
+    }
+  }
+
+  /** Called by the TurnWriter when the transaction failed: nothing of it may be relayed. */
+  dropPending(err: unknown): void {
+    const origins = new Set(this.outbox.map((b) => b.origin));
+    this.outbox = [];
+    this.deps.metrics.rejected.inc({ reason: 'persist_failed' });
+    this.deps.log.error({ err, doc: this.key }, 'storing updates failed; closing their senders');
+    // Their clients still hold the edits and send them again when they reconnect.
+    for (const peer of this.peers.keys()) if (origins.has(peer)) peer.socket.close(1011, 'storage failed');
+  }
+
   /**
-   * Relays the updates accepted during one event-loop turn, merged into few messages. Under load
-   * many updates land in one turn (a join storm writes the roster once per joiner, twenty editors
-   * type at once); one merged update per peer instead of one message per update per peer keeps
-   * the fan-out, and every client's work, proportional to peers rather than peers × updates.
+   * Relays the updates stored in this turn, merged into few messages. Under load many updates
+   * land in one turn (a join storm writes the roster once per joiner, twenty editors type at
+   * once); one merged update per peer instead of one message per update per peer keeps the
+   * fan-out, and every client's work, proportional to peers rather than peers × updates.
    * A peer's own updates come back to it only inside a merge with others' (harmless, and what
    * the stock server always does). Y.mergeUpdates grows faster than linearly, hence the chunks.
    */
-  private relay = (): void => {
-    this.relayScheduled = false;
+  relayPersisted(): void {
     const batch = this.outbox;
     this.outbox = [];
+    if (this.updatesSinceSnapshot >= this.deps.compactAfterUpdates) this.scheduleCompaction();
     if (!batch.length || !this.peers.size || this.doc.isDestroyed) return;
     for (let i = 0; i < batch.length; i += RELAY_MERGE_MAX) {
       const chunk = batch.slice(i, i + RELAY_MERGE_MAX);
@@ -133,7 +145,7 @@ export class DocRoom {
       const message = encodeUpdate(chunk.length === 1 ? chunk[0]!.update : Y.mergeUpdates(chunk.map((b) => b.update)));
       for (const peer of this.peers.keys()) if (peer !== origin) this.send(peer, message);
     }
-  };
+  }
 
   private onAwarenessChange = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
     for (const ids of [added, updated, removed]) for (const id of ids) this.awarenessChanged.add(id);
@@ -234,6 +246,8 @@ export class DocRoom {
           throw new MalformedMessageError('truncated sync message');
         }
         if (sub === SyncType.step1) {
+          // The reply holds the whole document: store what this turn accepted first.
+          if (this.outbox.length) turnWriterFor(this.deps.storage, this.deps.metrics).flush();
           try {
             this.send(peer, encodeSyncStep2(this.doc, payload));
           } catch {
@@ -371,11 +385,62 @@ export class DocRoom {
 
   destroy(): void {
     if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
-    this.outbox = [];
+    if (this.outbox.length) turnWriterFor(this.deps.storage, this.deps.metrics).flush();
     this.compact();
     this.awareness.destroy();
     this.doc.destroy();
   }
+}
+
+/**
+ * Stores the updates that all rooms on one storage accepted during an event-loop turn in a single
+ * transaction at the end of the turn, then lets each room relay them. Under load that is one
+ * commit (and far fewer WAL writes and checkpoints) per turn instead of one per update.
+ */
+class TurnWriter {
+  private rooms = new Set<DocRoom>();
+  private scheduled = false;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly metrics: Metrics,
+  ) {}
+
+  add(room: DocRoom): void {
+    this.rooms.add(room);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  flush = (): void => {
+    this.scheduled = false;
+    const rooms = [...this.rooms];
+    this.rooms.clear();
+    if (!rooms.length) return;
+    const end = this.metrics.persistLatency.startTimer();
+    try {
+      const store = () => rooms.forEach((r) => r.persistPending());
+      // A lone update commits on its own; BEGIN/COMMIT around it would only add two statements.
+      if (rooms.length === 1 && rooms[0]!.pendingCount === 1) store();
+      else this.storage.db.transaction(store)();
+    } catch (err) {
+      rooms.forEach((r) => r.dropPending(err));
+      return;
+    } finally {
+      end();
+    }
+    for (const r of rooms) r.relayPersisted();
+  };
+}
+
+/** One writer per storage (a server has one; tests may run several in a process). */
+const turnWriters = new WeakMap<Storage, TurnWriter>();
+function turnWriterFor(storage: Storage, metrics: Metrics): TurnWriter {
+  let w = turnWriters.get(storage);
+  if (!w) turnWriters.set(storage, (w = new TurnWriter(storage, metrics)));
+  return w;
 }
 
 /**
