@@ -6,13 +6,14 @@ import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import { Histogram } from './lib/histogram.js';
 import { nowMs } from './lib/proc.js';
-import { slotGroup, type ClientSpec, type FromWorker, type GroupResult, type Schedule, type ToWorker } from './lib/protocol.js';
+import { slotGroup, slotIndex, type ClientSpec, type FromWorker, type GroupResult, type Schedule, type ToWorker } from './lib/protocol.js';
 
 // Every provider registers a process 'exit' listener.
 process.setMaxListeners(0);
 
 interface GroupStats {
   hist: Histogram;
+  bySlot: Map<number, Histogram>;
   received: number;
   messagesIn: number;
   messagesOut: number;
@@ -38,7 +39,7 @@ const send = (m: FromWorker) => process.send!(m);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const statsOf = (group: string): GroupStats => {
   let s = stats.get(group);
-  if (!s) stats.set(group, (s = { hist: new Histogram(), received: 0, messagesIn: 0, messagesOut: 0 }));
+  if (!s) stats.set(group, (s = { hist: new Histogram(), bySlot: new Map(), received: 0, messagesIn: 0, messagesOut: 0 }));
   return s;
 };
 
@@ -71,6 +72,10 @@ function recordReceipt(group: string, ts: unknown, at: number): void {
   if (typeof ts !== 'number' || slotGroup(schedule, ts) !== group) return;
   const s = statsOf(group);
   s.hist.record(at - ts);
+  const k = slotIndex(schedule, ts);
+  let h = s.bySlot.get(k);
+  if (!h) s.bySlot.set(k, (h = new Histogram()));
+  h.record(at - ts);
   s.received++;
 }
 
@@ -216,7 +221,8 @@ async function drain(totalEditsByRoom: Record<string, number>, maxWaitMs: number
   const results: Record<string, GroupResult> = {};
   for (const [group, e] of expected) {
     const s = statsOf(group);
-    results[group] = { hist: s.hist.toSparse(), max: s.hist.max, received: s.received, expected: e, messagesIn: s.messagesIn, messagesOut: s.messagesOut };
+    const bySlot = Object.fromEntries([...s.bySlot].map(([k, h]) => [k, h.toSparse()]));
+    results[group] = { hist: s.hist.toSparse(), max: s.hist.max, bySlot, received: s.received, expected: e, messagesIn: s.messagesIn, messagesOut: s.messagesOut };
   }
   send({ type: 'drained', ms: nowMs() - t0, results });
 }

@@ -57,6 +57,47 @@ export interface ScenarioResult {
   peakRssMB: number;
   /** Resident memory added per loaded room (with its clients connected), KB. */
   memPerRoomKB: number;
+  /**
+   * Adjacent slots compared pairwise (one of each server, half a second apart): a hiccup of the
+   * machine hits one slot, so counting per pair is steadier than one pooled percentile.
+   */
+  paired: PairedComparison | null;
+}
+
+export interface PairedComparison {
+  pairs: number;
+  /** Pairs in which ours' p99 was at most stock's. */
+  oursP99AtMost: number;
+  medianP50Ratio: number | null;
+  medianP99Ratio: number | null;
+}
+
+const median = (xs: number[]): number | null => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Slots 2j and 2j+1 belong to different servers (ABBA); compare them pair by pair. */
+function pairSlots(sides: Side[], order: string[]): PairedComparison | null {
+  const ours = sides.find((s) => s.kind === 'ours');
+  const stock = sides.find((s) => s.kind === 'stock');
+  if (!ours || !stock) return null;
+  const p50: number[] = [];
+  const p99: number[] = [];
+  let atMost = 0;
+  for (let j = 0; j + 1 < order.length; j += 2) {
+    const [a, b] = order[j] === 'ours' ? [j, j + 1] : [j + 1, j];
+    const o = ours.bySlot.get(a);
+    const t = stock.bySlot.get(b);
+    if (!o?.total || !t?.total) continue;
+    p50.push(o.quantile(0.5)! / t.quantile(0.5)!);
+    const r = o.quantile(0.99)! / t.quantile(0.99)!;
+    p99.push(r);
+    if (r <= 1) atMost++;
+  }
+  return { pairs: p99.length, oursP99AtMost: atMost, medianP50Ratio: median(p50), medianP99Ratio: median(p99) };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -71,6 +112,7 @@ interface Side {
   connectMs: number;
   connectFailed: number;
   hist: Histogram;
+  bySlot: Map<number, Histogram>;
   expected: number;
   edits: number;
   msgsIn: number;
@@ -101,6 +143,7 @@ async function prepare(kind: ServerKind, sc: Scenario): Promise<Side> {
     connectMs: 0,
     connectFailed: 0,
     hist: new Histogram(),
+    bySlot: new Map(),
     expected: 0,
     edits: 0,
     msgsIn: 0,
@@ -113,6 +156,11 @@ async function prepare(kind: ServerKind, sc: Scenario): Promise<Side> {
 
 function merge(side: Side, r: GroupResult): void {
   side.hist.merge(r.hist, r.max);
+  for (const [k, sparse] of Object.entries(r.bySlot)) {
+    let h = side.bySlot.get(Number(k));
+    if (!h) side.bySlot.set(Number(k), (h = new Histogram()));
+    h.merge(sparse, 0);
+  }
   side.expected += r.expected;
   side.msgsIn += r.messagesIn;
   side.msgsOut += r.messagesOut;
@@ -125,7 +173,7 @@ function abba(kinds: readonly ServerKind[], slots: number): string[] {
   return order;
 }
 
-async function editRun(sides: Side[], sc: Scenario, pool: WorkerPool): Promise<void> {
+async function editRun(sides: Side[], sc: Scenario, pool: WorkerPool): Promise<string[]> {
   const schedule: Schedule = { start: nowMs() + 400, slotMs: sc.slotMs, order: abba(sides.map((s) => s.kind), sc.slots) };
   const byKind = new Map(sides.map((s) => [s.kind as string, s]));
   const clientCpu = () => pool.pids().reduce((a, p) => a + cpuSeconds(p), 0);
@@ -167,6 +215,7 @@ async function editRun(sides: Side[], sc: Scenario, pool: WorkerPool): Promise<v
     timers.forEach(clearTimeout);
     clearTimeout(endTimer);
   }
+  return schedule.order;
 }
 
 /** Both servers watched at once with nobody editing: what presence alone costs each. */
@@ -192,6 +241,7 @@ async function presenceRun(sides: Side[], sc: Scenario, pool: WorkerPool): Promi
 
 export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<ScenarioResult[]> {
   const sides: Side[] = [];
+  let paired: PairedComparison | null = null;
   try {
     for (const kind of KINDS) sides.push(await prepare(kind, sc));
     await sleep(300);
@@ -234,7 +284,7 @@ export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<Scena
       if (sc.slots * sc.slotMs * 2 > 14_000) throw new Error('edit run longer than 14 s would overlap presence renewals');
       await pool.all({ type: 'renew' }, 'renewed', 10_000);
       await pool.all({ type: 'quiet', quietMs: 500, maxWaitMs: 10_000 }, 'quiet', 15_000);
-      await editRun(sides, sc, pool);
+      paired = pairSlots(sides, await editRun(sides, sc, pool));
     }
     await pool.all({ type: 'close' }, 'closed', 30_000);
     return sides.map((s) => ({
@@ -258,6 +308,7 @@ export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<Scena
       clientCpuPercent: (s.clientCpu / s.seconds) * 100,
       peakRssMB: memory(s.server.pid).peak / 2 ** 20,
       memPerRoomKB: Math.max(0, s.loadedRss - s.baselineRss) / 1024 / sc.rooms,
+      paired,
     }));
   } catch (err) {
     // Leave the workers clean for the next scenario.

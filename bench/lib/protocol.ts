@@ -21,10 +21,13 @@ export interface Schedule {
   order: string[];
 }
 
+/** The index of the slot that contains time `t` (may be past the end). */
+export const slotIndex = (s: Schedule, t: number): number => Math.floor((t - s.start) / s.slotMs);
+
 /** The group whose slot contains time `t`, or null outside the schedule. */
 export function slotGroup(s: Schedule, t: number): string | null {
   if (t < s.start) return null;
-  return s.order[Math.floor((t - s.start) / s.slotMs)] ?? null;
+  return s.order[slotIndex(s, t)] ?? null;
 }
 
 export type ToWorker =
@@ -42,6 +45,8 @@ export interface GroupResult {
   /** Latency samples (ms) of in-slot edits, as seen by every receiver in this worker. */
   hist: SparseHistogram;
   max: number;
+  /** The same samples split by the slot in which their edit was made (slot index → histogram). */
+  bySlot: Record<number, SparseHistogram>;
   received: number;
   expected: number;
   /** WebSocket messages received and sent by this group's clients from the first slot on. */
