@@ -71,6 +71,11 @@ export function peerPresence(awareness: Awareness, user: LocalUser, fields: Reco
   return other;
 }
 
+/** Delivers `other`'s current presence to the harness's awareness again (after it changed). */
+export function peerPresenceUpdate(h: Harness, other: Awareness): void {
+  applyAwarenessUpdate(h.awareness, encodeAwarenessUpdate(other, [other.clientID]), 'remote');
+}
+
 /** Destroys every doc and awareness made since the last call (stops the board's background work). */
 export function destroyAll(): void {
   for (const stop of live.splice(0)) stop();

@@ -3,7 +3,7 @@
 // to its author, notes show in lane order (others' as they arrive), read-only people get no
 // controls, delete comes back with Undo / Ctrl+Z, and silent writing keeps new notes on this
 // device until the facilitator's Reveal (also for someone who was away when it happened).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import * as Y from 'yjs';
@@ -11,7 +11,8 @@ import { addNote } from '../../shared/commands/notes.js';
 import { revealNotes } from '../../shared/commands/reveal.js';
 import * as control from '../../shared/commands/control.js';
 import { readBoard } from '../../shared/schema.js';
-import { ADA, BOB, destroyAll, makeSession, renderBoard } from './boardHarness.js';
+import { CURSOR_INTERVAL_MS, throttle } from '../../client/features/board/presence.js';
+import { ADA, BOB, destroyAll, makeSession, peerPresence, peerPresenceUpdate, renderBoard } from './boardHarness.js';
 
 afterEach(() => {
   cleanup();
@@ -166,5 +167,43 @@ describe('Lane', () => {
     expect(noteList('Product').getByRole('listitem', { name: 'Checkout slow' }).textContent).not.toContain('Bob');
     act(() => control.setAnonymous(h.control, false));
     expect(noteList('Product').getByRole('listitem', { name: 'Checkout slow' }).textContent).toContain('Bob');
+  });
+});
+
+describe('Presence on the board', () => {
+  it("shows other people's cursors, labelled with their names, and drops them when they leave the board", () => {
+    const h = makeSession();
+    renderBoard(h);
+    expect(screen.queryByText('Bob')).toBeNull();
+    let bob!: ReturnType<typeof peerPresence>;
+    act(() => void (bob = peerPresence(h.awareness, BOB, { cursor: { x: 0.5, y: 120 } })));
+    expect(screen.getByText('Bob')).toBeTruthy();
+    // Our own cursor is never drawn.
+    act(() => h.awareness.setLocalStateField('cursor', { x: 0.2, y: 10 }));
+    expect(screen.queryByText('Ada')).toBeNull();
+    act(() => {
+      bob.setLocalStateField('cursor', null);
+      peerPresenceUpdate(h, bob);
+    });
+    expect(screen.queryByText('Bob')).toBeNull();
+  });
+
+  it('sends cursor moves at most every 50 ms (20 a second), the latest position always last', () => {
+    vi.useFakeTimers();
+    try {
+      const sent: number[] = [];
+      const send = throttle((x: number) => sent.push(x), CURSOR_INTERVAL_MS, () => Date.now());
+      for (let i = 1; i <= 200; i++) {
+        send(i);
+        vi.advanceTimersByTime(5); // a pointer reporting every 5 ms for one second
+      }
+      vi.advanceTimersByTime(100);
+      expect(CURSOR_INTERVAL_MS).toBeGreaterThanOrEqual(50);
+      expect(sent.length).toBeLessThanOrEqual(21);
+      expect(sent.length).toBeGreaterThan(10);
+      expect(sent.at(-1)).toBe(200);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
