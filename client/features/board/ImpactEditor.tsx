@@ -6,6 +6,7 @@ import type { Impact, Note } from '../../../shared/schema';
 import { addImpact, removeImpact, updateImpact } from '../../../shared/commands/impacts';
 import { useBoardEnv } from './boardContext';
 import { draftKeys, useDraft } from './drafts';
+import { serverClock } from '../../sync/clock';
 
 const MAGNITUDES = [1, 2, 3, 4, 5] as const;
 const categoryTitle = (c: ImpactCategory) => IMPACT_CATEGORIES.find((x) => x.key === c)?.title ?? c;
@@ -18,7 +19,7 @@ export const ImpactList = memo(function ImpactList({ note, impacts }: { note: No
     // A new impact starts on the first category this bottleneck has no impact in yet.
     const used = new Set(impacts.map((i) => i.category));
     const category = IMPACT_CATEGORIES.find((c) => !used.has(c.key))?.key ?? 'revenue';
-    addImpact(session.board, { noteId: note.id, category, magnitude: 3, now: Date.now() });
+    addImpact(session.board, { noteId: note.id, category, magnitude: 3, now: serverClock.now() });
   }
   return (
     <div className="impacts" role="group" aria-label={`Impacts of ${short(note.text)}`}>

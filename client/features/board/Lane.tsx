@@ -8,6 +8,7 @@ import type { Note } from '../../../shared/schema';
 import { addNote } from '../../../shared/commands/notes';
 import { useBoardEnv } from './boardContext';
 import { controlSynced } from './boardState';
+import { serverClock } from '../../sync/clock';
 import { draftKeys, useDraft } from './drafts';
 import { NoteCard } from './NoteCard';
 import { addPrivateNote, type PrivateNote } from './privateNotes';
@@ -117,8 +118,8 @@ function AddNoteForm({ lane, title }: { lane: LaneKey; title: string }) {
     e?.preventDefault();
     const value = text.trim();
     if (!value) return;
-    if (silent) addPrivateNote(session, { lane, text: value, now: Date.now() });
-    else addNote(session.board, { lane, text: value, author: session.user, now: Date.now() });
+    if (silent) addPrivateNote(session, { lane, text: value, now: serverClock.now() });
+    else addNote(session.board, { lane, text: value, author: session.user, now: serverClock.now() });
     clearDraft();
     setEditing(session.awareness, null);
   }
