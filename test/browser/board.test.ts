@@ -1,7 +1,8 @@
 // End to end in headless Chromium, stage 1 of the board: two participants add notes in different
 // lanes, one moves a note to another lane by keyboard (handle, Space, ArrowRight, Space) and both
 // boards end the same; with silent writing on, a participant's new note stays on their screen
-// only until the facilitator presses Reveal, then everyone has it.
+// only until the facilitator presses Reveal, then everyone has it. With the mouse: a note dragged
+// to another lane, and onto another note to merge them (undone again with Undo).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, joinAs } from '../helpers/browser.js';
@@ -119,4 +120,67 @@ it('shares notes across lanes, moves one by keyboard for everyone, and keeps a s
   expect(final.Platform.sort()).toEqual(['Checkout p99 over 2 s', 'Deploys take 3 hours, twice a week']);
 
   for (const c of [a, b, f]) await c.context.close();
+});
+
+it('drags a note with the mouse to another lane, and onto another note to merge them, which Undo takes back', async () => {
+  const ws = await createWorkshop(server, { title: 'Board mouse e2e', template: 'scaleup' });
+  const a = await joinAs(browser, ws.links.participant, 'Ada');
+  const b = await joinAs(browser, ws.links.participant, 'Bob');
+  await addNote(a.page, 'Product', 'Search is slow');
+  await addNote(b.page, 'Organization', 'Nobody owns search');
+  await addNote(b.page, 'Organization', 'Hiring takes 4 months');
+  await same([a.page, b.page], 'three notes on both boards', {
+    Product: ['Search is slow'],
+    Platform: [],
+    Organization: ['Nobody owns search', 'Hiring takes 4 months'],
+  });
+
+  /** Presses on `from` (a drag handle), moves in small steps to `to`'s point, releases. */
+  async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 20; i++) await page.mouse.move(from.x + ((to.x - from.x) * i) / 20, from.y + ((to.y - from.y) * i) / 20);
+    await page.mouse.move(to.x, to.y); // settle on the target
+    await page.mouse.up();
+  }
+  const centre = async (locator: ReturnType<Page['locator']>) => {
+    const box = (await locator.boundingBox())!;
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  };
+
+  // Search is slow → the empty Platform lane.
+  await drag(
+    a.page,
+    await centre(lane(a.page, 'Product').getByRole('button', { name: 'Move note: Search is slow' })),
+    await centre(lane(a.page, 'Platform').getByRole('list', { name: 'Platform notes' })),
+  );
+  await same([a.page, b.page], 'the mouse move on both boards', {
+    Product: [],
+    Platform: ['Search is slow'],
+    Organization: ['Nobody owns search', 'Hiring takes 4 months'],
+  });
+
+  // Onto the middle of "Nobody owns search": one note, both texts, both authors.
+  await drag(
+    a.page,
+    await centre(lane(a.page, 'Platform').getByRole('button', { name: 'Move note: Search is slow' })),
+    await centre(lane(a.page, 'Organization').getByRole('listitem').filter({ hasText: 'Nobody owns search' })),
+  );
+  await same([a.page, b.page], 'the merge on both boards', {
+    Product: [],
+    Platform: [],
+    Organization: ['Nobody owns search\nSearch is slow', 'Hiring takes 4 months'],
+  });
+  const merged = lane(b.page, 'Organization').getByRole('listitem').filter({ hasText: 'Nobody owns search' });
+  expect(await merged.textContent()).toContain('with Ada');
+
+  // Ada undoes her merge: both notes are back, for Bob too.
+  await a.page.getByRole('button', { name: 'Undo' }).click();
+  await same([a.page, b.page], 'the merge undone on both boards', {
+    Product: [],
+    Platform: ['Search is slow'],
+    Organization: ['Nobody owns search', 'Hiring takes 4 months'],
+  });
+
+  for (const c of [a, b]) await c.context.close();
 });
