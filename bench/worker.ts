@@ -248,10 +248,9 @@ process.on('message', (msg: ToWorker) => {
       case 'quiet':
         return waitQuiet(msg.quietMs, msg.maxWaitMs);
       case 'renew':
-        for (const c of clients) {
-          const state = c.provider.awareness.getLocalState();
-          if (state) c.provider.awareness.setLocalState(state);
-        }
+        // A real change, not a bare renewal: both servers relay it at once (ours would hold a
+        // bare renewal back for up to 5 s, into the run).
+        for (const c of clients) if (c.provider.awareness.getLocalState()) c.provider.awareness.setLocalStateField('since', Date.now());
         return send({ type: 'renewed' });
       case 'run':
         return run(msg.editHz, msg.schedule);
