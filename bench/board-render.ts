@@ -3,7 +3,7 @@
 // Reports the time from pressing Join to every note on screen, the longest main-thread task while
 // it loaded, and frame times while a note is dragged with the mouse across the lanes.
 //
-//   npx tsx bench/board-render.ts [--notes 300] [--quick] [--observer]      prints JSON
+//   npx tsx bench/board-render.ts [--notes 300] [--quick] [--observer] [--static-dir DIR]      prints JSON
 //
 // --observer opens the board read-only (no drag and drop hooks), to see what they cost; no drag then.
 //
@@ -17,8 +17,10 @@ import { LANE_KEYS } from '../shared/constants.js';
 import { addNote } from '../shared/commands/notes.js';
 import { boardMaps } from '../shared/schema.js';
 import { launchBrowser } from '../test/helpers/browser.js';
-import buildClientIfStale from '../test/global-setup.js';
-import { startServer } from './lib/servers.js';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, startServer, tempDir } from './lib/servers.js';
 
 export interface BoardRenderResult {
   notes: number;
@@ -152,13 +154,40 @@ async function dragAcrossLanes(page: Page, steps: number): Promise<number[]> {
   return frames;
 }
 
-export async function benchBoardRender(opts: { notes?: number; quick?: boolean; role?: 'participant' | 'observer' } = {}): Promise<BoardRenderResult> {
+/**
+ * A production build of the current client in a temporary directory. Not dist/: the browser
+ * tests' global setup builds dist/ under NODE_ENV=test, which gives React's development build
+ * (several times slower to render), and the bench must not race the tests for dist/ either.
+ */
+function productionBuild(): string {
+  const out = tempDir('scaleboard-bench-board-');
+  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 120_000,
+  });
+  return out;
+}
+
+export interface BoardRenderOptions {
+  notes?: number;
+  /** Fewer drag steps (bench/run.ts --quick). */
+  quick?: boolean;
+  role?: 'participant' | 'observer';
+  /** Serve another build of the client (A/B experiments); default: a fresh production build. */
+  staticDir?: string;
+}
+
+export async function benchBoardRender(opts: BoardRenderOptions = {}): Promise<BoardRenderResult> {
   const count = opts.notes ?? 300;
   const dragSteps = opts.quick ? 30 : 90;
-  buildClientIfStale();
-  const server = await startServer('ours');
-  const browser = await launchBrowser();
+  const build = opts.staticDir ? null : productionBuild();
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | null = null;
   try {
+    server = await startServer('ours', { env: { STATIC_DIR: opts.staticDir ?? build! } });
+    browser = await launchBrowser();
     const res = await fetch(`${server.httpUrl}/api/workshops`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -190,8 +219,9 @@ export async function benchBoardRender(opts: { notes?: number; quick?: boolean; 
       dragFrames: frames.length,
     };
   } finally {
-    await browser.close();
-    await server.stop();
+    await browser?.close();
+    await server?.stop();
+    if (build) fs.rmSync(build, { recursive: true, force: true });
   }
 }
 
@@ -199,7 +229,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const i = process.argv.indexOf('--notes');
   const notes = i > 0 ? Number(process.argv[i + 1]) : undefined;
   const role = process.argv.includes('--observer') ? 'observer' : 'participant';
-  benchBoardRender({ notes, role, quick: process.argv.includes('--quick') }).then(
+  const s = process.argv.indexOf('--static-dir');
+  const staticDir = s > 0 ? process.argv[s + 1] : undefined;
+  benchBoardRender({ notes, role, staticDir, quick: process.argv.includes('--quick') }).then(
     (r) => console.log(JSON.stringify(r, null, 2)),
     (err) => {
       console.error(err);
