@@ -22,5 +22,7 @@ export default function setup(): void {
   execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
     cwd: ROOT,
     stdio: 'inherit',
+    // Vitest sets NODE_ENV=test, which would give React's development build; test what ships.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
 }
