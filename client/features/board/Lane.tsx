@@ -1,6 +1,6 @@
 // A lane of stage 1 (the `Product`, `Platform` and `Organization` regions): its notes in order,
 // the person's own private notes during silent writing, and the `Add note` form.
-import { memo, useCallback, useRef, type KeyboardEvent, type FormEvent } from 'react';
+import { memo, useRef, type KeyboardEvent, type FormEvent } from 'react';
 import { useDraggable, useDroppable } from '@dnd-kit/core';
 import type { Lane as LaneKey } from '../../../shared/constants';
 import { LANES } from '../../../shared/constants';
@@ -13,7 +13,7 @@ import { draftKeys, useDraft } from './drafts';
 import { NoteCard } from './NoteCard';
 import { addPrivateNote, type PrivateNote } from './privateNotes';
 import { setEditing, type Peer } from './presence';
-import { laneDropId, noteDropId, type DropData } from './dnd';
+import { dropLaneAttr, laneDropId } from './dnd';
 
 export interface LaneProps {
   lane: LaneKey;
@@ -31,7 +31,7 @@ export interface LaneProps {
 export const Lane = memo(function Lane({ lane, notes, privateNotes, editors, dropIndex, mergeInto, activeId, draggable }: LaneProps) {
   const env = useBoardEnv();
   const title = LANES.find((l) => l.key === lane)!.title;
-  const { setNodeRef } = useDroppable({ id: laneDropId(lane), data: { type: 'lane', lane } satisfies DropData, disabled: !draggable });
+  const { setNodeRef } = useDroppable({ id: laneDropId(lane), data: { lane }, disabled: !draggable });
   // The insertion line goes before the note at dropIndex among the notes other than the dragged one.
   const others = activeId ? notes.filter((n) => n.id !== activeId) : notes;
   const dropBeforeId = dropIndex !== null ? (others[dropIndex]?.id ?? null) : null;
@@ -41,7 +41,7 @@ export const Lane = memo(function Lane({ lane, notes, privateNotes, editors, dro
       <h3 className="lane-title">
         {title} <span className="lane-count">({notes.length + privateNotes.length})</span>
       </h3>
-      <ol ref={setNodeRef} className={`lane-notes${dropAtEnd ? ' drop-end' : ''}`} aria-label={`${title} notes`}>
+      <ol ref={setNodeRef} {...{ [dropLaneAttr]: lane }} className={`lane-notes${dropAtEnd ? ' drop-end' : ''}`} aria-label={`${title} notes`}>
         {notes.map((n) =>
           draggable ? (
             <DraggableNote
@@ -72,23 +72,7 @@ function privateAsNote(p: PrivateNote, user: Note['author']): Note {
 const DraggableNote = memo(function DraggableNote(props: { note: Note; editors?: Peer[]; dropBefore: boolean; mergeTarget: boolean; dragging: boolean }) {
   const { note } = props;
   const drag = useDraggable({ id: note.id, data: { lane: note.lane } });
-  const drop = useDroppable({ id: noteDropId(note.id), data: { type: 'note', lane: note.lane, noteId: note.id } satisfies DropData });
-  const { setNodeRef: setDragRef } = drag;
-  const { setNodeRef: setDropRef } = drop;
-  const rootRef = useCallback(
-    (el: HTMLElement | null) => {
-      setDragRef(el);
-      setDropRef(el);
-    },
-    [setDragRef, setDropRef],
-  );
-  return (
-    <NoteCard
-      {...props}
-      rootRef={rootRef}
-      handle={useHandle(drag.attributes, drag.listeners, drag.setActivatorNodeRef)}
-    />
-  );
+  return <NoteCard {...props} rootRef={drag.setNodeRef} handle={useHandle(drag.attributes, drag.listeners, drag.setActivatorNodeRef)} />;
 });
 
 /** Keeps the handle props object stable while its parts are, so the memoised card can skip renders. */

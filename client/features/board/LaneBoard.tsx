@@ -23,7 +23,7 @@ import { useBoardEnv } from './boardContext';
 import { Lane } from './Lane';
 import type { PrivateNote } from './privateNotes';
 import type { Peer } from './presence';
-import { boardCollision, boardKeyboardCoordinates, slotOf, type Slot } from './dnd';
+import { createBoardDnd, measureGeometry, slotOf, type Geometry, type Slot } from './dnd';
 
 const laneTitle = (lane: LaneKey) => LANES.find((l) => l.key === lane)!.title;
 const quote = (text: string) => `“${text.length > 50 ? `${text.slice(0, 47)}…` : text}”`;
@@ -38,10 +38,22 @@ const screenReaderInstructions = {
 export function LaneBoard({ notes, privateNotes, editors }: { notes: Note[]; privateNotes: PrivateNote[]; editors: Map<string, Peer[]> }) {
   const env = useBoardEnv();
   const draggable = env.access.canWrite;
+  // Where lanes and notes are, read once when a drag starts (see dnd.ts).
+  const lanesRef = useRef<HTMLDivElement>(null);
+  const geometry = useRef<Geometry | null>(null);
+  const dnd = useMemo(() => createBoardDnd(() => geometry.current), []);
+  const sensorOptions = useMemo(
+    () => ({
+      mouse: { activationConstraint: { distance: 5 } },
+      touch: { activationConstraint: { delay: 200, tolerance: 6 } },
+      keyboard: { coordinateGetter: dnd.keyboard },
+    }),
+    [dnd],
+  );
   const sensors = useSensors(
-    useSensor(MouseSensor, { activationConstraint: { distance: 5 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: boardKeyboardCoordinates }),
+    useSensor(MouseSensor, sensorOptions.mouse),
+    useSensor(TouchSensor, sensorOptions.touch),
+    useSensor(KeyboardSensor, sensorOptions.keyboard),
   );
   const byLane = useMemo(() => notesByLane(notes), [notes]);
   const privateByLane = useMemo(() => {
@@ -69,8 +81,11 @@ export function LaneBoard({ notes, privateNotes, editors }: { notes: Note[]; pri
     setActive(null);
     setSlot(null);
     activeRef.current = null;
+    geometry.current = null;
   }
   function onDragStart({ active: a }: DragStartEvent) {
+    geometry.current = lanesRef.current ? measureGeometry(lanesRef.current) : null;
+    setPosition('');
     const note = noteById.get(String(a.id)) ?? null;
     activeRef.current = note;
     setActive(note);
@@ -116,14 +131,14 @@ export function LaneBoard({ notes, privateNotes, editors }: { notes: Note[]; pri
   return (
     <DndContext
       sensors={sensors}
-      collisionDetection={boardCollision}
+      collisionDetection={dnd.collision}
       onDragStart={onDragStart}
       onDragMove={onDragMove}
       onDragEnd={onDragEnd}
       onDragCancel={reset}
       accessibility={{ announcements, screenReaderInstructions }}
     >
-      <div className="lanes">
+      <div className="lanes" ref={lanesRef}>
         {LANES.map(({ key }) => (
           <Lane
             key={key}

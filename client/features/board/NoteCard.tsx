@@ -9,6 +9,7 @@ import { useBoardEnv } from './boardContext';
 import { draftKeys, useDraft } from './drafts';
 import { setEditing, type Peer } from './presence';
 import { ThresholdEditor, formatThreshold } from './ThresholdEditor';
+import { dragNoteAttr } from './dnd';
 
 const NEUTRAL = '#5b6573';
 
@@ -76,7 +77,15 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
     .filter(Boolean)
     .join(' ');
   return (
-    <li ref={rootRef} className={classes} style={{ '--note-color': color } as CSSProperties} aria-labelledby={textId} data-note-id={note.id}>
+    <li
+      ref={rootRef}
+      className={classes}
+      style={{ '--note-color': color } as CSSProperties}
+      aria-labelledby={textId}
+      data-note-id={note.id}
+      data-lane={note.lane}
+      {...(handle ? { [dragNoteAttr]: note.id } : {})}
+    >
       <div className="note-head">
         {handle && (
           <button

@@ -28,8 +28,8 @@ export const draftKeys = {
 
 /** The draft for `key` (undefined when none), a setter, and a clear for after committing it. */
 export function useDraft(key: string): [string | undefined, (text: string) => void, () => void] {
+  // One subscription per editor (300 notes on a board): the actions are read, not subscribed to.
   const draft = useBoardDrafts((s) => s.drafts[key]);
-  const setDraft = useBoardDrafts((s) => s.setDraft);
-  const clearDraft = useBoardDrafts((s) => s.clearDraft);
+  const { setDraft, clearDraft } = useBoardDrafts.getState();
   return [draft, (text: string) => setDraft(key, text), () => clearDraft(key)];
 }
