@@ -82,6 +82,9 @@ it('shares notes across lanes, moves one by keyboard for everyone, and keeps a s
   const handle = lane(a.page, 'Product').getByRole('button', { name: 'Move note: Checkout p99 over 2 s' });
   await handle.focus();
   await a.page.keyboard.press('Space');
+  // dnd-kit's keyboard sensor starts listening for arrows in a zero-delay timer after Space (so
+  // that Space does not also drop); timers run in order, so once ours has run, it listens.
+  await a.page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
   await a.page.keyboard.press('ArrowRight');
   await a.page.keyboard.press('Space');
   await waitFor(async () => (await lanesOf(b.page)).Platform.includes('Checkout p99 over 2 s'), 10_000, 'the move to reach Bob');
