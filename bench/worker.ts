@@ -14,6 +14,9 @@ process.setMaxListeners(0);
 interface GroupStats {
   hist: Histogram;
   bySlot: Map<number, Histogram>;
+  /** Latency to the first receiver of each edit in this process, and the edits seen so far. */
+  first: Histogram;
+  seen: Set<number>;
   received: number;
   messagesIn: number;
   messagesOut: number;
@@ -39,7 +42,7 @@ const send = (m: FromWorker) => process.send!(m);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const statsOf = (group: string): GroupStats => {
   let s = stats.get(group);
-  if (!s) stats.set(group, (s = { hist: new Histogram(), bySlot: new Map(), received: 0, messagesIn: 0, messagesOut: 0 }));
+  if (!s) stats.set(group, (s = { hist: new Histogram(), bySlot: new Map(), first: new Histogram(), seen: new Set(), received: 0, messagesIn: 0, messagesOut: 0 }));
   return s;
 };
 
@@ -77,6 +80,11 @@ function recordReceipt(group: string, ts: unknown, at: number): void {
   if (!h) s.bySlot.set(k, (h = new Histogram()));
   h.record(at - ts);
   s.received++;
+  // An edit's send time identifies it (sub-millisecond clock; editors never share one).
+  if (!s.seen.has(ts)) {
+    s.seen.add(ts);
+    s.first.record(at - ts);
+  }
 }
 
 function createClient(spec: ClientSpec, index: number): Client {
@@ -222,7 +230,7 @@ async function drain(totalEditsByRoom: Record<string, number>, maxWaitMs: number
   for (const [group, e] of expected) {
     const s = statsOf(group);
     const bySlot = Object.fromEntries([...s.bySlot].map(([k, h]) => [k, h.toSparse()]));
-    results[group] = { hist: s.hist.toSparse(), max: s.hist.max, bySlot, received: s.received, expected: e, messagesIn: s.messagesIn, messagesOut: s.messagesOut };
+    results[group] = { hist: s.hist.toSparse(), max: s.hist.max, bySlot, first: s.first.toSparse(), received: s.received, expected: e, messagesIn: s.messagesIn, messagesOut: s.messagesOut };
   }
   send({ type: 'drained', ms: nowMs() - t0, results });
 }

@@ -47,6 +47,12 @@ export interface ScenarioResult {
   p95: number | null;
   p99: number | null;
   max: number;
+  /**
+   * Latency to the first receiver of each edit in each worker process: what the server and the
+   * network add, before the simulated clients queue behind one another on two shared cores.
+   */
+  firstP50: number | null;
+  firstP99: number | null;
   /** WebSocket messages per second received by all clients (the server's fan-out) and sent by them. */
   msgsInPerSec: number;
   msgsOutPerSec: number;
@@ -113,6 +119,7 @@ interface Side {
   connectFailed: number;
   hist: Histogram;
   bySlot: Map<number, Histogram>;
+  first: Histogram;
   expected: number;
   edits: number;
   msgsIn: number;
@@ -144,6 +151,7 @@ async function prepare(kind: ServerKind, sc: Scenario): Promise<Side> {
     connectFailed: 0,
     hist: new Histogram(),
     bySlot: new Map(),
+    first: new Histogram(),
     expected: 0,
     edits: 0,
     msgsIn: 0,
@@ -156,6 +164,7 @@ async function prepare(kind: ServerKind, sc: Scenario): Promise<Side> {
 
 function merge(side: Side, r: GroupResult): void {
   side.hist.merge(r.hist, r.max);
+  side.first.merge(r.first, 0);
   for (const [k, sparse] of Object.entries(r.bySlot)) {
     let h = side.bySlot.get(Number(k));
     if (!h) side.bySlot.set(Number(k), (h = new Histogram()));
@@ -302,6 +311,8 @@ export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<Scena
       p95: s.hist.quantile(0.95),
       p99: s.hist.quantile(0.99),
       max: s.hist.max,
+      firstP50: s.first.quantile(0.5),
+      firstP99: s.first.quantile(0.99),
       msgsInPerSec: s.msgsIn / s.seconds,
       msgsOutPerSec: s.msgsOut / s.seconds,
       cpuPercent: (s.cpu / s.seconds) * 100,

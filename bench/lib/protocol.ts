@@ -47,6 +47,8 @@ export interface GroupResult {
   max: number;
   /** The same samples split by the slot in which their edit was made (slot index → histogram). */
   bySlot: Record<number, SparseHistogram>;
+  /** Latency to the first receiver of each edit in this worker: the server's share, mostly. */
+  first: SparseHistogram;
   received: number;
   expected: number;
   /** WebSocket messages received and sent by this group's clients from the first slot on. */
