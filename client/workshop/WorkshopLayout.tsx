@@ -1,4 +1,5 @@
 // The workshop screen. Feature panels plug in here; each lives in its own folder under features/.
+import { useEffect } from 'react';
 import type { SessionInfo } from '../api';
 import { STAGES } from '../../shared/constants';
 import { readCurrentStage } from '../../shared/schema';
@@ -11,9 +12,13 @@ import { StageOneTwo } from '../features/board/StageOneTwo';
 import { StageThreeToFive } from '../features/prioritization/StageThreeToFive';
 import { ChecklistPanel } from '../features/checklist/ChecklistPanel';
 import { DecisionLogPanel } from '../features/decision-log/DecisionLogPanel';
+import { ensureBoardServices } from '../features/board/boardServices';
 
 export function WorkshopLayout({ info }: { info: SessionInfo }) {
   const session = useSession();
+  // Publishing silently written notes after Reveal and repairing concurrent merges run for the
+  // whole session, whatever stage it joined at.
+  useEffect(() => ensureBoardServices(session), [session]);
   const current = useYSnapshot(session.control, readCurrentStage);
   const stage = STAGES[current]!.key;
   return (
