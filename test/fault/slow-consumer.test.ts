@@ -70,9 +70,17 @@ describe('a peer that stops reading', () => {
       }
       rssPeak = Math.max(rssPeak, rssOf(server.proc.pid!));
     }, 20);
+    // Markers the reader had received by the time the server gave up on the slow peer: a room
+    // that waited for the slow peer would have delivered none of them while it sat there.
+    let deliveredWhileSlowPeerConnected = 0;
     try {
       await waitFor(
-        async () => (await metricValue(server, 'scaleboard_ws_rejected_total', { reason: 'slow_consumer' })) > before,
+        async () => {
+          const delivered = latencies.length;
+          const closed = (await metricValue(server, 'scaleboard_ws_rejected_total', { reason: 'slow_consumer' })) > before;
+          if (!closed) deliveredWhileSlowPeerConnected = delivered;
+          return closed;
+        },
         30_000,
         'the server to close the slow consumer',
       );
@@ -83,11 +91,10 @@ describe('a peer that stops reading', () => {
       clearInterval(flood);
     }
 
-    // Every marker reached the reader, promptly, while the slow peer sat on its socket.
+    // Every marker reached the reader, and many of them while the slow peer still sat on its
+    // socket: the room never waited for it. (Latency figures belong to `npm run bench`, not here.)
     await waitFor(() => latencies.length === sentAt.size, 10_000, 'all markers at the reader');
-    latencies.sort((a, b) => a - b);
-    // A stalled room would hold markers for the whole flood (seconds) or never deliver them.
-    expect(latencies[Math.floor(latencies.length * 0.95)]!).toBeLessThan(2_000);
+    expect(deliveredWhileSlowPeerConnected).toBeGreaterThanOrEqual(3);
 
     // The slow peer got at most what the kernel buffers and the limit hold, then a 1013 close.
     slow.resume();
