@@ -68,6 +68,41 @@ export interface ScenarioResult {
    * machine hits one slot, so counting per pair is steadier than one pooled percentile.
    */
   paired: PairedComparison | null;
+  /** Ours only: from its /metrics after the run. */
+  diagnostics: ServerDiagnostics | null;
+}
+
+/** What our server's own /metrics say about the run: storage writes and event-loop stalls. */
+export interface ServerDiagnostics {
+  /** Upper bound (ms) of the histogram bucket holding the 99th percentile / the slowest commit. */
+  persistP99Ms: number | null;
+  persistMaxMs: number | null;
+  persistCommits: number;
+  eventLoopLagMaxMs: number | null;
+}
+
+async function serverDiagnostics(server: BenchServer): Promise<ServerDiagnostics | null> {
+  try {
+    const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    const buckets: [number, number][] = [];
+    for (const m of text.matchAll(/^scaleboard_persistence_write_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)) {
+      buckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
+    }
+    const count = buckets.at(-1)?.[1] ?? 0;
+    const bound = (q: number) => {
+      const hit = buckets.find(([, n]) => n >= q * count);
+      return hit ? hit[0] * 1000 : null;
+    };
+    const lag = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
+    return {
+      persistP99Ms: count ? bound(0.99) : null,
+      persistMaxMs: count ? bound(1) : null,
+      persistCommits: count,
+      eventLoopLagMaxMs: lag ? Number(lag[1]) * 1000 : null,
+    };
+  } catch {
+    return null;
+  }
 }
 
 export interface PairedComparison {
@@ -251,6 +286,7 @@ async function presenceRun(sides: Side[], sc: Scenario, pool: WorkerPool): Promi
 export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<ScenarioResult[]> {
   const sides: Side[] = [];
   let paired: PairedComparison | null = null;
+  let diagnostics: ServerDiagnostics | null = null;
   try {
     for (const kind of KINDS) sides.push(await prepare(kind, sc));
     await sleep(300);
@@ -295,6 +331,8 @@ export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<Scena
       await pool.all({ type: 'quiet', quietMs: 500, maxWaitMs: 10_000 }, 'quiet', 15_000);
       paired = pairSlots(sides, await editRun(sides, sc, pool));
     }
+    const ours = sides.find((x) => x.kind === 'ours');
+    if (ours) diagnostics = await serverDiagnostics(ours.server);
     await pool.all({ type: 'close' }, 'closed', 30_000);
     return sides.map((s) => ({
       server: s.kind,
@@ -320,6 +358,7 @@ export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<Scena
       peakRssMB: memory(s.server.pid).peak / 2 ** 20,
       memPerRoomKB: Math.max(0, s.loadedRss - s.baselineRss) / 1024 / sc.rooms,
       paired,
+      diagnostics: s.kind === 'ours' ? diagnostics : null,
     }));
   } catch (err) {
     // Leave the workers clean for the next scenario.

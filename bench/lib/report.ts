@@ -127,9 +127,21 @@ function pairedRows(load: ScenarioResult[]): string[][] {
     });
 }
 
+const DIAG_COLUMNS = ['scenario', 'storage commits', 'commit p99 ≤ ms', 'slowest commit ≤ ms', 'longest event-loop stall ms'];
+
+function diagRows(load: ScenarioResult[]): string[][] {
+  return load
+    .filter((r) => r.server === 'ours' && r.diagnostics)
+    .map((r) => {
+      const d = r.diagnostics!;
+      return [r.scenario, String(d.persistCommits), f(d.persistP99Ms, 1), f(d.persistMaxMs, 1), f(d.eventLoopLagMaxMs, 0)];
+    });
+}
+
 export function renderReport(report: BenchReport): { text: string; markdown: string } {
   const body = rows(report.load);
   const paired = pairedRows(report.load);
+  const diag = diagRows(report.load);
   const t = targets(report);
   const mark = (m: Met) => (m === null ? '?' : m === 'mixed' ? 'mixed' : m ? 'met' : 'MISSED');
   const cold = report.cold;
@@ -157,6 +169,9 @@ export function renderReport(report: BenchReport): { text: string; markdown: str
     'adjacent slots compared pairwise (ours/stock), and latency to the first receiver in each worker process:',
     textTable(PAIRED_COLUMNS, paired),
     '',
+    "ours' own view of each run (its /metrics: SQLite commits before relaying, event-loop stalls):",
+    textTable(DIAG_COLUMNS, diag),
+    '',
     ...coldLines,
     ...bundleLines,
     ...renderLines,
@@ -175,6 +190,10 @@ export function renderReport(report: BenchReport): { text: string; markdown: str
     'Adjacent half-second slots compared pairwise (ours/stock), and latency to the first receiver of each edit in each worker process (what the server and the network add before the simulated clients queue behind one another):',
     '',
     mdTable(PAIRED_COLUMNS, paired),
+    '',
+    "Ours' own view of each run (its `/metrics`): SQLite commits made before relaying, and the longest event-loop stall:",
+    '',
+    mdTable(DIAG_COLUMNS, diag),
     '',
     ...[...coldLines, ...bundleLines, ...renderLines].map((l) => `- ${l}`),
     '',

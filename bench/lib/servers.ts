@@ -38,7 +38,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+/** BENCH_DATA_ROOT (e.g. /dev/shm) moves the servers' data off the disk, to see what the disk costs. */
+export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(process.env.BENCH_DATA_ROOT ?? os.tmpdir(), prefix));
 
 export async function startServer(
   kind: ServerKind,
