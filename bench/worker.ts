@@ -177,14 +177,16 @@ function edit(c: Client): void {
   editsByRoom[c.spec.room] = (editsByRoom[c.spec.room] ?? 0) + 1;
 }
 
-async function run(editHz: number, s: Schedule): Promise<void> {
-  // Counters and histograms are fresh: closeAll() resets them, and nothing counts before a schedule.
-  schedule = s;
-  editsByRoom = {};
-  const editors = clients.filter((c) => c.spec.editor);
-  // Each editor's note exists before the run, so every measured edit is the same kind of change.
-  for (const c of editors) {
-    if (c.note) continue;
+/**
+ * Before a run: every client with presence re-announces it, as a real change (both servers
+ * relay that at once; ours would hold a bare renewal back for up to 5 s, into the run), and
+ * every editor creates the note it will edit, so every measured edit is the same kind of
+ * change and the burst of creations is over before the first slot.
+ */
+function prepare(): void {
+  for (const c of clients) {
+    if (c.provider.awareness.getLocalState()) c.provider.awareness.setLocalStateField('since', Date.now());
+    if (!c.spec.editor || c.note) continue;
     c.note = { record: new Y.Map<unknown>(), text: new Y.Text(), seq: 0 };
     const { record, text } = c.note;
     c.doc.transact(() => {
@@ -192,6 +194,13 @@ async function run(editHz: number, s: Schedule): Promise<void> {
       c.notes.set(`bench-${c.doc.clientID}`, record);
     });
   }
+}
+
+async function run(editHz: number, s: Schedule): Promise<void> {
+  // Counters and histograms are fresh: closeAll() resets them, and nothing counts before a schedule.
+  schedule = s;
+  editsByRoom = {};
+  const editors = clients.filter((c) => c.spec.editor && c.note);
   const end = s.start + s.slotMs * s.order.length;
   // Each editor edits at random (a Poisson process at editHz), so edits neither march in step
   // nor alias with the slot pattern; it only edits while its own server's slot runs.
@@ -255,11 +264,9 @@ process.on('message', (msg: ToWorker) => {
         return connectAll(msg.clients, msg.connectPerSec);
       case 'quiet':
         return waitQuiet(msg.quietMs, msg.maxWaitMs);
-      case 'renew':
-        // A real change, not a bare renewal: both servers relay it at once (ours would hold a
-        // bare renewal back for up to 5 s, into the run).
-        for (const c of clients) if (c.provider.awareness.getLocalState()) c.provider.awareness.setLocalStateField('since', Date.now());
-        return send({ type: 'renewed' });
+      case 'prepare':
+        prepare();
+        return send({ type: 'prepared' });
       case 'run':
         return run(msg.editHz, msg.schedule);
       case 'drain':

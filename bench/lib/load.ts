@@ -81,27 +81,40 @@ export interface ServerDiagnostics {
   eventLoopLagMaxMs: number | null;
 }
 
-async function serverDiagnostics(server: BenchServer): Promise<ServerDiagnostics | null> {
+type Buckets = [le: number, count: number][];
+
+/** Reads ours' /metrics: the cumulative commit-latency buckets; scraping also restarts the lag window. */
+async function scrape(server: BenchServer): Promise<{ buckets: Buckets; lagMaxMs: number | null } | null> {
   try {
     const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
-    const buckets: [number, number][] = [];
+    const buckets: Buckets = [];
     for (const m of text.matchAll(/^scaleboard_persistence_write_seconds_bucket\{le="([^"]+)"\} (\S+)$/gm)) {
       buckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
     }
+    const lag = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
+    return { buckets, lagMaxMs: lag ? Number(lag[1]) * 1000 : null };
+  } catch {
+    return null;
+  }
+}
+
+/** The run's share: bucket counts after minus before; the lag maximum since the scrape before. */
+async function serverDiagnostics(server: BenchServer, before: Awaited<ReturnType<typeof scrape>>): Promise<ServerDiagnostics | null> {
+  const after = await scrape(server);
+  if (!after) return null;
+  {
+    const buckets: Buckets = after.buckets.map(([le, n], i) => [le, n - (before?.buckets[i]?.[1] ?? 0)]);
     const count = buckets.at(-1)?.[1] ?? 0;
     const bound = (q: number) => {
       const hit = buckets.find(([, n]) => n >= q * count);
       return hit ? hit[0] * 1000 : null;
     };
-    const lag = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
     return {
       persistP99Ms: count ? bound(0.99) : null,
       persistMaxMs: count ? bound(1) : null,
       persistCommits: count,
-      eventLoopLagMaxMs: lag ? Number(lag[1]) * 1000 : null,
+      eventLoopLagMaxMs: after.lagMaxMs,
     };
-  } catch {
-    return null;
   }
 }
 
@@ -320,19 +333,23 @@ export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<Scena
     await pool.all({ type: 'quiet', quietMs: 750, maxWaitMs: 20_000 }, 'quiet', 25_000);
     for (const s of sides) s.loadedRss = memory(s.server.pid).rss;
 
+    // Ours' own counters, for the run only (joining is not part of it).
+    const oursSide = sides.find((x) => x.kind === 'ours');
+    let before: Awaited<ReturnType<typeof scrape>> = null;
     if (sc.measure === 'presence') {
+      before = oursSide ? await scrape(oursSide.server) : null;
       await presenceRun(sides, sc, pool);
     } else {
       // Presence renewals come every 15 s per client and cost the two servers very differently;
       // the presence scenario measures them. Here they are moved out of the way: everyone renews
-      // now, and the edit run (both servers' slots together) ends within 15 s.
+      // now (and editors create their notes), and the run (both servers' slots) ends within 15 s.
       if (sc.slots * sc.slotMs * 2 > 14_000) throw new Error('edit run longer than 14 s would overlap presence renewals');
-      await pool.all({ type: 'renew' }, 'renewed', 10_000);
+      await pool.all({ type: 'prepare' }, 'prepared', 10_000);
       await pool.all({ type: 'quiet', quietMs: 500, maxWaitMs: 10_000 }, 'quiet', 15_000);
+      before = oursSide ? await scrape(oursSide.server) : null;
       paired = pairSlots(sides, await editRun(sides, sc, pool));
     }
-    const ours = sides.find((x) => x.kind === 'ours');
-    if (ours) diagnostics = await serverDiagnostics(ours.server);
+    if (oursSide) diagnostics = await serverDiagnostics(oursSide.server, before);
     await pool.all({ type: 'close' }, 'closed', 30_000);
     return sides.map((s) => ({
       server: s.kind,

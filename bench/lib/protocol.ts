@@ -33,8 +33,11 @@ export function slotGroup(s: Schedule, t: number): string | null {
 export type ToWorker =
   | { type: 'connect'; clients: ClientSpec[]; connectPerSec: number }
   | { type: 'quiet'; quietMs: number; maxWaitMs: number }
-  /** Every client with presence re-announces it now, so no renewal (every 15 s) falls in the run. */
-  | { type: 'renew' }
+  /**
+   * Before a run: presence is re-announced now (so no 15 s renewal falls in the run) and every
+   * editor creates the note it will edit.
+   */
+  | { type: 'prepare' }
   | { type: 'run'; editHz: number; schedule: Schedule }
   /** In-slot edits per room (from every worker); each worker works out what it should receive. */
   | { type: 'drain'; totalEditsByRoom: Record<string, number>; maxWaitMs: number }
@@ -60,7 +63,7 @@ export type FromWorker =
   | { type: 'ready' }
   | { type: 'connected'; groups: Record<string, { count: number; failed: number; ms: number }> }
   | { type: 'quiet'; ms: number }
-  | { type: 'renewed' }
+  | { type: 'prepared' }
   | { type: 'ran'; editsByRoom: Record<string, number> }
   | { type: 'drained'; ms: number; results: Record<string, GroupResult> }
   | { type: 'closed' }
