@@ -223,6 +223,8 @@ function merge(side: Side, r: GroupResult): void {
   side.msgsOut += r.messagesOut;
 }
 
+let runsSoFar = 0;
+
 /** ABBA order (each server goes first as often as second), `slots` slots per server. */
 function abba(kinds: readonly ServerKind[], slots: number): string[] {
   const order: string[] = [];
@@ -231,7 +233,10 @@ function abba(kinds: readonly ServerKind[], slots: number): string[] {
 }
 
 async function editRun(sides: Side[], sc: Scenario, pool: WorkerPool): Promise<string[]> {
-  const schedule: Schedule = { start: nowMs() + 400, slotMs: sc.slotMs, order: abba(sides.map((s) => s.kind), sc.slots) };
+  // Which server opens the run alternates from one scenario to the next, so neither always gets
+  // the first slot (the one with cold code paths in the clients).
+  const kinds = sides.map((s) => s.kind);
+  const schedule: Schedule = { start: nowMs() + 400, slotMs: sc.slotMs, order: abba(runsSoFar++ % 2 ? kinds.reverse() : kinds, sc.slots) };
   const byKind = new Map(sides.map((s) => [s.kind as string, s]));
   const clientCpu = () => pool.pids().reduce((a, p) => a + cpuSeconds(p), 0);
   // At each slot boundary, charge the CPU used since the last one to the server whose slot ended.
