@@ -74,7 +74,8 @@ export interface ScenarioResult {
 
 /** What our server's own /metrics say about the run: storage writes and event-loop stalls. */
 export interface ServerDiagnostics {
-  /** Upper bound (ms) of the histogram bucket holding the 99th percentile / the slowest commit. */
+  /** Upper bound (ms) of the histogram bucket holding the median / 99th percentile / slowest commit. */
+  persistP50Ms: number | null;
   persistP99Ms: number | null;
   persistMaxMs: number | null;
   persistCommits: number;
@@ -110,6 +111,7 @@ async function serverDiagnostics(server: BenchServer, before: Awaited<ReturnType
       return hit ? hit[0] * 1000 : null;
     };
     return {
+      persistP50Ms: count ? bound(0.5) : null,
       persistP99Ms: count ? bound(0.99) : null,
       persistMaxMs: count ? bound(1) : null,
       persistCommits: count,
