@@ -1,6 +1,7 @@
 // Cold load: a workshop whose board has N updates of history in storage, a fresh server process,
 // and the time until a fresh client holds the whole board. The same history is loaded into the
 // stock server through its own persistence (y-leveldb, YPERSISTENCE) for comparison.
+import fs from 'node:fs';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
@@ -128,5 +129,6 @@ export async function coldLoad(count: number): Promise<ColdLoadResult> {
     await st.server.stop();
   }
   final.destroy();
+  for (const dir of [dataDir, ldbDir]) fs.rmSync(dir, { recursive: true, force: true });
   return { updates: updates.length, notes, historyBytes, ours: { ms: oursMs, serverStartMs: ours.ms }, stock };
 }

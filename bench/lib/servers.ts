@@ -46,7 +46,9 @@ export async function startServer(
   opts: { dataDir?: string; port?: number; env?: Record<string, string> } = {},
 ): Promise<BenchServer> {
   const port = opts.port ?? (await freePort());
-  const dataDir = opts.dataDir ?? tempDir(`scaleboard-bench-${kind}-`);
+  // A data directory made here is removed on stop; one passed in belongs to the caller.
+  const ownDir = !opts.dataDir && kind === 'ours';
+  const dataDir = opts.dataDir ?? (kind === 'ours' ? tempDir(`scaleboard-bench-${kind}-`) : '');
   // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the servers under load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = [...nodeArgs, ...(kind === 'ours' ? ['--import', 'tsx', 'server/main.ts'] : [STOCK_SERVER])];
@@ -97,6 +99,7 @@ export async function startServer(
       const timer = setTimeout(() => proc.exitCode === null && proc.kill('SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);
+      if (ownDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
