@@ -110,6 +110,8 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps) 
       }
     } catch (err) {
       if (err instanceof HttpError) {
+        // After a 413 the rest of the body is not read: close the connection instead of reusing it.
+        if (err.status === 413 && !res.headersSent) res.setHeader('connection', 'close');
         if (!res.headersSent) sendJson(res, err.status, { error: err.message, ...(err.field ? { field: err.field } : {}) });
         else res.destroy();
         return;

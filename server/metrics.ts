@@ -15,7 +15,7 @@ export function createMetrics() {
     rejected: new client.Counter({ name: 'scaleboard_ws_rejected_total', help: 'Messages or connections rejected, by reason', labelNames: ['reason'], registers: [registry] }),
     persistLatency: new client.Histogram({
       name: 'scaleboard_persistence_write_seconds',
-      help: 'Latency of writing one accepted update to storage',
+      help: 'Latency of one storage commit (all updates accepted in one event-loop turn, stored before relay)',
       buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
       registers: [registry],
     }),
