@@ -28,12 +28,23 @@ export async function createWorkshop(title: string, template: TemplateKey): Prom
   return res.json();
 }
 
-export async function fetchSession(workshopId: string, token: string): Promise<SessionInfo> {
-  const res = await fetch(`/api/workshops/${encodeURIComponent(workshopId)}/session`, {
+export const NO_TOKEN_MESSAGE =
+  'This link has no access token. Open the full link you were sent (it ends in #token=…), or ask the facilitator for it again.';
+
+/** Fetches a workshop resource with the link's token; link problems become messages that say what to do. */
+export async function fetchWithToken(workshopId: string, path: string, token: string): Promise<Response> {
+  const res = await fetch(`/api/workshops/${encodeURIComponent(workshopId)}/${path}`, {
     headers: { authorization: `Bearer ${token}` },
+    cache: 'no-store',
   });
-  if (res.status === 401) throw new Error('This link is not valid for this workshop.');
-  if (res.status === 404) throw new Error('This workshop does not exist.');
+  if (res.status === 401)
+    throw new Error('This link is not valid for this workshop. Check that you copied all of it, or ask the facilitator for a new one.');
+  if (res.status === 404)
+    throw new Error('This workshop does not exist on this server. Check the address, or ask the facilitator for the link.');
   if (!res.ok) throw await errorOf(res);
-  return res.json();
+  return res;
+}
+
+export async function fetchSession(workshopId: string, token: string): Promise<SessionInfo> {
+  return (await fetchWithToken(workshopId, 'session', token)).json();
 }

@@ -3,7 +3,6 @@
 // @y/websocket-server 0.1.1, as `npx y-websocket` would run it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -26,17 +25,9 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../test/helpers/server.js';
+
+export { freePort };
 
 /** BENCH_DATA_ROOT (e.g. /dev/shm) moves the servers' data off the disk, to see what the disk costs. */
 export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(process.env.BENCH_DATA_ROOT ?? os.tmpdir(), prefix));

@@ -2,19 +2,15 @@
 // reconnect stays the same person while two tabs are two people), and the name typed at join and
 // a colour, remembered for next time (localStorage).
 import type { LocalUser } from '../sync/session';
+import { newId } from '../../shared/commands/ids';
 
 const KEY = 'scaleboard:user';
 const COLORS = ['#b3261e', '#006a6a', '#6750a4', '#7d5700', '#1a5fb4', '#8f3f71', '#2e7d32', '#a4400e'];
 
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 export function loadIdentity(): LocalUser {
   let id = sessionStorage.getItem(`${KEY}:id`);
   if (!id) {
-    id = randomId();
+    id = newId();
     sessionStorage.setItem(`${KEY}:id`, id);
   }
   let name = '';

@@ -5,7 +5,7 @@ const LABELS = {
   connecting: 'Connecting…',
   connected: 'Connected',
   reconnecting: 'Reconnecting… your edits are kept and will sync',
-  refused: 'Access refused',
+  refused: 'Access refused. Reload the page, or ask the facilitator for a new link',
 } as const;
 
 export function ConnectionBadge() {
@@ -14,7 +14,7 @@ export function ConnectionBadge() {
   return (
     <p className={`connection connection-${status}`} role="status" aria-live="polite" data-status={status}>
       {LABELS[status]}
-      {status === 'refused' && session.getRefusal() ? `: ${session.getRefusal()}` : ''}
+      {status === 'refused' && session.getRefusal() ? ` (${session.getRefusal()}).` : status === 'refused' ? '.' : ''}
     </p>
   );
 }

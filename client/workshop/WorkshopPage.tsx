@@ -1,6 +1,7 @@
 // A workshop: check the link, ask the name, then join the live session.
 import { useEffect, useState, type FormEvent } from 'react';
-import { fetchSession, type SessionInfo } from '../api';
+import { NO_TOKEN_MESSAGE, fetchSession, type SessionInfo } from '../api';
+import { ErrorScreen } from './ErrorScreen';
 import { loadIdentity, saveIdentity } from '../state/identity';
 import { WorkshopSession, type LocalUser } from '../sync/session';
 import { SessionContext } from '../sync/SessionContext';
@@ -8,7 +9,7 @@ import { WorkshopLayout } from './WorkshopLayout';
 
 export function WorkshopPage({ workshopId, token }: { workshopId: string; token: string | null }) {
   const [info, setInfo] = useState<SessionInfo | null>(null);
-  const [error, setError] = useState<string | null>(token ? null : 'This link has no access token.');
+  const [error, setError] = useState<string | null>(token ? null : NO_TOKEN_MESSAGE);
   const [user, setUser] = useState<LocalUser | null>(null);
   const [session, setSession] = useState<WorkshopSession | null>(null);
 
@@ -27,15 +28,7 @@ export function WorkshopPage({ workshopId, token }: { workshopId: string; token:
     };
   }, [info, user, workshopId, token]);
 
-  if (error)
-    return (
-      <main className="landing">
-        <h1>Scaleboard</h1>
-        <p role="alert" className="error">
-          {error}
-        </p>
-      </main>
-    );
+  if (error) return <ErrorScreen message={error} />;
   if (!info) return <main className="landing" aria-busy="true">Checking your link…</main>;
   if (!user) return <JoinForm info={info} onJoin={setUser} />;
   if (!session) return null;

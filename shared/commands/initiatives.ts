@@ -3,14 +3,8 @@
 import * as Y from 'yjs';
 import { boardMaps, type YRecord } from '../schema.js';
 import { LOCAL_ORIGIN } from './control.js';
+import { newId } from './ids.js';
 
-/** A random id, URL-safe (works in insecure contexts too, unlike crypto.randomUUID). */
-export function newId(bytes = 12): string {
-  const raw = crypto.getRandomValues(new Uint8Array(bytes));
-  let s = '';
-  for (const b of raw) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
 
 /**
  * Makes `text` read `next` with the smallest edit (common prefix and suffix kept), so two people

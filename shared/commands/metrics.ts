@@ -2,7 +2,7 @@
 // target, due date), one or more per initiative, each optionally tagged observability.
 import * as Y from 'yjs';
 import { boardMaps } from '../schema.js';
-import { newId } from './initiatives.js';
+import { newId } from './ids.js';
 import { LOCAL_ORIGIN } from './control.js';
 
 export const METRIC_TEXT_FIELDS = ['name', 'baseline', 'target', 'due'] as const;

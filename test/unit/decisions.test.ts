@@ -7,11 +7,11 @@ import {
   createInitiative,
   deleteInitiative,
   linkBottleneck,
-  newId,
   renameInitiative,
   replaceText,
   unlinkBottleneck,
 } from '../../shared/commands/initiatives.js';
+import { newId } from '../../shared/commands/ids.js';
 import { setApproach, setDri, setPhase, setRationale } from '../../shared/commands/decisions.js';
 import { addMetric, removeMetric, updateMetric } from '../../shared/commands/metrics.js';
 import { readOwnScores, scoreInitiative, setScoreProfile } from '../../shared/commands/scores.js';

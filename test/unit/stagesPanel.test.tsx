@@ -19,7 +19,7 @@ import { ServerClock } from '../../client/sync/clock.js';
 import { StagesPanel } from '../../client/features/stages/StagesPanel.js';
 import { announcementFor } from '../../client/features/stages/announcements.js';
 import { formatClock } from '../../client/features/stages/format.js';
-import { useDraft } from '../../client/features/stages/drafts.js';
+import { useDraft } from '../../client/state/drafts.js';
 
 const T0 = 1_700_000_000_000;
 

@@ -5,7 +5,7 @@ import { IMPACT_CATEGORIES, type ImpactCategory } from '../../../shared/constant
 import type { Impact, Note } from '../../../shared/schema';
 import { addImpact, removeImpact, updateImpact } from '../../../shared/commands/impacts';
 import { useBoardEnv } from './boardContext';
-import { draftKeys, useDraft } from './drafts';
+import { draftKeys, useDraft } from '../../state/drafts';
 import { serverClock } from '../../sync/clock';
 
 const MAGNITUDES = [1, 2, 3, 4, 5] as const;

@@ -9,7 +9,7 @@ import { addNote } from '../../../shared/commands/notes';
 import { useBoardEnv } from './boardContext';
 import { controlSynced } from './boardState';
 import { serverClock } from '../../sync/clock';
-import { draftKeys, useDraft } from './drafts';
+import { draftKeys, useDraft } from '../../state/drafts';
 import { NoteCard } from './NoteCard';
 import { addPrivateNote, type PrivateNote } from './privateNotes';
 import { setEditing, type Peer } from './presence';

@@ -6,7 +6,7 @@ import type { DraggableAttributes, DraggableSyntheticListeners } from '@dnd-kit/
 import type { Note } from '../../../shared/schema';
 import { LANES } from '../../../shared/constants';
 import { useBoardEnv } from './boardContext';
-import { draftKeys, useDraft } from './drafts';
+import { draftKeys, useDraft } from '../../state/drafts';
 import { setEditing, type Peer } from './presence';
 import { ThresholdEditor, formatThreshold } from './ThresholdEditor';
 import { dragNoteAttr } from './dnd';

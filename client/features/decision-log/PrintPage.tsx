@@ -4,25 +4,20 @@
 import { useEffect, useState } from 'react';
 import type { DecisionLog } from '../../../shared/log/types';
 import { DecisionLogDocument } from './DecisionLogDocument';
+import { NO_TOKEN_MESSAGE, fetchWithToken } from '../../api';
+import { ErrorScreen } from '../../workshop/ErrorScreen';
 import './decision-log.css';
 
 const PAPER = { auto: '', a4: 'A4', letter: 'letter' } as const;
 type Paper = keyof typeof PAPER;
 
 async function fetchLog(workshopId: string, token: string): Promise<DecisionLog> {
-  const res = await fetch(`/api/workshops/${encodeURIComponent(workshopId)}/decision-log.json`, {
-    headers: { authorization: `Bearer ${token}` },
-    cache: 'no-store',
-  });
-  if (res.status === 401) throw new Error('This link is not valid for this workshop.');
-  if (res.status === 404) throw new Error('This workshop does not exist.');
-  if (!res.ok) throw new Error(`The decision log could not be loaded (${res.status}).`);
-  return res.json() as Promise<DecisionLog>;
+  return (await fetchWithToken(workshopId, 'decision-log.json', token)).json() as Promise<DecisionLog>;
 }
 
 export function PrintPage({ workshopId, token, autoPrint }: { workshopId: string; token: string | null; autoPrint: boolean }) {
   const [log, setLog] = useState<DecisionLog | null>(null);
-  const [error, setError] = useState<string | null>(token ? null : 'This link has no access token.');
+  const [error, setError] = useState<string | null>(token ? null : NO_TOKEN_MESSAGE);
   const [paper, setPaper] = useState<Paper>('auto');
 
   useEffect(() => {
@@ -39,15 +34,7 @@ export function PrintPage({ workshopId, token, autoPrint }: { workshopId: string
     return () => cancelAnimationFrame(id);
   }, [log, autoPrint]);
 
-  if (error)
-    return (
-      <main className="landing">
-        <h1>Scaleboard</h1>
-        <p role="alert" className="error">
-          {error}
-        </p>
-      </main>
-    );
+  if (error) return <ErrorScreen message={error} />;
   if (!log) return <main className="landing" aria-busy="true">Loading the decision log…</main>;
   return (
     <main className="print-page">

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { PRIVATE_DOC_PREFIX } from '../../../shared/constants';
-import { newId } from '../../../shared/commands/initiatives';
+import { newId } from '../../../shared/commands/ids';
 import { setScoreProfile } from '../../../shared/commands/scores';
 import { defaultServerUrl, type WorkshopSession } from '../../sync/session';
 
@@ -17,7 +17,7 @@ const secretKey = (workshopId: string) => `scaleboard:private:${workshopId}`;
 export function privateSecret(workshopId: string, storage: Storage = sessionStorage): string {
   let secret = storage.getItem(secretKey(workshopId));
   if (!secret || !/^[A-Za-z0-9_-]{16,64}$/.test(secret)) {
-    secret = newId(24);
+    secret = newId(32);
     storage.setItem(secretKey(workshopId), secret);
   }
   return secret;
