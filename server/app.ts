@@ -12,11 +12,19 @@ import { decisionLogRoutes } from './decisionLog.js';
 import { attachWebSocket } from './ws.js';
 import { CloseCode } from './protocol.js';
 
+/** How often the WAL is checkpointed into the database file, off the event loop. */
+const CHECKPOINT_INTERVAL_MS = 1_000;
+
 export async function startServer(overrides: Partial<Config> = {}) {
   const config = loadConfig(process.env, overrides);
   const log = createLogger(config.logLevel);
   const metrics = createMetrics();
   const storage = new Storage(config.dataDir);
+  storage.startCheckpointer({
+    intervalMs: CHECKPOINT_INTERVAL_MS,
+    onCheckpoint: () => metrics.checkpoints.inc(),
+    onError: (err) => log.error({ err }, 'checkpoint worker failed; SQLite checkpoints in commits again'),
+  });
   const workshops = new Workshops({ storage, metrics, log, config });
   const handler = createHttpHandler({ config, log, metrics, workshops }, decisionLogRoutes);
   const server = http.createServer({ requestTimeout: 30_000 }, (req, res) => void handler(req, res));

@@ -111,7 +111,7 @@ export class DocRoom {
   /** Called by the TurnWriter inside its transaction: stores this room's pending updates. */
   persistPending(): void {
     for (const { update } of this.outbox) {
-      this.lastSeq = this.deps.storage.appendUpdate(this.key, update);
+      this.deps.storage.appendUpdate(this.key, ++this.lastSeq, update);
       this.updatesSinceSnapshot++;
     }
   }

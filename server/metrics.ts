@@ -19,6 +19,7 @@ export function createMetrics() {
       buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
       registers: [registry],
     }),
+    checkpoints: new client.Counter({ name: 'scaleboard_wal_checkpoints_total', help: 'WAL checkpoints that moved pages into the database file (run off the event loop)', registers: [registry] }),
     compactions: new client.Counter({ name: 'scaleboard_compactions_total', help: 'Update logs compacted into snapshots', registers: [registry] }),
     httpRequests: new client.Counter({ name: 'scaleboard_http_requests_total', help: 'HTTP requests', labelNames: ['route', 'status'], registers: [registry] }),
   };

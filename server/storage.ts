@@ -2,9 +2,12 @@
 // updates plus at most one snapshot; compaction folds the log into the snapshot.
 // WAL journal + synchronous=NORMAL: a committed write survives a process kill (kill -9), which
 // is the durability the product promises; every accepted update is committed before it is relayed.
+// The log is keyed (doc, seq) in one B-tree (WITHOUT ROWID), so appending an update writes one
+// page to the WAL; a rowid table plus an index and AUTOINCREMENT's counter wrote three.
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { TemplateKey } from '../shared/constants.js';
 
 export interface WorkshopRow {
@@ -17,16 +20,32 @@ export interface WorkshopRow {
   observerHash: Buffer;
 }
 
+/** Schema version kept in PRAGMA user_version. 1: doc_updates as a rowid table; 2: WITHOUT ROWID. */
+const SCHEMA_VERSION = 2;
+
+/** SQLite's own threshold (pages of WAL) for checkpointing inside a commit. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+
+export interface CheckpointResult {
+  /** Frames in the WAL, and how many of them are now in the database file. */
+  log: number;
+  checkpointed: number;
+}
+
 export class Storage {
   readonly db: Database.Database;
+  readonly file: string;
   private readonly stmts;
+  private checkpointer: Worker | null = null;
 
   constructor(dataDir: string, fileName = 'scaleboard.db') {
     fs.mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(path.join(dataDir, fileName));
+    this.file = path.join(dataDir, fileName);
+    this.db = new Database(this.file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    this.migrate();
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS workshops (
         id TEXT PRIMARY KEY,
@@ -39,10 +58,10 @@ export class Storage {
       );
       CREATE TABLE IF NOT EXISTS doc_updates (
         doc TEXT NOT NULL,
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        data BLOB NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS doc_updates_doc ON doc_updates (doc, seq);
+        seq INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (doc, seq)
+      ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS doc_snapshots (
         doc TEXT PRIMARY KEY,
         upto_seq INTEGER NOT NULL,
@@ -55,7 +74,7 @@ export class Storage {
          VALUES (@id, @title, @template, @createdAt, @facilitatorHash, @participantHash, @observerHash)`,
       ),
       getWorkshop: this.db.prepare(`SELECT * FROM workshops WHERE id = ?`),
-      appendUpdate: this.db.prepare(`INSERT INTO doc_updates (doc, data) VALUES (?, ?)`),
+      appendUpdate: this.db.prepare(`INSERT INTO doc_updates (doc, seq, data) VALUES (?, ?, ?)`),
       getSnapshot: this.db.prepare(`SELECT upto_seq, data FROM doc_snapshots WHERE doc = ?`),
       getUpdates: this.db.prepare(`SELECT seq, data FROM doc_updates WHERE doc = ? AND seq > ? ORDER BY seq`),
       countUpdates: this.db.prepare(`SELECT COUNT(*) AS n FROM doc_updates WHERE doc = ?`),
@@ -89,9 +108,51 @@ export class Storage {
     };
   }
 
-  /** Appends one update durably; returns its sequence number. */
-  appendUpdate(doc: string, update: Uint8Array): number {
-    return Number(this.stmts.appendUpdate.run(doc, update).lastInsertRowid);
+  /**
+   * Brings a database written by an older version to SCHEMA_VERSION, in one transaction. Sequence
+   * numbers are kept: they were global and increasing, so they stay increasing per document.
+   */
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version >= SCHEMA_VERSION) return;
+    this.db.transaction(() => {
+      const old = this.db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'doc_updates'`).get() as { sql: string } | undefined;
+      if (old && !/WITHOUT ROWID/i.test(old.sql)) {
+        this.db.exec(`
+          CREATE TABLE doc_updates_v2 (doc TEXT NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (doc, seq)) WITHOUT ROWID;
+          INSERT INTO doc_updates_v2 (doc, seq, data) SELECT doc, seq, data FROM doc_updates;
+          DROP TABLE doc_updates;
+          ALTER TABLE doc_updates_v2 RENAME TO doc_updates;
+        `);
+      }
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  }
+
+  /**
+   * Moves WAL checkpoints off the event loop. By default SQLite checkpoints inside the commit
+   * that grows the WAL past 1,000 pages, and that checkpoint's writes and fsync (milliseconds,
+   * tens of them on a busy disk) would hold up every room. A worker thread with its own
+   * connection checkpoints every `intervalMs` instead (PASSIVE: it never blocks a writer).
+   * Should the worker fail, SQLite's own checkpoints come back on.
+   */
+  startCheckpointer(opts: { intervalMs: number; onCheckpoint?: (r: CheckpointResult) => void; onError?: (err: Error) => void }): void {
+    if (this.checkpointer) return;
+    this.db.pragma('wal_autocheckpoint = 0');
+    const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { file: this.file, intervalMs: opts.intervalMs } });
+    worker.unref();
+    worker.on('message', (r: CheckpointResult) => opts.onCheckpoint?.(r));
+    worker.on('error', (err) => {
+      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+      this.checkpointer = null;
+      opts.onError?.(err);
+    });
+    this.checkpointer = worker;
+  }
+
+  /** Appends one update durably as number `seq` of its document (one more than the last). */
+  appendUpdate(doc: string, seq: number, update: Uint8Array): void {
+    this.stmts.appendUpdate.run(doc, seq, update);
   }
 
   /** The snapshot (if any) and every update after it, in order. */
@@ -124,6 +185,24 @@ export class Storage {
   }
 
   close(): void {
+    // The worker's connection goes first, so closing the last one checkpoints the whole WAL.
+    void this.checkpointer?.terminate();
+    this.checkpointer = null;
     if (this.db.open) this.db.close();
   }
 }
+
+/**
+ * The checkpoint worker, as CommonJS source for an eval'd worker thread (it runs the same way
+ * under tsx and from a bundle). Reports each checkpoint that moved frames; exits with its parent.
+ */
+const CHECKPOINTER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require('better-sqlite3');
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+setInterval(() => {
+  const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+  if (r && r.checkpointed > 0) parentPort.postMessage({ log: r.log, checkpointed: r.checkpointed });
+}, workerData.intervalMs);
+`;

@@ -35,7 +35,7 @@ export class Workshops {
         participantHash: hashToken(tokens.participant),
         observerHash: hashToken(tokens.observer),
       });
-      storage.appendUpdate(docKey(id, DOC_NAMES.control), Y.encodeStateAsUpdate(control));
+      storage.appendUpdate(docKey(id, DOC_NAMES.control), 1, Y.encodeStateAsUpdate(control));
     })();
     control.destroy();
     return { id, tokens };

@@ -106,7 +106,8 @@ export async function coldLoad(count: number): Promise<ColdLoadResult> {
   await first.stop();
   const storage = new Storage(dataDir);
   const key = docKey(w.id, '');
-  storage.db.transaction(() => updates.forEach((u) => storage.appendUpdate(key, u)))();
+  const { lastSeq } = storage.loadDoc(key);
+  storage.db.transaction(() => updates.forEach((u, i) => storage.appendUpdate(key, lastSeq + i + 1, u)))();
   storage.close();
   const ours = await timedStart(() => startServer('ours', { dataDir }));
   let oursMs: number;
