@@ -74,6 +74,8 @@ function mdTable(header: string[], body: string[][]): string {
   return [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+
 /** SPEC section 5 targets, checked against the run. */
 type Met = boolean | 'mixed' | null;
 
@@ -99,11 +101,14 @@ export function targets(report: BenchReport): { target: string; measured: string
   if (report.bundle) out.push({ target: 'client bundle < 200 KB gzipped (initial JS+CSS)', measured: `${f(report.bundle.initialGzipKB, 1)} KB`, met: report.bundle.initialGzipKB < 200 });
   if (report.render.status === 'ok') {
     const r = report.render.result;
-    const renderMs = typeof r.renderMs === 'number' ? r.renderMs : null;
-    if (renderMs !== null) out.push({ target: '300-note board renders < 200 ms', measured: `${f(renderMs, 0)} ms`, met: renderMs < 200 });
+    const renderMs = num(r.renderMs);
+    const afterSync = num(r.renderAfterSyncMs);
+    // The SPEC's "renders" is the render phase (synced data to every note painted); from Join is shown beside it.
+    if (afterSync !== null) out.push({ target: '300-note board renders < 200 ms (synced to all notes painted)', measured: `${f(afterSync, 0)} ms`, met: afterSync < 200 });
+    if (renderMs !== null) out.push({ target: '300-note board from pressing Join < 200 ms (connect + sync + render)', measured: `${f(renderMs, 0)} ms`, met: renderMs < 200 });
     // 60 fps: frames of 16.7 ms; requestAnimationFrame deltas jitter by a fraction of a ms.
-    const p95 = typeof r.dragFrameMsP95 === 'number' ? r.dragFrameMsP95 : null;
-    if (p95 !== null) out.push({ target: 'drag at 60 fps (p95 frame ≤ 17 ms)', measured: `p50 ${f(r.dragFrameMsP50 as number, 1)} ms, p95 ${f(p95, 1)} ms`, met: p95 <= 17 });
+    const p95 = num(r.dragFrameMsP95);
+    if (p95 !== null) out.push({ target: 'drag at 60 fps (p95 frame ≤ 17 ms)', measured: `p50 ${f(num(r.dragFrameMsP50), 1)} ms, p95 ${f(p95, 1)} ms`, met: p95 <= 17 });
   }
   return out;
 }
@@ -138,6 +143,24 @@ function diagRows(load: ScenarioResult[]): string[][] {
     });
 }
 
+/** The board render bench (bench/board-render.ts) in words: the phases from Join, then drag frames. */
+function boardRenderLines(r: Record<string, unknown>): string[] {
+  const p = (r.phases ?? {}) as Record<string, unknown>;
+  const at = (v: unknown) => `${f(num(v), 0)} ms`;
+  const requests = Object.entries((r.requestsDuringLoad ?? {}) as Record<string, number>)
+    .map(([path, n]) => `${path} ×${n}`)
+    .join(', ');
+  return [
+    `board render (headless Chromium, ${String(r.notes)} notes): ${at(r.renderMs)} from pressing Join to every note painted: ` +
+      `socket open at ${at(p.connectedMs)}, the board's state arrived at ${at(p.syncArrivedMs)}, document synced at ${at(p.syncedMs)}, ` +
+      `first notes at ${at(p.firstNotesMs)}; render from synced to all painted ${at(r.renderAfterSyncMs)}; longest task ${at(r.longestTaskMs)}` +
+      (requests ? `; requests during the load: ${requests}` : ''),
+    ...(num(r.dragFrames)
+      ? [`board drag (mouse, across lanes): frames p50 ${f(num(r.dragFrameMsP50), 1)} ms, p95 ${f(num(r.dragFrameMsP95), 1)} ms over ${String(r.dragFrames)} frames`]
+      : []),
+  ];
+}
+
 export function renderReport(report: BenchReport): { text: string; markdown: string } {
   const body = rows(report.load);
   const paired = pairedRows(report.load);
@@ -155,10 +178,7 @@ export function renderReport(report: BenchReport): { text: string; markdown: str
   const bundleLines = report.bundle
     ? [`client bundle gzipped: ${f(report.bundle.initialGzipKB, 1)} KB loaded up front, ${f(report.bundle.totalGzipKB, 1)} KB in all`]
     : ['client bundle: not measured'];
-  const renderLines =
-    report.render.status === 'ok'
-      ? [`board render (headless Chromium): ${JSON.stringify(report.render.result)}`]
-      : [`board render: ${report.render.status} (${report.render.reason})`];
+  const renderLines = report.render.status === 'ok' ? boardRenderLines(report.render.result) : [`board render: ${report.render.status} (${report.render.reason})`];
   const head = `${report.date} · ${report.machine.cpus} cores (${report.machine.cpuModel}) · ${f(report.machine.memGB, 0)} GB · Node ${report.machine.node} · load average ${f(report.machine.loadAvgAtStart, 1)} at start, ${f(report.machine.loadAvgAtEnd, 1)} at end` +
     ` · ${report.settings.workers} client worker processes · ${report.settings.roomRate} edits/s per room (1-room scenarios) · ${report.settings.slots} × ${report.settings.slotMs} ms slots per server, alternating${report.quick ? ' · QUICK' : ''}`;
   const text = [

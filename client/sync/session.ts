@@ -20,6 +20,13 @@ export interface PresenceState {
   [field: string]: unknown;
 }
 
+/**
+ * User Timing marks, once per session: `scaleboard:<doc>-connected` when a document's socket
+ * first opens and `scaleboard:<doc>-synced` when it first holds the server's state. They show up
+ * in a browser profile, and bench/board-render.ts splits the time to a full board with them.
+ */
+export const timingMark = (doc: 'board' | 'control', event: 'connected' | 'synced') => `scaleboard:${doc}-${event}`;
+
 /** Close codes after which reconnecting is pointless (see server/protocol.ts). */
 const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);
 
@@ -45,6 +52,8 @@ export class WorkshopSession {
         maxBackoffTime: 5_000,
       });
     this.providers = [open(DOC_NAMES.board, this.board), open(DOC_NAMES.control, this.control)];
+    markFirst(this.providers[0]!, 'board');
+    markFirst(this.providers[1]!, 'control');
     for (const p of this.providers) {
       // After a server restart every client returns at once; jitter spreads the herd.
       withJitteredBackoff(p, { maxMs: 5_000 });
@@ -90,6 +99,17 @@ export class WorkshopSession {
     this.board.destroy();
     this.control.destroy();
   }
+}
+
+function markFirst(provider: WebsocketProvider, doc: 'board' | 'control'): void {
+  const seen = new Set<string>();
+  const mark = (event: 'connected' | 'synced') => {
+    if (seen.has(event)) return;
+    seen.add(event);
+    performance.mark(timingMark(doc, event));
+  };
+  provider.on('status', ({ status }: { status: string }) => status === 'connected' && mark('connected'));
+  provider.on('sync', (isSynced: boolean) => isSynced && mark('synced'));
 }
 
 export function defaultServerUrl(): string {
