@@ -90,7 +90,9 @@ export function attachWebSocket(
       send: (data) => {
         metrics.messagesOut.inc();
         metrics.bytesOut.inc(data.byteLength);
-        ws.send(data, { binary: true }, (err) => err && log.debug({ err: err.message }, 'send failed'));
+        // No per-send callback: a room sends one message to every peer, and a failed write closes
+        // the socket anyway (ws handles the socket's 'error').
+        ws.send(data, { binary: true });
       },
       close: (code, reason) => ws.close(code, reason),
       isOpen: () => ws.readyState === ws.OPEN,

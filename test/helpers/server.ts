@@ -1,12 +1,13 @@
 // Starts the real server as a child process on a free port, with its own DATA_DIR.
 // A child process (not in-process) so tests can SIGKILL it like a crash would.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { ROOT, SERVER_ENTRY } from '../../scripts/builds.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+export { ROOT };
 
 export interface TestServer {
   port: number;
@@ -37,7 +38,8 @@ export async function startTestServer(opts: { dataDir?: string; port?: number; e
   const dataDir = opts.dataDir ?? tempDataDir();
   const port = opts.port ?? (await freePort());
   const logs: string[] = [];
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  // The compiled server, as `npm start` runs it (test/global-setup.ts keeps dist-server current).
+  const proc = spawn(process.execPath, ['--enable-source-maps', SERVER_ENTRY], {
     cwd: ROOT,
     env: {
       ...process.env,
