@@ -4,6 +4,9 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
+import { Session } from 'node:inspector/promises';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Histogram } from './lib/histogram.js';
 import { nowMs } from './lib/proc.js';
 import { slotGroup, slotIndex, type ClientSpec, type FromWorker, type GroupResult, type Schedule, type ToWorker } from './lib/protocol.js';
@@ -196,7 +199,30 @@ function prepare(): void {
   }
 }
 
+/**
+ * BENCH_WORKER_PROFILE=<dir>: a CPU profile of this worker from the start of each run to the end
+ * of its drain, i.e. the measured window only (node's --cpu-prof would include the connects).
+ */
+const PROFILE_DIR = process.env.BENCH_WORKER_PROFILE;
+let profiler: Session | null = null;
+async function startProfile(): Promise<void> {
+  if (!PROFILE_DIR) return;
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
+async function stopProfile(): Promise<void> {
+  if (!profiler) return;
+  const { profile } = await profiler.post('Profiler.stop');
+  fs.mkdirSync(PROFILE_DIR!, { recursive: true });
+  fs.writeFileSync(path.join(PROFILE_DIR!, `worker-${process.pid}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+  profiler.disconnect();
+  profiler = null;
+}
+
 async function run(editHz: number, s: Schedule): Promise<void> {
+  await startProfile();
   // Counters and histograms are fresh: closeAll() resets them, and nothing counts before a schedule.
   schedule = s;
   editsByRoom = {};
@@ -241,6 +267,7 @@ async function drain(totalEditsByRoom: Record<string, number>, maxWaitMs: number
     const bySlot = Object.fromEntries([...s.bySlot].map(([k, h]) => [k, h.toSparse()]));
     results[group] = { hist: s.hist.toSparse(), max: s.hist.max, bySlot, first: s.first.toSparse(), received: s.received, expected: e, messagesIn: s.messagesIn, messagesOut: s.messagesOut };
   }
+  await stopProfile();
   send({ type: 'drained', ms: nowMs() - t0, results });
 }
 
