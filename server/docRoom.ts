@@ -16,6 +16,10 @@ import {
   encodeSyncStep2,
   encodeUpdate,
 } from './protocol.js';
+import { turnWriterFor, type PendingRoom } from './turnWriter.js';
+import { isStaleAwareness, validateAwarenessUpdate } from './awarenessChecks.js';
+import { ServerOnlyGuard } from './serverOnlyGuard.js';
+import { loadStoredDoc } from './storedDoc.js';
 
 /** Transaction origins the server uses for its own writes. */
 export const ServerOrigin = { load: 'load', server: 'server' } as const;
@@ -47,7 +51,7 @@ const AWARENESS_RENEWAL_DELAY_MS = 5_000;
 /** Most updates merged into one relayed message. */
 const RELAY_MERGE_MAX = 16;
 
-export class DocRoom {
+export class DocRoom implements PendingRoom {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness: awarenessProtocol.Awareness;
   /** Connected peers and the awareness client ids each one controls. */
@@ -63,13 +67,13 @@ export class DocRoom {
   private awarenessChanged = new Set<number>();
   /** Updates accepted this turn: stored at its end, then relayed together. */
   private outbox: { update: Uint8Array; origin: unknown }[] = [];
-  private readonly serverOnly: Set<string>;
+  private readonly serverOnly: ServerOnlyGuard;
 
   constructor(
     readonly key: string,
     private readonly deps: DocRoomDeps,
   ) {
-    this.serverOnly = new Set(deps.serverOnlyMaps ?? []);
+    this.serverOnly = new ServerOnlyGuard(this.doc, new Set(deps.serverOnlyMaps ?? []));
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null); // the server has no presence of its own
     this.load();
@@ -81,23 +85,15 @@ export class DocRoom {
 
   private load(): void {
     const t0 = performance.now();
-    const { snapshot, updates, lastSeq } = this.deps.storage.loadDoc(this.key);
-    // One transaction, update by update: Y.mergeUpdates is superlinear in the number of updates
-    // (seconds for a log of 10,000), applying them in order is not.
-    this.doc.transact(() => {
-      if (snapshot) Y.applyUpdate(this.doc, snapshot, ServerOrigin.load);
-      for (const update of updates) Y.applyUpdate(this.doc, update, ServerOrigin.load);
-    }, ServerOrigin.load);
+    const { lastSeq, updatesSinceSnapshot } = loadStoredDoc(this.deps.storage, this.key, this.doc, ServerOrigin.load);
     this.lastSeq = lastSeq;
-    this.updatesSinceSnapshot = updates.length;
-    this.deps.log.debug({ doc: this.key, updates: updates.length, ms: performance.now() - t0 }, 'doc loaded');
+    this.updatesSinceSnapshot = updatesSinceSnapshot;
+    this.deps.log.debug({ doc: this.key, updates: updatesSinceSnapshot, ms: performance.now() - t0 }, 'doc loaded');
     // Not before the first peer's sync: compacting a long log takes a while and can wait.
     if (this.updatesSinceSnapshot >= this.deps.compactAfterUpdates) this.scheduleCompaction(1_000);
   }
 
-  // Persist first, then relay: a peer never sees an update that a crash could lose. Updates are
-  // stored at the end of the event-loop turn that accepted them, every room's in one SQLite
-  // transaction (one commit instead of one per update), and relayed right after the commit.
+  // Persist first, then relay (see turnWriter.ts): a peer never sees an update that a crash could lose.
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === ServerOrigin.load) return;
     this.outbox.push({ update, origin });
@@ -301,7 +297,7 @@ export class DocRoom {
     }
     if (verdict === 'revert') {
       this.deps.metrics.rejected.inc({ reason: `write_reverted_${peer.role}` });
-    } else if (this.serverOnly.size && this.touchesServerOnly(decoded)) {
+    } else if (this.serverOnly.active && this.serverOnly.touches(decoded)) {
       this.deps.metrics.rejected.inc({ reason: 'server_only_map' });
       verdict = 'revert';
     }
@@ -320,47 +316,6 @@ export class DocRoom {
       throw new MalformedMessageError('Yjs update could not be applied');
     } finally {
       undo?.destroy();
-    }
-  }
-
-  private touchesServerOnly({ structs, ds }: ReturnType<typeof Y.decodeUpdate>): boolean {
-    for (const s of structs) {
-      if (s instanceof Y.Item) {
-        if (typeof s.parent === 'string' && this.serverOnly.has(s.parent)) return true;
-        if (s.parent instanceof Y.ID && this.itemIsInServerOnly(s.parent)) return true;
-      }
-    }
-    for (const [client, deletes] of ds.clients) {
-      const structsOfClient = this.doc.store.clients.get(client);
-      if (!structsOfClient) continue;
-      const known = Y.getState(this.doc.store, client);
-      for (const d of deletes) {
-        const end = Math.min(d.clock + d.len, known);
-        if (d.clock >= end) continue;
-        let i = Y.findIndexSS(structsOfClient, d.clock);
-        while (i < structsOfClient.length && structsOfClient[i]!.id.clock < end) {
-          const s = structsOfClient[i++]!;
-          if (s instanceof Y.Item && this.typeIsServerOnly(s.parent)) return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private itemIsInServerOnly(id: Y.ID): boolean {
-    if (id.clock >= Y.getState(this.doc.store, id.client)) return false;
-    const item = Y.getItem(this.doc.store, id);
-    return item instanceof Y.Item && this.typeIsServerOnly(item.parent);
-  }
-
-  private typeIsServerOnly(parent: unknown): boolean {
-    let t = parent as Y.AbstractType<unknown> | null;
-    while (t && t._item) t = t._item.parent as Y.AbstractType<unknown> | null;
-    if (!t) return false;
-    try {
-      return this.serverOnly.has(Y.findRootTypeKey(t));
-    } catch {
-      return false;
     }
   }
 
@@ -389,90 +344,5 @@ export class DocRoom {
     this.compact();
     this.awareness.destroy();
     this.doc.destroy();
-  }
-}
-
-/**
- * Stores the updates that all rooms on one storage accepted during an event-loop turn in a single
- * transaction at the end of the turn, then lets each room relay them. Under load that is one
- * commit (and far fewer WAL writes and checkpoints) per turn instead of one per update.
- */
-class TurnWriter {
-  private rooms = new Set<DocRoom>();
-  private scheduled = false;
-
-  constructor(
-    private readonly storage: Storage,
-    private readonly metrics: Metrics,
-  ) {}
-
-  add(room: DocRoom): void {
-    this.rooms.add(room);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flush);
-    }
-  }
-
-  flush = (): void => {
-    this.scheduled = false;
-    const rooms = [...this.rooms];
-    this.rooms.clear();
-    if (!rooms.length) return;
-    const end = this.metrics.persistLatency.startTimer();
-    try {
-      const store = () => rooms.forEach((r) => r.persistPending());
-      // A lone update commits on its own; BEGIN/COMMIT around it would only add two statements.
-      if (rooms.length === 1 && rooms[0]!.pendingCount === 1) store();
-      else this.storage.db.transaction(store)();
-    } catch (err) {
-      rooms.forEach((r) => r.dropPending(err));
-      return;
-    } finally {
-      end();
-    }
-    for (const r of rooms) r.relayPersisted();
-  };
-}
-
-/** One writer per storage (a server has one; tests may run several in a process). */
-const turnWriters = new WeakMap<Storage, TurnWriter>();
-function turnWriterFor(storage: Storage, metrics: Metrics): TurnWriter {
-  let w = turnWriters.get(storage);
-  if (!w) turnWriters.set(storage, (w = new TurnWriter(storage, metrics)));
-  return w;
-}
-
-/**
- * Whether applying `update` would change nothing: every entry is older than, or as old as, what
- * the room already holds (the one exception y-protocols makes, a removal at the same clock of a
- * state still present, counts as a change). Reads clocks only; never parses the JSON states.
- */
-function isStaleAwareness(awareness: awarenessProtocol.Awareness, update: Uint8Array): boolean {
-  const d = decoding.createDecoder(update);
-  const len = decoding.readVarUint(d);
-  if (len === 0 || len > 10_000) return false;
-  for (let i = 0; i < len; i++) {
-    const clientId = decoding.readVarUint(d);
-    const clock = decoding.readVarUint(d);
-    const state = decoding.readVarUint8Array(d);
-    const known = awareness.meta.get(clientId)?.clock;
-    if (known === undefined || known < clock) return false;
-    if (known === clock && isJsonNull(state) && awareness.states.has(clientId)) return false;
-  }
-  return true;
-}
-
-const isJsonNull = (b: Uint8Array): boolean => b.length === 4 && b[0] === 0x6e && b[1] === 0x75 && b[2] === 0x6c && b[3] === 0x6c;
-
-/** Reads an awareness update fully without applying it, so garbage never half-applies. */
-function validateAwarenessUpdate(update: Uint8Array): void {
-  const d = decoding.createDecoder(update);
-  const len = decoding.readVarUint(d);
-  if (len > 10_000) throw new Error('too many awareness states');
-  for (let i = 0; i < len; i++) {
-    decoding.readVarUint(d);
-    decoding.readVarUint(d);
-    JSON.parse(decoding.readVarString(d));
   }
 }

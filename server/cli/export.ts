@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { loadConfig } from '../config.js';
 import { Storage } from '../storage.js';
+import { loadStoredDoc } from '../storedDoc.js';
 import { docKey } from '../workshop.js';
 import { DOC_NAMES } from '../../shared/constants.js';
 import { buildDecisionLog } from '../../shared/log/build.js';
@@ -49,9 +50,7 @@ function parse(argv: string[]): { id: string; format: keyof typeof LOG_FORMATS }
 
 function loadDoc(storage: Storage, key: string): Y.Doc {
   const doc = new Y.Doc();
-  const { snapshot, updates } = storage.loadDoc(key);
-  const all = snapshot ? [snapshot, ...updates] : updates;
-  if (all.length) Y.applyUpdate(doc, Y.mergeUpdates(all));
+  loadStoredDoc(storage, key, doc, null);
   return doc;
 }
 
