@@ -76,9 +76,11 @@ export class Workshop {
   writePolicy(docName: string, peer: Peer): WriteVerdict {
     if (peer.role === 'facilitator') return 'allow';
     if (peer.role === 'observer') return 'drop';
-    if (docName === DOC_NAMES.control) return 'drop';
-    // A locked board is read-only for participants, scoring (their private doc) included.
-    if (docName !== DOC_NAMES.control && readSettings(this.control.doc).locked) return 'revert';
+    // Participants never write the control document, and a locked board is read-only for them,
+    // scoring (their private doc) included. Reverted rather than dropped: the undo reaches the
+    // writer too, so its copy comes back in step with everyone's instead of drifting.
+    if (docName === DOC_NAMES.control) return 'revert';
+    if (readSettings(this.control.doc).locked) return 'revert';
     return 'allow';
   }
 

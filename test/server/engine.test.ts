@@ -121,7 +121,7 @@ describe('facilitator-only control', () => {
     const participant = controlClient(ws.tokens.participant);
     await Promise.all([waitSynced(facilitator), waitSynced(participant)]);
     const before = readEngineState(facilitator.doc);
-    const rejectedBefore = await metricValue(server, 'scaleboard_ws_rejected_total', { reason: 'write_forbidden_participant' });
+    const rejectedBefore = await metricValue(server, 'scaleboard_ws_rejected_total', { reason: 'write_reverted_participant' });
 
     const now = Date.now();
     control.nextStage(participant.doc, now);
@@ -129,7 +129,7 @@ describe('facilitator-only control', () => {
     control.setLocked(participant.doc, true);
     control.pauseTimer(participant.doc, now);
     await waitFor(
-      async () => (await metricValue(server, 'scaleboard_ws_rejected_total', { reason: 'write_forbidden_participant' })) > rejectedBefore,
+      async () => (await metricValue(server, 'scaleboard_ws_rejected_total', { reason: 'write_reverted_participant' })) > rejectedBefore,
       5_000,
       'rejection counted',
     );
@@ -139,7 +139,9 @@ describe('facilitator-only control', () => {
     await waitSynced(fresh);
     await waitFor(() => readSettings(fresh.doc).anonymous, 5_000, 'facilitator marker');
 
-    for (const doc of [facilitator.doc, fresh.doc]) {
+    // The participant's own copy is put back too (the server reverts, it does not just ignore).
+    await waitFor(() => !readSettings(participant.doc).locked && readSettings(participant.doc).anonymous, 5_000, 'participant back in step');
+    for (const doc of [facilitator.doc, fresh.doc, participant.doc]) {
       expect(readEngineState(doc)).toEqual(before);
       expect(readSettings(doc).locked).toBe(false);
     }

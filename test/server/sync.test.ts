@@ -103,6 +103,9 @@ describe('access', () => {
     expect(fresh.doc.getMap('settings').get('title')).toBe('Sync');
     expect(fresh.doc.getMap('settings').get('locked')).toBe(false);
     expect(facilitator.doc.getMap('settings').get('title')).toBe('Sync');
+    // The writer's own copy is reverted as well, so it does not drift from everyone else's.
+    await waitFor(() => participant.doc.getMap('settings').get('title') === 'Sync', 5000, 'participant reverted');
+    expect(participant.doc.getMap('settings').toJSON()).toEqual(fresh.doc.getMap('settings').toJSON());
   });
 
   it('refuses client writes to the server-only roster', async () => {
