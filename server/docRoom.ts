@@ -139,7 +139,7 @@ export class DocRoom implements PendingRoom {
       const chunk = batch.slice(i, i + RELAY_MERGE_MAX);
       const origin = chunk.every((b) => b.origin === chunk[0]!.origin) ? chunk[0]!.origin : undefined;
       const message = encodeUpdate(chunk.length === 1 ? chunk[0]!.update : Y.mergeUpdates(chunk.map((b) => b.update)));
-      for (const peer of this.peers.keys()) if (peer !== origin) this.send(peer, message);
+      this.broadcast(message, origin);
     }
   }
 
@@ -187,7 +187,7 @@ export class DocRoom implements PendingRoom {
     this.pendingAwareness.clear();
     if (!ids.length || !this.peers.size) return;
     const message = encodeAwareness(this.awareness, ids);
-    for (const peer of this.peers.keys()) this.send(peer, message);
+    this.broadcast(message);
   };
 
   join(peer: Peer): void {
@@ -205,15 +205,33 @@ export class DocRoom implements PendingRoom {
   }
 
   send(peer: Peer, message: Uint8Array): void {
-    if (!peer.socket.isOpen()) return;
+    if (this.write(peer, message)) this.countSent(1, message.byteLength);
+  }
+
+  /** Sends one message to every peer but `except`; counted once, not per peer (a room may hold 1,000). */
+  private broadcast(message: Uint8Array, except?: unknown): void {
+    let sent = 0;
+    for (const peer of this.peers.keys()) if (peer !== except && this.write(peer, message)) sent++;
+    this.countSent(sent, message.byteLength);
+  }
+
+  private write(peer: Peer, message: Uint8Array): boolean {
+    if (!peer.socket.isOpen()) return false;
     if (peer.socket.bufferedAmount() > this.deps.maxBufferedBytes) {
       // A peer that stopped reading must not hold the room's memory hostage; it will resync on reconnect.
       this.deps.metrics.rejected.inc({ reason: 'slow_consumer' });
       this.deps.log.warn({ doc: this.key, peer: peer.id }, 'closing slow consumer');
       peer.socket.close(CloseCode.slowConsumer, 'slow consumer');
-      return;
+      return false;
     }
     peer.socket.send(message);
+    return true;
+  }
+
+  private countSent(messages: number, bytes: number): void {
+    if (!messages) return;
+    this.deps.metrics.messagesOut.inc(messages);
+    this.deps.metrics.bytesOut.inc(messages * bytes);
   }
 
   /**

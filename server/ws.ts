@@ -88,9 +88,7 @@ export function attachWebSocket(
 
     const socket: RoomSocket = {
       send: (data) => {
-        metrics.messagesOut.inc();
-        metrics.bytesOut.inc(data.byteLength);
-        // No per-send callback: a room sends one message to every peer, and a failed write closes
+        // Counted by the room, once per broadcast. No per-send callback: a room sends one message to every peer, and a failed write closes
         // the socket anyway (ws handles the socket's 'error').
         ws.send(data, { binary: true });
       },

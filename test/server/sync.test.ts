@@ -24,6 +24,19 @@ afterAll(async () => {
 });
 
 describe('board sync', () => {
+  it('relays one edit to every other peer, and counts what it sends', async () => {
+    const [a, b, c] = [0, 1, 2].map(() => client(server.wsUrl, ws.id, ws.tokens.participant));
+    await Promise.all([a, b, c].map((x) => waitSynced(x!)));
+    const sentBefore = await metricValue(server, 'scaleboard_ws_messages_sent_total');
+    const bytesBefore = await metricValue(server, 'scaleboard_ws_bytes_sent_total');
+    a!.doc.getMap('impacts').set('counted', 'one edit');
+    await waitFor(() => [b, c].every((x) => x!.doc.getMap('impacts').get('counted') === 'one edit'), 5000, 'relay');
+    // At least the update to b and to c (presence may add more, never fewer).
+    expect(await metricValue(server, 'scaleboard_ws_messages_sent_total')).toBeGreaterThanOrEqual(sentBefore + 2);
+    expect(await metricValue(server, 'scaleboard_ws_bytes_sent_total')).toBeGreaterThan(bytesBefore + 2 * 'one edit'.length);
+    [a, b, c].forEach((x) => x!.destroy());
+  });
+
   it('two participants converge on concurrent edits', async () => {
     const a = client(server.wsUrl, ws.id, ws.tokens.participant);
     const b = client(server.wsUrl, ws.id, ws.tokens.participant);
