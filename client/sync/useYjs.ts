@@ -1,29 +1,51 @@
-// Reading Yjs from React: one hook on useSyncExternalStore. The snapshot is rebuilt after each
-// transaction that touched the document and cached, so renders never call toJSON().
+// Reading Yjs from React: one hook on useSyncExternalStore. Each document has one observer that
+// counts its transactions; a reader's snapshot is rebuilt at most once per transaction and shared
+// by every view that reads it (the decision log and the checklist read the same board), so renders
+// never call toJSON().
 import { useCallback, useRef, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 
-/** `read` must be a pure function of the document; its result is cached until the next change. */
+type Reader = (doc: Y.Doc) => unknown;
+
+interface DocSnapshots {
+  /** Bumped after every transaction on the document. */
+  version: number;
+  listeners: Set<() => void>;
+  cache: WeakMap<Reader, { version: number; value: unknown }>;
+}
+
+const snapshots = new WeakMap<Y.Doc, DocSnapshots>();
+
+function snapshotsOf(doc: Y.Doc): DocSnapshots {
+  let s = snapshots.get(doc);
+  if (!s) {
+    const created: DocSnapshots = { version: 0, listeners: new Set(), cache: new WeakMap() };
+    doc.on('afterTransaction', () => {
+      created.version++;
+      created.listeners.forEach((l) => l());
+    });
+    snapshots.set(doc, (s = created));
+  }
+  return s;
+}
+
+/** `read` must be a pure function of the document, defined once (module level): results are cached per reader until the next change. */
 export function useYSnapshot<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
-  const cache = useRef<{ doc: Y.Doc; read: (doc: Y.Doc) => T; version: number; value: T } | null>(null);
-  const version = useRef(0);
   const subscribe = useCallback(
     (onChange: () => void) => {
-      const handler = () => {
-        version.current++;
-        onChange();
-      };
-      doc.on('afterTransaction', handler);
-      return () => doc.off('afterTransaction', handler);
+      const { listeners } = snapshotsOf(doc);
+      listeners.add(onChange);
+      return () => void listeners.delete(onChange);
     },
     [doc],
   );
   const getSnapshot = () => {
-    const c = cache.current;
-    if (c && c.doc === doc && c.read === read && c.version === version.current) return c.value;
+    const s = snapshotsOf(doc);
+    const c = s.cache.get(read);
+    if (c && c.version === s.version) return c.value as T;
     const value = read(doc);
-    cache.current = { doc, read, version: version.current, value };
+    s.cache.set(read, { version: s.version, value });
     return value;
   };
   return useSyncExternalStore(subscribe, getSnapshot);
