@@ -2,7 +2,7 @@
 // counts its transactions; a reader's snapshot is rebuilt at most once per transaction and shared
 // by every view that reads it (the decision log and the checklist read the same board), so renders
 // never call toJSON().
-import { useCallback, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useDeferredValue, useRef, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 
@@ -49,6 +49,15 @@ export function useYSnapshot<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
     return value;
   };
   return useSyncExternalStore(subscribe, getSnapshot);
+}
+
+/**
+ * useYSnapshot for views beside the board (the decision log, the checklist): they take a change
+ * in a transition after the urgent render, so when a big board arrives, or edits come in a burst,
+ * the notes paint first and these follow a moment later.
+ */
+export function useDeferredYSnapshot<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
+  return useDeferredValue(useYSnapshot(doc, read));
 }
 
 /** Presence states of everyone connected (including ourselves), keyed by awareness client id. */

@@ -5,12 +5,12 @@ import { readBoard } from '../../../shared/schema';
 import { rankBoard, readRankingControl, topIdsOf } from '../../../shared/ranking';
 import { CHECKLIST_ITEMS, checklistGaps } from '../../../shared/checklist';
 import { useSession } from '../../sync/SessionContext';
-import { useYSnapshot } from '../../sync/useYjs';
+import { useDeferredYSnapshot, useYSnapshot } from '../../sync/useYjs';
 import './checklist.css';
 
 export function ChecklistPanel() {
   const session = useSession();
-  const board = useYSnapshot(session.board, readBoard);
+  const board = useDeferredYSnapshot(session.board, readBoard);
   const control = useYSnapshot(session.control, readRankingControl);
   const gaps = useMemo(() => checklistGaps(board, topIdsOf(rankBoard(board, control))), [board, control]);
   const done = CHECKLIST_ITEMS.filter((i) => gaps[i.key] === '').length;

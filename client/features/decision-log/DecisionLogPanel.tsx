@@ -8,7 +8,7 @@ import { decisionLogFrom, readLogControl } from '../../../shared/log/build';
 import type { LogFormat } from '../../../shared/log/filename';
 import { approachTitle, parkingLot, phaseTitle } from '../../../shared/log/format';
 import { useSession } from '../../sync/SessionContext';
-import { useYSnapshot } from '../../sync/useYjs';
+import { useDeferredYSnapshot, useYSnapshot } from '../../sync/useYjs';
 import { useServerNow } from '../../sync/clock';
 import { DecisionLogDocument } from './DecisionLogDocument';
 import { downloadDecisionLog, printPageUrl } from './downloads';
@@ -25,7 +25,7 @@ const STEP_MS = 6_000;
 
 export function DecisionLogPanel() {
   const session = useSession();
-  const board = useYSnapshot(session.board, readBoard);
+  const board = useDeferredYSnapshot(session.board, readBoard);
   const control = useYSnapshot(session.control, readLogControl);
   const now = Math.floor(useServerNow(undefined, STEP_MS) / STEP_MS) * STEP_MS;
   const log = useMemo(
