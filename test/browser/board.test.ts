@@ -2,7 +2,8 @@
 // lanes, one moves a note to another lane by keyboard (handle, Space, ArrowRight, Space) and both
 // boards end the same; with silent writing on, a participant's new note stays on their screen
 // only until the facilitator presses Reveal, then everyone has it. With the mouse: a note dragged
-// to another lane, and onto another note to merge them (undone again with Undo).
+// to another lane, and onto another note to merge them (undone again with Undo). By touch: press
+// and hold a handle, then move the note to another lane.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, joinAs } from '../helpers/browser.js';
@@ -184,6 +185,33 @@ it('drags a note with the mouse to another lane, and onto another note to merge 
     Platform: ['Search is slow'],
     Organization: ['Nobody owns search', 'Hiring takes 4 months'],
   });
+
+  for (const c of [a, b]) await c.context.close();
+});
+
+it('drags a note by touch, pressing and holding its handle, then moving it to another lane', async () => {
+  const ws = await createWorkshop(server, { title: 'Board touch e2e', template: 'scaleup' });
+  const a = await joinAs(browser, ws.links.participant, 'Ada', { hasTouch: true });
+  const b = await joinAs(browser, ws.links.participant, 'Bob');
+  await addNote(a.page, 'Product', 'Search is slow');
+  await addNote(a.page, 'Product', 'Checkout is slow');
+  await same([a.page, b.page], 'two notes on both boards', { Product: ['Search is slow', 'Checkout is slow'], Platform: [], Organization: [] });
+
+  const handle = lane(a.page, 'Product').getByRole('button', { name: 'Move note: Checkout is slow' });
+  const from = (await handle.boundingBox())!;
+  const to = (await lane(a.page, 'Organization').getByRole('list', { name: 'Organization notes' }).boundingBox())!;
+  const start = { x: from.x + from.width / 2, y: from.y + from.height / 2 };
+  const end = { x: to.x + to.width / 2, y: to.y + Math.min(to.height / 2, 20) };
+  const cdp = await a.context.newCDPSession(a.page);
+  const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', p?: { x: number; y: number }) =>
+    cdp.send('Input.dispatchTouchEvent', { type, touchPoints: p ? [{ x: p.x, y: p.y }] : [] });
+
+  await touch('touchStart', start);
+  // The touch sensor picks the note up after the finger has rested on the handle for a moment.
+  await waitFor(async () => (await handle.getAttribute('aria-pressed')) === 'true', 5_000, 'the held note to be picked up');
+  for (let i = 1; i <= 10; i++) await touch('touchMove', { x: start.x + ((end.x - start.x) * i) / 10, y: start.y + ((end.y - start.y) * i) / 10 });
+  await touch('touchEnd');
+  await same([a.page, b.page], 'the touch move on both boards', { Product: ['Search is slow'], Platform: [], Organization: ['Checkout is slow'] });
 
   for (const c of [a, b]) await c.context.close();
 });

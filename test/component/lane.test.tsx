@@ -88,6 +88,31 @@ describe('Lane', () => {
     expect(lane('Product').getByRole('button', { name: 'Add note' })).toBeTruthy();
   });
 
+  it('describes every drag handle to screen readers, and moves a note by keyboard from the first key pressed on its handle', async () => {
+    const user = userEvent.setup();
+    const h = makeSession();
+    for (const text of ['Checkout slow', 'Search slow']) addNote(h.board, { lane: 'product', text, author: BOB, now: 1 });
+    renderBoard(h);
+    for (const text of ['Checkout slow', 'Search slow']) {
+      const handle = lane('Product').getByRole('button', { name: `Move note: ${text}` });
+      expect(handle.getAttribute('aria-roledescription')).toBe('draggable');
+      const instructions = document.getElementById(handle.getAttribute('aria-describedby') ?? '');
+      expect(instructions?.textContent).toContain('To move a note, press Space or Enter on its handle.');
+    }
+
+    const handle = lane('Product').getByRole('button', { name: 'Move note: Search slow' });
+    handle.focus();
+    await user.keyboard(' ');
+    await waitFor(() => expect(document.body.textContent).toContain('Picked up note “Search slow”.'));
+    expect(handle.getAttribute('aria-pressed')).toBe('true');
+    // The keyboard sensor listens for arrows from a zero-delay timer after the key that picked up.
+    await act(() => new Promise((r) => setTimeout(r, 0)));
+    await user.keyboard('{ArrowRight} ');
+    expect(readBoard(h.board).notes.find((n) => n.text === 'Search slow')?.lane).toBe('platform');
+    expect(shown('Platform')).toEqual(['Search slow']);
+    expect(shown('Product')).toEqual(['Checkout slow']);
+  });
+
   it('deletes a note and brings it back with Undo, and again with Ctrl+Z', async () => {
     const user = userEvent.setup();
     const h = makeSession();

@@ -2,7 +2,7 @@
 // Downloading a browser does not work on these machines, so a missing Chromium is a clear failure
 // that says how to install it, never a silent pass.
 import fs from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -32,9 +32,14 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Opens `url` in a fresh context and joins the workshop under `name` (answers `Your name`). */
-export async function joinAs(browser: Browser, url: string, name: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
+/** Opens `url` in a fresh context (with `options`, e.g. a touch screen) and joins the workshop under `name` (answers `Your name`). */
+export async function joinAs(
+  browser: Browser,
+  url: string,
+  name: string,
+  options?: BrowserContextOptions,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   await page.goto(url);
   await page.getByLabel('Your name').fill(name);

@@ -1,7 +1,7 @@
 // A lane of stage 1 (the `Product`, `Platform` and `Organization` regions): its notes in order,
 // the person's own private notes during silent writing, and the `Add note` form.
-import { memo, startTransition, useEffect, useRef, useState, type KeyboardEvent, type FormEvent } from 'react';
-import { useDraggable, useDroppable } from '@dnd-kit/core';
+import { memo, startTransition, useEffect, useState, type KeyboardEvent, type FormEvent } from 'react';
+import { useDroppable } from '@dnd-kit/core';
 import type { Lane as LaneKey } from '../../../shared/constants';
 import { LANES } from '../../../shared/constants';
 import type { Note } from '../../../shared/schema';
@@ -11,6 +11,7 @@ import { controlSynced } from './boardState';
 import { serverClock } from '../../sync/clock';
 import { draftKeys, useDraft } from '../../state/drafts';
 import { NoteCard } from './NoteCard';
+import type { DragHandleProps } from './dragHandles';
 import { addPrivateNote, type PrivateNote } from './privateNotes';
 import { setEditing, type Peer } from './presence';
 import { dropLaneAttr, laneDropId } from './dnd';
@@ -24,8 +25,8 @@ export interface LaneProps {
   dropIndex: number | null;
   mergeInto: string | null;
   activeId: string | null;
-  /** Whether notes can be dragged (stage 1, allowed to write). */
-  draggable: boolean;
+  /** The drag handle every note gets, or null when notes cannot be dragged (stage 1, allowed to write). */
+  handle: DragHandleProps | null;
 }
 
 /** Notes a lane renders at once when a big board arrives; the rest follow in a transition. */
@@ -48,11 +49,11 @@ function useProgressiveCount(total: number): number {
   return limit;
 }
 
-export const Lane = memo(function Lane({ lane, notes, privateNotes, editors, dropIndex, mergeInto, activeId, draggable }: LaneProps) {
+export const Lane = memo(function Lane({ lane, notes, privateNotes, editors, dropIndex, mergeInto, activeId, handle }: LaneProps) {
   const env = useBoardEnv();
   const title = LANES.find((l) => l.key === lane)!.title;
   const shownCount = useProgressiveCount(notes.length);
-  const { setNodeRef } = useDroppable({ id: laneDropId(lane), data: { lane }, disabled: !draggable });
+  const { setNodeRef } = useDroppable({ id: laneDropId(lane), data: { lane }, disabled: !handle });
   // The insertion line goes before the note at dropIndex among the notes other than the dragged one.
   const others = activeId ? notes.filter((n) => n.id !== activeId) : notes;
   const dropBeforeId = dropIndex !== null ? (others[dropIndex]?.id ?? null) : null;
@@ -63,20 +64,17 @@ export const Lane = memo(function Lane({ lane, notes, privateNotes, editors, dro
         {title} <span className="lane-count">({notes.length + privateNotes.length})</span>
       </h3>
       <ol ref={setNodeRef} {...{ [dropLaneAttr]: lane }} className={`lane-notes${dropAtEnd ? ' drop-end' : ''}`} aria-label={`${title} notes`}>
-        {(shownCount < notes.length ? notes.slice(0, shownCount) : notes).map((n) =>
-          draggable ? (
-            <DraggableNote
-              key={n.id}
-              note={n}
-              editors={editors.get(n.id)}
-              dropBefore={n.id === dropBeforeId}
-              mergeTarget={n.id === mergeInto}
-              dragging={n.id === activeId}
-            />
-          ) : (
-            <NoteCard key={n.id} note={n} editors={editors.get(n.id)} />
-          ),
-        )}
+        {(shownCount < notes.length ? notes.slice(0, shownCount) : notes).map((n) => (
+          <NoteCard
+            key={n.id}
+            note={n}
+            editors={editors.get(n.id)}
+            handle={handle}
+            dropBefore={n.id === dropBeforeId}
+            mergeTarget={n.id === mergeInto}
+            dragging={n.id === activeId}
+          />
+        ))}
         {privateNotes.map((p) => (
           <NoteCard key={p.id} note={privateAsNote(p, env.session.user)} isPrivate />
         ))}
@@ -88,28 +86,6 @@ export const Lane = memo(function Lane({ lane, notes, privateNotes, editors, dro
 
 function privateAsNote(p: PrivateNote, user: Note['author']): Note {
   return { id: p.id, lane: p.lane, order: '', text: p.text, author: user, coAuthors: [], threshold: p.threshold, createdAt: p.createdAt };
-}
-
-const DraggableNote = memo(function DraggableNote(props: { note: Note; editors?: Peer[]; dropBefore: boolean; mergeTarget: boolean; dragging: boolean }) {
-  const { note } = props;
-  const drag = useDraggable({ id: note.id, data: { lane: note.lane } });
-  return <NoteCard {...props} rootRef={drag.setNodeRef} handle={useHandle(drag.attributes, drag.listeners, drag.setActivatorNodeRef)} />;
-});
-
-/** Keeps the handle props object stable while its parts are, so the memoised card can skip renders. */
-function useHandle(
-  attributes: ReturnType<typeof useDraggable>['attributes'],
-  listeners: ReturnType<typeof useDraggable>['listeners'],
-  setActivatorNodeRef: ReturnType<typeof useDraggable>['setActivatorNodeRef'],
-) {
-  return useStable({ attributes, listeners, setActivatorNodeRef });
-}
-
-function useStable<T extends Record<string, unknown>>(value: T): T {
-  const ref = useRef(value);
-  const prev = ref.current;
-  if (Object.keys(value).some((k) => value[k] !== prev[k])) ref.current = value;
-  return ref.current;
 }
 
 function AddNoteForm({ lane, title }: { lane: LaneKey; title: string }) {

@@ -1,7 +1,7 @@
 // Stage 1: the three lanes with drag and drop (@dnd-kit): mouse, touch and keyboard, with
 // screen-reader announcements. While dragging only a local preview (this component's state)
 // changes; one command writes the board on drop: moveNote, or mergeNotes when dropped on a note.
-import { useMemo, useRef, useState } from 'react';
+import { useId, useMemo, useRef, useState } from 'react';
 import {
   DndContext,
   DragOverlay,
@@ -24,6 +24,7 @@ import { Lane } from './Lane';
 import type { PrivateNote } from './privateNotes';
 import type { Peer } from './presence';
 import { createBoardDnd, measureGeometry, slotOf, type Geometry, type Slot } from './dnd';
+import { useDragHandles } from './dragHandles';
 
 const laneTitle = (lane: LaneKey) => LANES.find((l) => l.key === lane)!.title;
 const quote = (text: string) => `“${text.length > 50 ? `${text.slice(0, 47)}…` : text}”`;
@@ -38,6 +39,8 @@ const screenReaderInstructions = {
 export function LaneBoard({ notes, privateNotes, editors }: { notes: Note[]; privateNotes: PrivateNote[]; editors: Map<string, Peer[]> }) {
   const env = useBoardEnv();
   const draggable = env.access.canWrite;
+  // The DndContext's id is the id of its screen-reader instructions, which every handle describes itself by.
+  const dndId = useId();
   // Where lanes and notes are, read once when a drag starts (see dnd.ts).
   const lanesRef = useRef<HTMLDivElement>(null);
   const geometry = useRef<Geometry | null>(null);
@@ -69,6 +72,7 @@ export function LaneBoard({ notes, privateNotes, editors }: { notes: Note[]; pri
   const lastSlot = useRef<Slot | null>(null);
   const activeRef = useRef<Note | null>(null);
   const noteById = useMemo(() => new Map(notes.map((n) => [n.id, n])), [notes]);
+  const { handle, bindings } = useDragHandles(dndId, (id) => noteById.has(id));
 
   const describe = (s: Slot | null): string => {
     if (!s) return '';
@@ -130,6 +134,7 @@ export function LaneBoard({ notes, privateNotes, editors }: { notes: Note[]; pri
 
   return (
     <DndContext
+      id={dndId}
       sensors={sensors}
       collisionDetection={dnd.collision}
       onDragStart={onDragStart}
@@ -149,10 +154,11 @@ export function LaneBoard({ notes, privateNotes, editors }: { notes: Note[]; pri
             dropIndex={active && slot && slot.lane === key && !slot.mergeInto ? slot.index : null}
             mergeInto={active && slot?.lane === key ? slot.mergeInto : null}
             activeId={active && active.lane === key ? active.id : null}
-            draggable={draggable}
+            handle={draggable ? handle : null}
           />
         ))}
       </div>
+      {bindings}
       <DragOverlay dropAnimation={null}>
         {active ? (
           <div className="note note-overlay" style={{ ['--note-color' as string]: env.access.anonymous ? '#5b6573' : active.author.color }}>

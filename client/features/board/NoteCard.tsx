@@ -2,7 +2,6 @@
 // co-authors after a merge, the optional threshold, who else is editing it, and its actions.
 // Memoised: with 300 notes on the board, only the notes whose props change re-render.
 import { memo, useId, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
-import type { DraggableAttributes, DraggableSyntheticListeners } from '@dnd-kit/core';
 import type { Note } from '../../../shared/schema';
 import { LANES } from '../../../shared/constants';
 import { useBoardEnv } from './boardContext';
@@ -10,21 +9,16 @@ import { draftKeys, useDraft } from '../../state/drafts';
 import { setEditing, type Peer } from './presence';
 import { ThresholdEditor, formatThreshold } from './ThresholdEditor';
 import { dragNoteAttr } from './dnd';
+import type { DragHandleProps } from './dragHandles';
 
 const NEUTRAL = '#5b6573';
-
-export interface DragHandleProps {
-  attributes: DraggableAttributes;
-  listeners: DraggableSyntheticListeners;
-  setActivatorNodeRef: (el: HTMLElement | null) => void;
-}
 
 export interface NoteCardProps {
   note: Note;
   /** A silently written note, still only on this device. */
   isPrivate?: boolean;
   editors?: Peer[];
-  rootRef?: (el: HTMLElement | null) => void;
+  /** The drag handle's props (the same for every note of a board; see dragHandles.tsx). */
   handle?: DragHandleProps | null;
   dropBefore?: boolean;
   mergeTarget?: boolean;
@@ -40,7 +34,7 @@ export interface NoteCardProps {
 const short = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text) || '(empty note)';
 
 export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
-  const { note, isPrivate = false, editors, rootRef, handle, dropBefore, mergeTarget, dragging, children, compact, flagged } = props;
+  const { note, isPrivate = false, editors, handle, dropBefore, mergeTarget, dragging, children, compact, flagged } = props;
   const env = useBoardEnv();
   const { access, session } = env;
   const ops = isPrivate ? env.private : env.shared;
@@ -78,7 +72,6 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
     .join(' ');
   return (
     <li
-      ref={rootRef}
       className={classes}
       style={{ '--note-color': color } as CSSProperties}
       aria-labelledby={textId}
@@ -91,8 +84,8 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
           <button
             type="button"
             className="drag-handle"
-            ref={handle.setActivatorNodeRef}
             {...handle.attributes}
+            aria-pressed={dragging || undefined}
             {...handle.listeners}
             aria-label={`Move note: ${short(note.text)}`}
           >
