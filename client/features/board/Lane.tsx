@@ -1,6 +1,6 @@
 // A lane of stage 1 (the `Product`, `Platform` and `Organization` regions): its notes in order,
 // the person's own private notes during silent writing, and the `Add note` form.
-import { memo, startTransition, useEffect, useState, type KeyboardEvent, type FormEvent } from 'react';
+import { memo, type KeyboardEvent, type FormEvent } from 'react';
 import { useDroppable } from '@dnd-kit/core';
 import type { Lane as LaneKey } from '../../../shared/constants';
 import { LANES } from '../../../shared/constants';
@@ -29,30 +29,9 @@ export interface LaneProps {
   handle: DragHandleProps | null;
 }
 
-/** Notes a lane renders at once when a big board arrives; the rest follow in a transition. */
-export const FIRST_NOTES = 20;
-
-/**
- * How many of `total` items to render: all of them, except when a lane first fills up with many
- * (joining a big board): then the first FIRST_NOTES at once, so the screen is there in one short
- * task, and the rest right after in an interruptible transition (off-screen, and with
- * content-visibility they cost no layout anyway).
- */
-function useProgressiveCount(total: number): number {
-  const [limit, setLimit] = useState(FIRST_NOTES);
-  const more = total > limit;
-  useEffect(() => {
-    if (!more) return;
-    const timer = setTimeout(() => startTransition(() => setLimit(Infinity)));
-    return () => clearTimeout(timer);
-  }, [more]);
-  return limit;
-}
-
 export const Lane = memo(function Lane({ lane, notes, privateNotes, editors, dropIndex, mergeInto, activeId, handle }: LaneProps) {
   const env = useBoardEnv();
   const title = LANES.find((l) => l.key === lane)!.title;
-  const shownCount = useProgressiveCount(notes.length);
   const { setNodeRef } = useDroppable({ id: laneDropId(lane), data: { lane }, disabled: !handle });
   // The insertion line goes before the note at dropIndex among the notes other than the dragged one.
   const others = activeId ? notes.filter((n) => n.id !== activeId) : notes;
@@ -64,7 +43,7 @@ export const Lane = memo(function Lane({ lane, notes, privateNotes, editors, dro
         {title} <span className="lane-count">({notes.length + privateNotes.length})</span>
       </h3>
       <ol ref={setNodeRef} {...{ [dropLaneAttr]: lane }} className={`lane-notes${dropAtEnd ? ' drop-end' : ''}`} aria-label={`${title} notes`}>
-        {(shownCount < notes.length ? notes.slice(0, shownCount) : notes).map((n) => (
+        {notes.map((n) => (
           <NoteCard
             key={n.id}
             note={n}
