@@ -5,7 +5,7 @@
 // renderless child of the DndContext) the first time an event that can start a drag reaches its
 // handle: flushSync mounts the binding, then the same event is handed on, so the first press
 // already drags, by mouse, touch and keyboard alike.
-import { useLayoutEffect, useMemo, useRef, useState, type ReactNode, type SyntheticEvent } from 'react';
+import { useLayoutEffect, useMemo, useState, type ReactNode, type SyntheticEvent } from 'react';
 import { flushSync } from 'react-dom';
 import { KeyboardSensor, MouseSensor, TouchSensor, useDraggable, type DraggableAttributes } from '@dnd-kit/core';
 import { dragNoteAttr } from './dnd';
@@ -38,7 +38,7 @@ type Registry = Map<string, Bound & { listeners: Listeners | undefined }>;
  */
 export function useDragHandles(describedBy: string, isNote: (id: string) => boolean): { handle: DragHandleProps; bindings: ReactNode } {
   const [bound, setBound] = useState<ReadonlyMap<string, Bound>>(() => new Map());
-  const registry = useRef<Registry>(new Map());
+  const [registry] = useState<Registry>(() => new Map());
   const handle = useMemo<DragHandleProps>(() => {
     const forward =
       (name: string): Listener =>
@@ -47,12 +47,12 @@ export function useDragHandles(describedBy: string, isNote: (id: string) => bool
         const root = activator.closest<HTMLElement>(`[${dragNoteAttr}]`);
         const id = root?.getAttribute(dragNoteAttr);
         if (!root || !id) return;
-        const current = registry.current.get(id);
+        const current = registry.get(id);
         // A note moved to another lane is a new card: bind it again.
         if (current?.root !== root || current.activator !== activator) {
           flushSync(() => setBound((m) => new Map(m).set(id, { root, activator })));
         }
-        registry.current.get(id)?.listeners?.[name]?.(event);
+        registry.get(id)?.listeners?.[name]?.(event);
       };
     return {
       attributes: {
@@ -65,8 +65,8 @@ export function useDragHandles(describedBy: string, isNote: (id: string) => bool
       },
       listeners: Object.fromEntries(ACTIVATOR_EVENTS.map((name) => [name, forward(name)])),
     };
-  }, [describedBy]);
-  const bindings = [...bound].filter(([id]) => isNote(id)).map(([id, els]) => <DragBinding key={id} id={id} {...els} registry={registry.current} />);
+  }, [describedBy, registry]);
+  const bindings = [...bound].filter(([id]) => isNote(id)).map(([id, els]) => <DragBinding key={id} id={id} {...els} registry={registry} />);
   return { handle, bindings };
 }
 
