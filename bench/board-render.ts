@@ -29,7 +29,12 @@ export interface BoardRenderResult {
   notes: number;
   /** From pressing Join to the end of the frame that painted every note (includes connect and sync; see joinAndTimeRender). */
   renderMs: number;
-  /** Phases of renderMs, each from pressing Join; null when the build has no timing marks (an old --static-dir). */
+  /** From opening the link (navigation start) to every note painted: page load, link check, name typed at once, Join, board. */
+  fromOpenMs: number;
+  /**
+   * Phases of renderMs, each from pressing Join (negative: before Join; the client connects and
+   * syncs while the name form is shown); null when the build has no timing marks (an old --static-dir).
+   */
   phases: {
     /** The board document's socket open (client/sync/session.ts marks it). */
     connectedMs: number | null;
@@ -40,7 +45,7 @@ export interface BoardRenderResult {
     /** The first frame with any note in it. */
     firstNotesMs: number | null;
   };
-  /** From the document synced to every note painted: the render itself, what the SPEC target is about. */
+  /** From the document synced (or Join, if it synced before) to every note painted: the render itself, what the SPEC target is about. */
   renderAfterSyncMs: number | null;
   /** The longest main-thread task from pressing Join to every note painted (the sync message with the render in it, in practice). */
   longestTaskMs: number | null;
@@ -215,15 +220,17 @@ const joinAndTimeRender = (selector: string, expected: number) => `new Promise((
 })`;
 
 /** Splits the raw times into the result's phases, each from pressing Join. */
-function phasesOf(t: JoinTimes): Pick<BoardRenderResult, 'renderMs' | 'phases' | 'renderAfterSyncMs' | 'requestsDuringLoad'> {
+function phasesOf(t: JoinTimes): Pick<BoardRenderResult, 'renderMs' | 'fromOpenMs' | 'phases' | 'renderAfterSyncMs' | 'requestsDuringLoad'> {
   const since = (x: number | null) => (x === null ? null : round(x - t.start));
   const arrived = t.synced === null ? null : (t.boardMessages.filter((m) => m <= t.synced!).pop() ?? null);
   const requestsDuringLoad: Record<string, number> = {};
   for (const r of t.requests) if (r.startTime >= t.start && r.startTime <= t.end) requestsDuringLoad[r.path] = (requestsDuringLoad[r.path] ?? 0) + 1;
   return {
     renderMs: round(t.end - t.start),
+    fromOpenMs: round(t.end),
     phases: { connectedMs: since(t.connected), syncArrivedMs: since(arrived), syncedMs: since(t.synced), firstNotesMs: since(t.firstNotes) },
-    renderAfterSyncMs: t.synced === null ? null : round(t.end - t.synced),
+    // Nothing renders before Join, so the render starts at whichever came last.
+    renderAfterSyncMs: t.synced === null ? null : round(t.end - Math.max(t.synced, t.start)),
     requestsDuringLoad,
   };
 }

@@ -151,9 +151,10 @@ function boardRenderLines(r: Record<string, unknown>): string[] {
     .map(([path, n]) => `${path} ×${n}`)
     .join(', ');
   return [
-    `board render (headless Chromium, ${String(r.notes)} notes): ${at(r.renderMs)} from pressing Join to every note painted: ` +
+    `board render (headless Chromium, ${String(r.notes)} notes): ${at(r.renderMs)} from pressing Join to every note painted ` +
+      `(${at(r.fromOpenMs)} from opening the link, the name typed at once); relative to Join (negative: behind the name form): ` +
       `socket open at ${at(p.connectedMs)}, the board's state arrived at ${at(p.syncArrivedMs)}, document synced at ${at(p.syncedMs)}, ` +
-      `first notes at ${at(p.firstNotesMs)}; render from synced to all painted ${at(r.renderAfterSyncMs)}; longest task ${at(r.longestTaskMs)}` +
+      `first notes at ${at(p.firstNotesMs)}; render from synced (or Join) to all painted ${at(r.renderAfterSyncMs)}; longest task ${at(r.longestTaskMs)}` +
       (requests ? `; requests during the load: ${requests}` : ''),
     ...(num(r.dragFrames)
       ? [`board drag (mouse, across lanes): frames p50 ${f(num(r.dragFrameMsP50), 1)} ms, p95 ${f(num(r.dragFrameMsP95), 1)} ms over ${String(r.dragFrames)} frames`]

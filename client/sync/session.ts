@@ -37,13 +37,14 @@ export class WorkshopSession {
   private status: ConnectionStatus = 'connecting';
   private everConnected = false;
   private refusal: string | null = null;
+  private joinedUser: LocalUser | null = null;
   private readonly listeners = new Set<() => void>();
 
   constructor(
     readonly workshopId: string,
     readonly token: string,
     readonly role: Role,
-    readonly user: LocalUser,
+    user: LocalUser | null = null,
     serverUrl = defaultServerUrl(),
   ) {
     const open = (docName: string, doc: Y.Doc) =>
@@ -66,7 +67,30 @@ export class WorkshopSession {
         }
       });
     }
-    this.awareness.setLocalStateField('user', { ...user, role });
+    // No presence until the person joins: connected early, they are not yet in the room.
+    this.awareness.setLocalState(null);
+    if (user) this.join(user);
+  }
+
+  /**
+   * Enters the room under a name: from now on the person is present. The session may have been
+   * created (connected and synced) before, while the name form was on screen, so the board is
+   * already there when they press Join.
+   */
+  join(user: LocalUser): void {
+    if (this.joinedUser) return;
+    this.joinedUser = user;
+    this.awareness.setLocalState({ user: { ...user, role: this.role } });
+  }
+
+  get joined(): boolean {
+    return this.joinedUser !== null;
+  }
+
+  /** The person at this screen; only views rendered after join() read it. */
+  get user(): LocalUser {
+    if (!this.joinedUser) throw new Error('WorkshopSession.user read before join()');
+    return this.joinedUser;
   }
 
   /** Presence rides on the board document's connection. */

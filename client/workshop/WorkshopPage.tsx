@@ -18,22 +18,32 @@ export function WorkshopPage({ workshopId, token }: { workshopId: string; token:
     fetchSession(workshopId, token).then(setInfo, (err: Error) => setError(err.message));
   }, [workshopId, token]);
 
+  // Connect as soon as the link checks out, while the name form is on screen: by the time the
+  // person presses Join the board is usually synced and only has to render. Presence starts at Join.
   useEffect(() => {
-    if (!info || !user || !token) return;
-    const s = new WorkshopSession(workshopId, token, info.role, user);
+    if (!info || !token) return;
+    const s = new WorkshopSession(workshopId, token, info.role);
     setSession(s);
     return () => {
       s.destroy();
       setSession(null);
     };
-  }, [info, user, workshopId, token]);
+  }, [info, workshopId, token]);
+
+  // Entering the room changes presence, so it happens in an effect, not during render.
+  const [joined, setJoined] = useState<WorkshopSession | null>(null);
+  useEffect(() => {
+    if (!session || !user) return setJoined(null);
+    session.join(user);
+    setJoined(session);
+  }, [session, user]);
 
   if (error) return <ErrorScreen message={error} />;
   if (!info) return <main className="landing" aria-busy="true">Checking your link…</main>;
   if (!user) return <JoinForm info={info} onJoin={setUser} />;
-  if (!session) return null;
+  if (!joined) return null;
   return (
-    <SessionContext.Provider value={session}>
+    <SessionContext.Provider value={joined}>
       <WorkshopLayout info={info} />
     </SessionContext.Provider>
   );

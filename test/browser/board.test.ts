@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, joinAs } from '../helpers/browser.js';
-import { createWorkshop, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { createWorkshop, metricValue, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { connectClient, waitSynced } from '../helpers/clients.js';
+import { addNote as addNoteCommand } from '../../shared/commands/notes.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -214,4 +216,35 @@ it('drags a note by touch, pressing and holding its handle, then moving it to an
   await same([a.page, b.page], 'the touch move on both boards', { Product: ['Search is slow'], Platform: [], Organization: ['Checkout is slow'] });
 
   for (const c of [a, b]) await c.context.close();
+});
+
+it('connects and syncs the board while the name form is shown, and makes the person present only at Join', async () => {
+  const ws = await createWorkshop(server);
+  const watcher = connectClient(server.wsUrl, ws.id, ws.tokens.facilitator);
+  try {
+    await waitSynced(watcher);
+    addNoteCommand(watcher.doc, { lane: 'product', text: 'Written before anyone joined', author: { id: 'f1', name: 'Grace', color: '#1a5fb4' }, now: Date.now() });
+    const names = () => [...watcher.provider.awareness.getStates().values()].map((s) => (s as { user?: { name?: string } }).user?.name).filter(Boolean);
+    const connectionsBefore = await metricValue(server, 'scaleboard_ws_connections');
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(ws.links.participant);
+      await page.getByLabel('Your name').waitFor();
+      // Board and control documents open behind the form, without presence.
+      await waitFor(async () => (await metricValue(server, 'scaleboard_ws_connections')) >= connectionsBefore + 2, 10_000, 'early connections');
+      expect(names()).toEqual([]);
+
+      await page.getByLabel('Your name').fill('Early Eve');
+      await page.getByRole('button', { name: 'Join' }).click();
+      await lane(page, 'Product').getByText('Written before anyone joined').waitFor({ timeout: 10_000 });
+      await waitFor(() => names().includes('Early Eve'), 10_000, 'presence after Join');
+      expect(names()).toEqual(['Early Eve']);
+    } finally {
+      await context.close();
+    }
+  } finally {
+    watcher.destroy();
+  }
 });
