@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { LANE_KEYS } from '../shared/constants.js';
 import { addNote } from '../shared/commands/notes.js';
 import { boardMaps } from '../shared/schema.js';
@@ -45,7 +45,14 @@ export interface BoardRenderResult {
     /** The first frame with any note in it. */
     firstNotesMs: number | null;
   };
-  /** From the document synced (or Join, if it synced before) to every note painted: the render itself, what the SPEC target is about. */
+  /**
+   * From pressing Join a second after the name form appeared (the board synced behind the form)
+   * to every note painted: what a person sees, and what the SPEC's "renders in under 200 ms" is
+   * compared with. renderMs is the worst case beside it (Join pressed at once).
+   */
+  settledJoinMs: number;
+  settledLongestTaskMs: number | null;
+  /** From the document synced (or Join, if it synced before) to every note painted, Join pressed at once. */
   renderAfterSyncMs: number | null;
   /** The longest main-thread task from pressing Join to every note painted (the sync message with the render in it, in practice). */
   longestTaskMs: number | null;
@@ -274,6 +281,35 @@ function productionBuild(): string {
   return out;
 }
 
+/** How long the settled measurement leaves the name form on screen before pressing Join. */
+const SETTLE_MS = 1_000;
+
+/** Opens the link in a fresh page, types the name, waits `waitMs`, presses Join and times the board. */
+async function openAndJoin(browser: Browser, workshopId: string, url: string, count: number, waitMs: number) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.addInitScript({ content: pageProbes(workshopId) });
+  await page.goto(url);
+  await page.getByLabel('Your name').fill('Bench');
+  if (waitMs) await page.waitForTimeout(waitMs);
+  // BENCH_RENDER_PROFILE=<dir>: a CPU profile of the page from Join to the full board (open it in
+  // Chrome DevTools; serve an unminified build with --static-dir to read the names).
+  const profileDir = process.env.BENCH_RENDER_PROFILE;
+  const cdp = profileDir ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
+  const times = await page.evaluate<JoinTimes>(joinAndTimeRender(NOTE_SELECTOR, count));
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    fs.mkdirSync(profileDir!, { recursive: true });
+    fs.writeFileSync(path.join(profileDir!, `board-render-${waitMs}ms-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+  }
+  return { context, page, times };
+}
+
 export interface BoardRenderOptions {
   notes?: number;
   /** Fewer drag steps (bench/run.ts --quick). */
@@ -302,20 +338,22 @@ export async function benchBoardRender(opts: BoardRenderOptions = {}): Promise<B
     const token = new URL(links.facilitator).hash.replace(/^#token=/, '');
     await seed(server.wsBase, id, token, count);
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const page = await context.newPage();
-    await page.addInitScript({ content: pageProbes(id) });
-    await page.goto(opts.role === 'observer' ? links.observer : links.participant);
-    await page.getByLabel('Your name').fill('Bench');
-    const times = await page.evaluate<JoinTimes>(joinAndTimeRender(NOTE_SELECTOR, count));
-
+    // Twice, in fresh pages: Join pressed the moment the name is in (the worst case: the page is
+    // still connecting and syncing), then Join pressed a second after the form appeared (anyone
+    // typing a name takes that long; the board has synced behind the form and only renders).
+    const url = opts.role === 'observer' ? links.observer : links.participant;
+    const settled = await openAndJoin(browser, id, url, count, SETTLE_MS);
+    const { page, context, times } = await openAndJoin(browser, id, url, count, 0);
     const frames = opts.role === 'observer' ? [] : await dragAcrossLanes(page, dragSteps);
     await context.close();
+    await settled.context.close();
 
     const sorted = [...frames].sort((a, b) => a - b);
     return {
       notes: count,
       ...phasesOf(times),
+      settledJoinMs: round(settled.times.end - settled.times.start),
+      settledLongestTaskMs: settled.times.longTasks.length ? round(Math.max(...settled.times.longTasks)) : null,
       longestTaskMs: times.longTasks.length ? round(Math.max(...times.longTasks)) : null,
       dragFrameMsP50: round(percentile(sorted, 50)),
       dragFrameMsP95: round(percentile(sorted, 95)),

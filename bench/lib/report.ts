@@ -102,10 +102,11 @@ export function targets(report: BenchReport): { target: string; measured: string
   if (report.render.status === 'ok') {
     const r = report.render.result;
     const renderMs = num(r.renderMs);
-    const afterSync = num(r.renderAfterSyncMs);
-    // The SPEC's "renders" is the render phase (synced data to every note painted); from Join is shown beside it.
-    if (afterSync !== null) out.push({ target: '300-note board renders < 200 ms (synced to all notes painted)', measured: `${f(afterSync, 0)} ms`, met: afterSync < 200 });
-    if (renderMs !== null) out.push({ target: '300-note board from pressing Join < 200 ms (connect + sync + render)', measured: `${f(renderMs, 0)} ms`, met: renderMs < 200 });
+    const settled = num(r.settledJoinMs);
+    // The SPEC's "renders": Join pressed once the board has synced behind the name form (a second
+    // after it appeared) to every note painted; Join pressed at once (connect + sync + render) beside it.
+    if (settled !== null) out.push({ target: '300-note board renders < 200 ms (Join 1 s after the form, to all notes painted)', measured: `${f(settled, 0)} ms`, met: settled < 200 });
+    if (renderMs !== null) out.push({ target: '300-note board < 200 ms from Join pressed at once (connect + sync + render)', measured: `${f(renderMs, 0)} ms`, met: renderMs < 200 });
     // 60 fps: frames of 16.7 ms; requestAnimationFrame deltas jitter by a fraction of a ms.
     const p95 = num(r.dragFrameMsP95);
     if (p95 !== null) out.push({ target: 'drag at 60 fps (p95 frame ≤ 17 ms)', measured: `p50 ${f(num(r.dragFrameMsP50), 1)} ms, p95 ${f(p95, 1)} ms`, met: p95 <= 17 });
@@ -151,7 +152,9 @@ function boardRenderLines(r: Record<string, unknown>): string[] {
     .map(([path, n]) => `${path} ×${n}`)
     .join(', ');
   return [
-    `board render (headless Chromium, ${String(r.notes)} notes): ${at(r.renderMs)} from pressing Join to every note painted ` +
+    `board render (headless Chromium, ${String(r.notes)} notes): ${at(r.settledJoinMs)} from Join to every note painted when Join is pressed ` +
+      `a second after the name form appeared (longest task ${at(r.settledLongestTaskMs)}); ` +
+      `${at(r.renderMs)} from Join pressed the moment the name is typed ` +
       `(${at(r.fromOpenMs)} from opening the link, the name typed at once); relative to Join (negative: behind the name form): ` +
       `socket open at ${at(p.connectedMs)}, the board's state arrived at ${at(p.syncArrivedMs)}, document synced at ${at(p.syncedMs)}, ` +
       `first notes at ${at(p.firstNotesMs)}; render from synced (or Join) to all painted ${at(r.renderAfterSyncMs)}; longest task ${at(r.longestTaskMs)}` +
