@@ -48,6 +48,9 @@ export class MalformedMessageError extends Error {}
 /** How long presence changes wait to be relayed together, and how long bare renewals may wait. */
 const AWARENESS_CHANGE_DELAY_MS = 20;
 const AWARENESS_RENEWAL_DELAY_MS = 5_000;
+/** Compaction waits for this long without updates in the room, up to a log of this many times the threshold. */
+const COMPACT_QUIET_MS = 1_000;
+const COMPACT_FORCE_FACTOR = 4;
 /** Most updates merged into one relayed message. */
 const RELAY_MERGE_MAX = 16;
 
@@ -58,7 +61,9 @@ export class DocRoom implements PendingRoom {
   readonly peers = new Map<Peer, Set<number>>();
   private updatesSinceSnapshot = 0;
   private lastSeq = 0;
-  private compactScheduled = false;
+  private compactTimer: NodeJS.Timeout | null = null;
+  /** When the last update was accepted (performance.now()); compaction waits for a quiet room. */
+  private lastUpdateAt = 0;
   private pendingAwareness = new Set<number>();
   private awarenessTimer: NodeJS.Timeout | null = null;
   /** When the pending presence flush is due (performance.now()). */
@@ -89,13 +94,16 @@ export class DocRoom implements PendingRoom {
     this.lastSeq = lastSeq;
     this.updatesSinceSnapshot = updatesSinceSnapshot;
     this.deps.log.debug({ doc: this.key, updates: updatesSinceSnapshot, ms: performance.now() - t0 }, 'doc loaded');
-    // Not before the first peer's sync: compacting a long log takes a while and can wait.
-    if (this.updatesSinceSnapshot >= this.deps.compactAfterUpdates) this.scheduleCompaction(1_000);
+    // Not before the first peer's sync: compacting a long log takes a while and can wait for a
+    // quiet second like any other compaction (loading counts as activity).
+    this.lastUpdateAt = performance.now();
+    if (this.updatesSinceSnapshot >= this.deps.compactAfterUpdates) this.scheduleCompaction();
   }
 
   // Persist first, then relay (see turnWriter.ts): a peer never sees an update that a crash could lose.
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === ServerOrigin.load) return;
+    this.lastUpdateAt = performance.now();
     this.outbox.push({ update, origin });
     turnWriterFor(this.deps.storage, this.deps.metrics).add(this);
   };
@@ -337,13 +345,27 @@ export class DocRoom implements PendingRoom {
     }
   }
 
-  private scheduleCompaction(delayMs = 0): void {
-    if (this.compactScheduled) return;
-    this.compactScheduled = true;
-    setTimeout(() => {
-      this.compactScheduled = false;
+  /**
+   * Compacts once the room has been quiet for COMPACT_QUIET_MS: encoding the whole document and
+   * rewriting its snapshot takes milliseconds on the event loop, which a burst of edits would
+   * otherwise wait behind. A room that never pauses is compacted anyway once its log reaches
+   * COMPACT_FORCE_FACTOR times the threshold, so the log stays bounded.
+   */
+  private scheduleCompaction(): void {
+    const forced = this.updatesSinceSnapshot >= COMPACT_FORCE_FACTOR * this.deps.compactAfterUpdates;
+    const quietFor = performance.now() - this.lastUpdateAt;
+    const delayMs = forced ? 0 : Math.max(0, COMPACT_QUIET_MS - quietFor);
+    if (this.compactTimer) {
+      if (!forced) return; // already waiting for the room to fall quiet
+      clearTimeout(this.compactTimer);
+    }
+    this.compactTimer = setTimeout(() => {
+      this.compactTimer = null;
+      if (this.doc.isDestroyed) return;
+      if (performance.now() - this.lastUpdateAt < COMPACT_QUIET_MS && !forced) return this.scheduleCompaction();
       this.compact();
-    }, delayMs).unref();
+    }, delayMs);
+    this.compactTimer.unref();
   }
 
   /** Folds the update log into one snapshot. Safe at any time: the snapshot covers lastSeq. */
@@ -358,6 +380,7 @@ export class DocRoom implements PendingRoom {
 
   destroy(): void {
     if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+    if (this.compactTimer) clearTimeout(this.compactTimer);
     if (this.outbox.length) turnWriterFor(this.deps.storage, this.deps.metrics).flush();
     this.compact();
     this.awareness.destroy();

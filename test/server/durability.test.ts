@@ -3,7 +3,7 @@
 import { afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
-import { createWorkshop, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { createWorkshop, metricValue, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
 import { Storage } from '../../server/storage.js';
 
 const cleanup: (() => unknown)[] = [];
@@ -74,6 +74,30 @@ it('compacts the update log into a snapshot and loads the same state', async () 
   const reloaded = new Y.Doc();
   Y.applyUpdate(reloaded, Y.mergeUpdates([stored.snapshot!, ...stored.updates]));
   expect(notesOf(reloaded)).toEqual(expected);
+});
+
+it('compacts once the room is quiet, not in the middle of a stream of edits, unless the log grows far past the threshold', async () => {
+  const server = await startTestServer({ env: { COMPACT_AFTER_UPDATES: '40' } });
+  cleanup.push(() => server.stop());
+  const ws = await createWorkshop(server);
+  const a = track(connectClient(server.wsUrl, ws.id, ws.tokens.participant));
+  await waitSynced(a);
+  const compactions = () => metricValue(server, 'scaleboard_compactions_total');
+  const notes = a.doc.getMap('notes');
+  const stream = async (n: number, gapMs: number) => {
+    for (let i = 0; i < n; i++) {
+      notes.set(`n${i % 10}`, i);
+      await new Promise((r) => setTimeout(r, gapMs));
+    }
+  };
+  // 60 updates, 25 ms apart: past the threshold of 40, but never a quiet second.
+  await stream(60, 25);
+  expect(await compactions()).toBe(0);
+  // Then the room falls quiet: compacted within a second or so.
+  await waitFor(async () => (await compactions()) === 1, 5_000, 'compaction after the room fell quiet');
+  // A room that never pauses is compacted anyway once its log is 4x the threshold (160 updates).
+  await stream(200, 5);
+  expect(await compactions()).toBeGreaterThanOrEqual(2);
 });
 
 it('lets a client keep editing while the server is down and merges its edits on reconnect', async () => {
