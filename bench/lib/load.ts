@@ -80,12 +80,14 @@ export interface ServerDiagnostics {
   persistMaxMs: number | null;
   persistCommits: number;
   eventLoopLagMaxMs: number | null;
+  /** Update logs compacted into snapshots during the run (each encodes a whole document on the event loop). */
+  compactions: number;
 }
 
 type Buckets = [le: number, count: number][];
 
 /** Reads ours' /metrics: the cumulative commit-latency buckets; scraping also restarts the lag window. */
-async function scrape(server: BenchServer): Promise<{ buckets: Buckets; lagMaxMs: number | null } | null> {
+async function scrape(server: BenchServer): Promise<{ buckets: Buckets; lagMaxMs: number | null; compactions: number } | null> {
   try {
     const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
     const buckets: Buckets = [];
@@ -93,7 +95,8 @@ async function scrape(server: BenchServer): Promise<{ buckets: Buckets; lagMaxMs
       buckets.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])]);
     }
     const lag = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text);
-    return { buckets, lagMaxMs: lag ? Number(lag[1]) * 1000 : null };
+    const compactions = Number(/^scaleboard_compactions_total (\S+)$/m.exec(text)?.[1] ?? 0);
+    return { buckets, lagMaxMs: lag ? Number(lag[1]) * 1000 : null, compactions };
   } catch {
     return null;
   }
@@ -116,6 +119,7 @@ async function serverDiagnostics(server: BenchServer, before: Awaited<ReturnType
       persistMaxMs: count ? bound(1) : null,
       persistCommits: count,
       eventLoopLagMaxMs: after.lagMaxMs,
+      compactions: after.compactions - (before?.compactions ?? 0),
     };
   }
 }

@@ -133,14 +133,14 @@ function pairedRows(load: ScenarioResult[]): string[][] {
     });
 }
 
-const DIAG_COLUMNS = ['scenario', 'storage commits', 'commit p50 ≤ ms', 'p99 ≤ ms', 'slowest ≤ ms', 'longest event-loop stall ms'];
+const DIAG_COLUMNS = ['scenario', 'storage commits', 'commit p50 ≤ ms', 'p99 ≤ ms', 'slowest ≤ ms', 'longest event-loop stall ms', 'compactions'];
 
 function diagRows(load: ScenarioResult[]): string[][] {
   return load
     .filter((r) => r.server === 'ours' && r.diagnostics)
     .map((r) => {
       const d = r.diagnostics!;
-      return [r.scenario, String(d.persistCommits), f(d.persistP50Ms, 1), f(d.persistP99Ms, 1), f(d.persistMaxMs, 1), f(d.eventLoopLagMaxMs, 0)];
+      return [r.scenario, String(d.persistCommits), f(d.persistP50Ms, 1), f(d.persistP99Ms, 1), f(d.persistMaxMs, 1), f(d.eventLoopLagMaxMs, 0), String(d.compactions ?? '–')];
     });
 }
 
@@ -193,7 +193,7 @@ export function renderReport(report: BenchReport): { text: string; markdown: str
     'adjacent slots compared pairwise (ours/stock), and latency to the first receiver in each worker process:',
     textTable(PAIRED_COLUMNS, paired),
     '',
-    "ours' own view of each run (its /metrics: SQLite commits before relaying, event-loop stalls):",
+    "ours' own view of each run (its /metrics: SQLite commits before relaying, event-loop stalls, compactions):",
     textTable(DIAG_COLUMNS, diag),
     '',
     ...coldLines,
@@ -215,7 +215,7 @@ export function renderReport(report: BenchReport): { text: string; markdown: str
     '',
     mdTable(PAIRED_COLUMNS, paired),
     '',
-    "Ours' own view of each run (its `/metrics`): SQLite commits made before relaying, and the longest event-loop stall:",
+    "Ours' own view of each run (its `/metrics`): SQLite commits made before relaying, the longest event-loop stall, and compactions:",
     '',
     mdTable(DIAG_COLUMNS, diag),
     '',
