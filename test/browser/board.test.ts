@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, joinAs } from '../helpers/browser.js';
-import { createWorkshop, metricValue, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { createWorkshop, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
 import { connectClient, waitSynced } from '../helpers/clients.js';
 import { addNote as addNoteCommand } from '../../shared/commands/notes.js';
 
@@ -225,7 +225,13 @@ it('connects and syncs the board while the name form is shown, and makes the per
     await waitSynced(watcher);
     addNoteCommand(watcher.doc, { lane: 'product', text: 'Written before anyone joined', author: { id: 'f1', name: 'Grace', color: '#1a5fb4' }, now: Date.now() });
     const names = () => [...watcher.provider.awareness.getStates().values()].map((s) => (s as { user?: { name?: string } }).user?.name).filter(Boolean);
-    const connectionsBefore = await metricValue(server, 'scaleboard_ws_connections');
+    // The server logs every connection with its workshop, document and role (never the token).
+    const participantDocsJoined = () =>
+      server.logs
+        .join('')
+        .split('\n')
+        .filter((l) => l.includes('"peer joined"') && l.includes(`"workshop":"${ws.id}"`) && l.includes('"role":"participant"'))
+        .map((l) => /"doc":"([^"]+)"/.exec(l)?.[1]);
 
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -233,7 +239,8 @@ it('connects and syncs the board while the name form is shown, and makes the per
       await page.goto(ws.links.participant);
       await page.getByLabel('Your name').waitFor();
       // Board and control documents open behind the form, without presence.
-      await waitFor(async () => (await metricValue(server, 'scaleboard_ws_connections')) >= connectionsBefore + 2, 10_000, 'early connections');
+      await waitFor(() => participantDocsJoined().length >= 2, 10_000, 'early connections');
+      expect(participantDocsJoined().sort()).toEqual(['board', 'control']);
       expect(names()).toEqual([]);
 
       await page.getByLabel('Your name').fill('Early Eve');
