@@ -191,7 +191,7 @@ it('walks stages 3 to 5 with two participants and ends with a complete Ship-It c
     await checklist(page).locator('li[data-key="approach"][data-done="true"]').waitFor();
     await checklist(page).locator('li[data-key="sequencing"][data-done="true"]').waitFor();
   }
-  expect(await boardOf(f.page).locator('.flag').count()).toBe(0);
+  expect(await boardOf(f.page).locator('.prio-flag').count()).toBe(0);
 
   // The facilitator goes back a stage and forward again: nothing is lost.
   await f.page.getByRole('button', { name: 'Previous stage' }).click();
@@ -234,7 +234,7 @@ it('walks stages 3 to 5 with two participants and ends with a complete Ship-It c
   for (const page of [...everyone, cleo.page]) {
     await checklist(page).getByText('5 of 5 done').waitFor({ timeout: 10_000 });
     expect(await checklist(page).locator('li[data-done="true"]').count()).toBe(5);
-    expect(await boardOf(page).locator('.flag').count()).toBe(0);
+    expect(await boardOf(page).locator('.prio-flag').count()).toBe(0);
   }
   expect(await card(cleo.page, 'Team topology').getByLabel('DRI').inputValue()).toBe('Grace');
   // Not ticked by hand: taking the observability tag away undoes that item for everyone.

@@ -101,7 +101,7 @@ function DecisionCard({ item, data }: { item: RankedInitiative; data: Prioritiza
           ))}
         </select>
       </label>
-      {gaps.length > 0 && <p className="flag">Missing: {gaps.join(', ')}</p>}
+      {gaps.length > 0 && <p className="prio-flag">Missing: {gaps.join(', ')}</p>}
     </article>
   );
 }

@@ -50,7 +50,7 @@ export function NewInitiativeForm({ data }: { data: PrioritizationData }) {
                 <h4>{lane.title}</h4>
                 {notes.length === 0 && <p className="muted small">None</p>}
                 {notes.map((n) => (
-                  <label key={n.id} className="check">
+                  <label key={n.id} className="prio-check">
                     <input type="checkbox" checked={chosen.includes(n.id)} onChange={() => toggleNote(n.id)} />
                     <span>
                       {short(n.text) || '(empty note)'}
@@ -121,7 +121,7 @@ export function InitiativeCard({
       </div>
       <div className="initiative-bottlenecks">
         <h4>Bottlenecks</h4>
-        {linked.length === 0 && <p className="flag">No bottleneck linked</p>}
+        {linked.length === 0 && <p className="prio-flag">No bottleneck linked</p>}
         <ul>
           {linked.map((n) => (
             <li key={n.id}>

@@ -42,14 +42,14 @@ function MetricRow({ metric, index, data }: { metric: Metric; index: number; dat
         ))}
       </div>
       <div className="metric-foot">
-        <label className="check">
+        <label className="prio-check">
           <input type="checkbox" checked={metric.observability} onChange={(e) => updateMetric(session.board, { id: metric.id, observability: e.target.checked })} />
           Observability metric
         </label>
         <button type="button" className="subtle" aria-label={`Remove metric ${index + 1}`} onClick={() => removeMetric(session.board, { id: metric.id })}>
           Remove
         </button>
-        {gaps.length > 0 && <span className="flag">Missing: {gaps.join(', ')}</span>}
+        {gaps.length > 0 && <span className="prio-flag">Missing: {gaps.join(', ')}</span>}
       </div>
     </fieldset>
   );
@@ -96,9 +96,9 @@ function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data:
         />
       </label>
       {flags.length > 0 ? (
-        <ul className="flags" aria-label={`Missing for ${name}`}>
+        <ul className="prio-flags" aria-label={`Missing for ${name}`}>
           {flags.map((f) => (
-            <li key={f} className="flag">
+            <li key={f} className="prio-flag">
               {f}
             </li>
           ))}

@@ -44,8 +44,8 @@ function Row({ item, sortable }: { item: RankedInitiative; sortable: boolean }) 
           {item.stats.scorers} {item.stats.scorers === 1 ? 'score' : 'scores'}
         </span>
       </span>
-      {item.stats.disagreement && <span className="badge badge-warn">Disagreement</span>}
-      {item.top && <span className="badge badge-top">Goes on</span>}
+      {item.stats.disagreement && <span className="prio-badge prio-badge-warn">Disagreement</span>}
+      {item.top && <span className="prio-badge prio-badge-top">Goes on</span>}
     </li>
   );
 }
