@@ -16,7 +16,7 @@ import {
   encodeSyncStep2,
   encodeUpdate,
 } from './protocol.js';
-import { turnWriterFor, type PendingRoom } from './turnWriter.js';
+import type { PendingRoom, TurnWriter } from './turnWriter.js';
 import { isStaleAwareness, validateAwarenessUpdate } from './awarenessChecks.js';
 import { ServerOnlyGuard } from './serverOnlyGuard.js';
 import { loadStoredDoc } from './storedDoc.js';
@@ -33,6 +33,8 @@ export type WriteVerdict = 'allow' | 'drop' | 'revert';
 
 export interface DocRoomDeps {
   storage: Storage;
+  /** Stores every room's updates at the end of each event-loop turn, then lets them relay (one per server). */
+  turnWriter: TurnWriter;
   metrics: Metrics;
   log: Logger;
   compactAfterUpdates: number;
@@ -105,7 +107,7 @@ export class DocRoom implements PendingRoom {
     if (origin === ServerOrigin.load) return;
     this.lastUpdateAt = performance.now();
     this.outbox.push({ update, origin });
-    turnWriterFor(this.deps.storage, this.deps.metrics).add(this);
+    this.deps.turnWriter.add(this);
   };
 
   get pendingCount(): number {
@@ -269,7 +271,7 @@ export class DocRoom implements PendingRoom {
         }
         if (sub === SyncType.step1) {
           // The reply holds the whole document: store what this turn accepted first.
-          if (this.outbox.length) turnWriterFor(this.deps.storage, this.deps.metrics).flush();
+          if (this.outbox.length) this.deps.turnWriter.flush();
           try {
             this.send(peer, encodeSyncStep2(this.doc, payload));
           } catch {
@@ -381,7 +383,7 @@ export class DocRoom implements PendingRoom {
   destroy(): void {
     if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
     if (this.compactTimer) clearTimeout(this.compactTimer);
-    if (this.outbox.length) turnWriterFor(this.deps.storage, this.deps.metrics).flush();
+    if (this.outbox.length) this.deps.turnWriter.flush();
     this.compact();
     this.awareness.destroy();
     this.doc.destroy();

@@ -77,7 +77,6 @@ export class Storage {
       appendUpdate: this.db.prepare(`INSERT INTO doc_updates (doc, seq, data) VALUES (?, ?, ?)`),
       getSnapshot: this.db.prepare(`SELECT upto_seq, data FROM doc_snapshots WHERE doc = ?`),
       getUpdates: this.db.prepare(`SELECT seq, data FROM doc_updates WHERE doc = ? AND seq > ? ORDER BY seq`),
-      countUpdates: this.db.prepare(`SELECT COUNT(*) AS n FROM doc_updates WHERE doc = ?`),
       putSnapshot: this.db.prepare(
         `INSERT INTO doc_snapshots (doc, upto_seq, data) VALUES (?, ?, ?)
          ON CONFLICT (doc) DO UPDATE SET upto_seq = excluded.upto_seq, data = excluded.data`,
@@ -166,10 +165,6 @@ export class Storage {
     };
   }
 
-  countUpdates(doc: string): number {
-    return (this.stmts.countUpdates.get(doc) as { n: number }).n;
-  }
-
   /** Replaces the log up to `uptoSeq` by a snapshot that contains it, atomically. */
   compact(doc: string, uptoSeq: number, snapshot: Uint8Array): void {
     this.db.transaction(() => {
@@ -185,7 +180,8 @@ export class Storage {
   }
 
   close(): void {
-    // The worker's connection goes first, so closing the last one checkpoints the whole WAL.
+    // Stops the checkpoint worker (asynchronously). If its connection is still open when this one
+    // closes, the WAL is not folded in now; SQLite does it on the next open, nothing is lost.
     void this.checkpointer?.terminate();
     this.checkpointer = null;
     if (this.db.open) this.db.close();

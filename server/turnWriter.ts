@@ -54,11 +54,3 @@ export class TurnWriter {
     for (const r of rooms) r.relayPersisted();
   };
 }
-
-/** One writer per storage (a server has one; tests may run several in a process). */
-const turnWriters = new WeakMap<Storage, TurnWriter>();
-export function turnWriterFor(storage: Storage, metrics: Metrics): TurnWriter {
-  let w = turnWriters.get(storage);
-  if (!w) turnWriters.set(storage, (w = new TurnWriter(storage, metrics)));
-  return w;
-}

@@ -6,6 +6,7 @@ import type { Metrics } from './metrics.js';
 import type { Logger } from './logger.js';
 import type { Config } from './config.js';
 import { Workshop, docKey } from './workshop.js';
+import { TurnWriter } from './turnWriter.js';
 import { hashToken, newToken, newWorkshopId } from './auth.js';
 import { DOC_NAMES, type Role, type TemplateKey } from '../shared/constants.js';
 import { initControl } from '../shared/schema.js';
@@ -14,10 +15,14 @@ import { templateDurations } from '../shared/templates.js';
 
 export class Workshops {
   private readonly loaded = new Map<string, Workshop>();
+  /** One writer for all rooms, so updates of every workshop accepted in a turn share one commit. */
+  private readonly turnWriter: TurnWriter;
 
   constructor(
     private readonly deps: { storage: Storage; metrics: Metrics; log: Logger; config: Config },
-  ) {}
+  ) {
+    this.turnWriter = new TurnWriter(deps.storage, deps.metrics);
+  }
 
   create(args: { title: string; template: TemplateKey; now: number }): { id: string; tokens: Record<Role, string> } {
     const id = newWorkshopId();
@@ -52,6 +57,7 @@ export class Workshops {
       storage,
       metrics,
       log,
+      turnWriter: this.turnWriter,
       compactAfterUpdates: config.compactAfterUpdates,
       maxBufferedBytes: config.maxBufferedBytes,
       roomIdleMs: config.roomIdleMs,

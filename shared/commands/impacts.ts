@@ -3,7 +3,8 @@
 import * as Y from 'yjs';
 import { IMPACT_CATEGORIES, type ImpactCategory } from '../constants.js';
 import { boardMaps } from '../schema.js';
-import { LOCAL_ORIGIN, isValidId, newId } from './notes.js';
+import { LOCAL_ORIGIN } from './control.js';
+import { isValidId, newId } from './ids.js';
 
 export const MAX_EVIDENCE = 300;
 

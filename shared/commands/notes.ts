@@ -22,7 +22,7 @@ import {
   type MergeEntry,
 } from './noteMerges.js';
 
-export { LOCAL_ORIGIN, isValidId, newId };
+export { LOCAL_ORIGIN };
 export {
   MAX_NOTE_TEXT,
   REPAIR_ORIGIN,

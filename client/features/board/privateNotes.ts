@@ -6,7 +6,8 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import type { Lane } from '../../../shared/constants';
-import { addNote, newId } from '../../../shared/commands/notes';
+import { addNote } from '../../../shared/commands/notes';
+import { newId } from '../../../shared/commands/ids';
 import type { Threshold } from '../../../shared/schema';
 import type { WorkshopSession } from '../../sync/session';
 import { controlSynced, readBoardControl } from './boardState';
