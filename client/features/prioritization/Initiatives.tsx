@@ -13,6 +13,10 @@ import { displayTitle, type PrioritizationData } from './usePrioritization';
 
 const laneTitle = (lane: string) => LANES.find((l) => l.key === lane)?.title ?? lane;
 const short = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const SCORE_FIELDS = [
+  { field: 'roi', label: 'ROI' },
+  { field: 'urgency', label: 'Urgency' },
+] as const;
 const SCORE_VALUES = Array.from({ length: SCORE_MAX - SCORE_MIN + 1 }, (_, i) => SCORE_MIN + i);
 
 export function NewInitiativeForm({ data }: { data: PrioritizationData }) {
@@ -152,28 +156,19 @@ export function InitiativeCard({
       {privateDoc && (
         <fieldset className="scores" disabled={!canEdit}>
           <legend>{data.control.scoresRevealed ? 'Your scores' : 'Your scores (private until revealed)'}</legend>
-          <label className="inline">
-            ROI
-            <select value={ownScore?.roi ?? ''} onChange={(e) => score('roi', e.target.value)}>
-              <option value="">–</option>
-              {SCORE_VALUES.map((v) => (
-                <option key={v} value={v}>
-                  {v}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="inline">
-            Urgency
-            <select value={ownScore?.urgency ?? ''} onChange={(e) => score('urgency', e.target.value)}>
-              <option value="">–</option>
-              {SCORE_VALUES.map((v) => (
-                <option key={v} value={v}>
-                  {v}
-                </option>
-              ))}
-            </select>
-          </label>
+          {SCORE_FIELDS.map(({ field, label }) => (
+            <label key={field} className="inline">
+              {label}
+              <select value={ownScore?.[field] ?? ''} onChange={(e) => score(field, e.target.value)}>
+                <option value="">–</option>
+                {SCORE_VALUES.map((v) => (
+                  <option key={v} value={v}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
         </fieldset>
       )}
     </article>
