@@ -30,6 +30,29 @@ export const timingMark = (doc: 'board' | 'control', event: 'connected' | 'synce
 /** Close codes after which reconnecting is pointless (see server/protocol.ts). */
 const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);
 
+/** Longest wait between reconnect attempts (ms). */
+const MAX_BACKOFF_MS = 5_000;
+
+/**
+ * A provider for one room of the workshop server, reconnecting with jittered back-off: after a
+ * server restart every client returns at once, and jitter spreads the herd.
+ */
+export function openProvider(
+  serverUrl: string,
+  room: string,
+  doc: Y.Doc,
+  token: string,
+  { disableBc = false }: { disableBc?: boolean } = {},
+): WebsocketProvider {
+  const provider = new WebsocketProvider(serverUrl, room, doc, {
+    params: { token },
+    maxBackoffTime: MAX_BACKOFF_MS,
+    disableBc,
+  });
+  withJitteredBackoff(provider, { maxMs: MAX_BACKOFF_MS });
+  return provider;
+}
+
 export class WorkshopSession {
   readonly board = new Y.Doc();
   readonly control = new Y.Doc();
@@ -48,16 +71,11 @@ export class WorkshopSession {
     serverUrl = defaultServerUrl(),
   ) {
     const open = (docName: string, doc: Y.Doc) =>
-      new WebsocketProvider(serverUrl, docName ? `${workshopId}/${docName}` : workshopId, doc, {
-        params: { token },
-        maxBackoffTime: 5_000,
-      });
+      openProvider(serverUrl, docName ? `${workshopId}/${docName}` : workshopId, doc, token);
     this.providers = [open(DOC_NAMES.board, this.board), open(DOC_NAMES.control, this.control)];
     markFirst(this.providers[0]!, 'board');
     markFirst(this.providers[1]!, 'control');
     for (const p of this.providers) {
-      // After a server restart every client returns at once; jitter spreads the herd.
-      withJitteredBackoff(p, { maxMs: 5_000 });
       p.on('status', () => this.updateStatus());
       p.on('connection-close', (event: CloseEvent | null) => {
         if (event && FATAL_CLOSE_CODES.has(event.code)) {

@@ -5,11 +5,11 @@
 // board only when the facilitator reveals (server/scores.ts).
 import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
+import type { WebsocketProvider } from 'y-websocket';
 import { PRIVATE_DOC_PREFIX } from '../../../shared/constants';
 import { newId } from '../../../shared/commands/ids';
 import { setScoreProfile } from '../../../shared/commands/scores';
-import { defaultServerUrl, type WorkshopSession } from '../../sync/session';
+import { defaultServerUrl, openProvider, type WorkshopSession } from '../../sync/session';
 
 const secretKey = (workshopId: string) => `scaleboard:private:${workshopId}`;
 
@@ -29,11 +29,7 @@ export class PrivateScores {
 
   constructor(session: WorkshopSession, serverUrl = defaultServerUrl()) {
     const room = `${session.workshopId}/${PRIVATE_DOC_PREFIX}${privateSecret(session.workshopId)}`;
-    this.provider = new WebsocketProvider(serverUrl, room, this.doc, {
-      params: { token: session.token },
-      maxBackoffTime: 5_000,
-      disableBc: true,
-    });
+    this.provider = openProvider(serverUrl, room, this.doc, session.token, { disableBc: true });
     // Once synced, say whose scores these are (written only if it changed), so the server can
     // attribute them on reveal.
     this.provider.on('sync', (synced: boolean) => {
