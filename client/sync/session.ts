@@ -101,10 +101,6 @@ export class WorkshopSession {
     this.awareness.setLocalState({ user: { ...user, role: this.role } });
   }
 
-  get joined(): boolean {
-    return this.joinedUser !== null;
-  }
-
   /** The person at this screen; only views rendered after join() read it. */
   get user(): LocalUser {
     if (!this.joinedUser) throw new Error('WorkshopSession.user read before join()');
