@@ -7,6 +7,8 @@
 //
 //   npx tsx bench/board-render.ts [--notes 300] [--quick] [--observer] [--static-dir DIR]      prints JSON
 //
+// Without --static-dir it serves a fresh production build of the current client.
+//
 // --observer opens the board read-only (no drag and drop hooks), to see what they cost; no drag then.
 //
 // bench/run.ts imports benchBoardRender() and folds the result into its report.
@@ -20,10 +22,10 @@ import { addNote } from '../shared/commands/notes.js';
 import { boardMaps } from '../shared/schema.js';
 import { timingMark } from '../client/sync/session.js';
 import { launchBrowser } from '../test/helpers/browser.js';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, startServer, tempDir } from './lib/servers.js';
+import { startServer } from './lib/servers.js';
+import { productionBuild } from './lib/bundle.js';
 
 export interface BoardRenderResult {
   notes: number;
@@ -265,22 +267,6 @@ async function dragAcrossLanes(page: Page, steps: number): Promise<number[]> {
   return frames;
 }
 
-/**
- * A production build of the current client in a temporary directory. Not dist/: the browser
- * tests' global setup builds dist/ under NODE_ENV=test, which gives React's development build
- * (several times slower to render), and the bench must not race the tests for dist/ either.
- */
-function productionBuild(): string {
-  const out = tempDir('scaleboard-bench-board-');
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-    timeout: 120_000,
-  });
-  return out;
-}
-
 /** How long the settled measurement leaves the name form on screen before pressing Join. */
 const SETTLE_MS = 1_000;
 
@@ -315,18 +301,17 @@ export interface BoardRenderOptions {
   /** Fewer drag steps (bench/run.ts --quick). */
   quick?: boolean;
   role?: 'participant' | 'observer';
-  /** Serve another build of the client (A/B experiments); default: a fresh production build. */
-  staticDir?: string;
+  /** The build of the client to serve (bench/lib/bundle.ts productionBuild(), or another one for A/B experiments). */
+  staticDir: string;
 }
 
-export async function benchBoardRender(opts: BoardRenderOptions = {}): Promise<BoardRenderResult> {
+export async function benchBoardRender(opts: BoardRenderOptions): Promise<BoardRenderResult> {
   const count = opts.notes ?? 300;
   const dragSteps = opts.quick ? 30 : 90;
-  const build = opts.staticDir ? null : productionBuild();
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   let browser: Awaited<ReturnType<typeof launchBrowser>> | null = null;
   try {
-    server = await startServer('ours', { env: { STATIC_DIR: opts.staticDir ?? build! } });
+    server = await startServer('ours', { env: { STATIC_DIR: opts.staticDir } });
     browser = await launchBrowser();
     const res = await fetch(`${server.httpUrl}/api/workshops`, {
       method: 'POST',
@@ -362,7 +347,6 @@ export async function benchBoardRender(opts: BoardRenderOptions = {}): Promise<B
   } finally {
     await browser?.close();
     await server?.stop();
-    if (build) fs.rmSync(build, { recursive: true, force: true });
   }
 }
 
@@ -371,8 +355,16 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const notes = i > 0 ? Number(process.argv[i + 1]) : undefined;
   const role = process.argv.includes('--observer') ? 'observer' : 'participant';
   const s = process.argv.indexOf('--static-dir');
-  const staticDir = s > 0 ? process.argv[s + 1] : undefined;
-  benchBoardRender({ notes, role, staticDir, quick: process.argv.includes('--quick') }).then(
+  const given = s > 0 ? process.argv[s + 1] : undefined;
+  (async () => {
+    // Without --static-dir: a fresh production build of the current client, removed afterwards.
+    const staticDir = given ?? (await productionBuild());
+    try {
+      return await benchBoardRender({ notes, role, staticDir, quick: process.argv.includes('--quick') });
+    } finally {
+      if (!given) fs.rmSync(staticDir, { recursive: true, force: true });
+    }
+  })().then(
     (r) => console.log(JSON.stringify(r, null, 2)),
     (err) => {
       console.error(err);

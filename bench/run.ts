@@ -8,7 +8,7 @@ import { runScenario, type Scenario, type ScenarioResult } from './lib/load.js';
 import { WorkerPool } from './lib/workers.js';
 import { ROOT } from './lib/servers.js';
 import { coldLoad, type ColdLoadResult } from './lib/coldLoad.js';
-import { bundleSize, type BundleResult } from './lib/bundle.js';
+import { bundleSize, productionBuild, type BundleResult } from './lib/bundle.js';
 import { boardRender, type BoardRenderOutcome } from './lib/boardRender.js';
 import { renderReport, type BenchReport } from './lib/report.js';
 
@@ -72,29 +72,46 @@ async function main(): Promise<void> {
 
   const skipped: string[] = [];
   // The quick parts first, then the load scenarios with whatever time is left.
+  const wantBundle = !ONLY || ONLY.includes('bundle');
+  const wantRender = !ONLY || ONLY.includes('render');
+  // One production build of the client: its size is the bundle figure, and the board render serves it.
+  let build: string | null = null;
+  let buildError = '';
+  if (wantBundle || wantRender) {
+    log('production build of the client…');
+    try {
+      build = await productionBuild();
+    } catch (err) {
+      buildError = `client build failed: ${(err as Error).message.split('\n')[0]}`;
+    }
+  }
   let bundle: BundleResult | null = null;
-  if (!ONLY || ONLY.includes('bundle')) {
-    log('client bundle…');
-    try {
-      bundle = await bundleSize();
-    } catch (err) {
-      skipped.push(`bundle: ${(err as Error).message.split('\n')[0]}`);
-    }
-  }
   let cold: ColdLoadResult | null = null;
-  if (!ONLY || ONLY.includes('cold')) {
-    log(`cold load of ${QUICK ? '2,000' : '10,000'} updates…`);
-    try {
-      cold = await coldLoad(QUICK ? 2_000 : 10_000);
-    } catch (err) {
-      skipped.push(`cold load: ${(err as Error).message}`);
-    }
-  }
   let render: BoardRenderOutcome = { status: 'skipped', reason: 'not requested' };
-  if (!ONLY || ONLY.includes('render')) {
-    log('board render in headless Chromium…');
-    render = await boardRender(QUICK);
-    if (render.status !== 'ok') skipped.push(`board render: ${render.status}: ${render.reason.split('\n')[0]}`);
+  try {
+    if (wantBundle) {
+      if (build) bundle = bundleSize(build);
+      else skipped.push(`bundle: ${buildError}`);
+    }
+    if (!ONLY || ONLY.includes('cold')) {
+      log(`cold load of ${QUICK ? '2,000' : '10,000'} updates…`);
+      try {
+        cold = await coldLoad(QUICK ? 2_000 : 10_000);
+      } catch (err) {
+        skipped.push(`cold load: ${(err as Error).message}`);
+      }
+    }
+    if (wantRender) {
+      if (build) {
+        log('board render in headless Chromium…');
+        render = await boardRender(QUICK, build);
+      } else {
+        render = { status: 'failed', reason: buildError };
+      }
+      if (render.status !== 'ok') skipped.push(`board render: ${render.status}: ${render.reason.split('\n')[0]}`);
+    }
+  } finally {
+    if (build) fs.rmSync(build, { recursive: true, force: true });
   }
 
   const load: ScenarioResult[] = [];
