@@ -26,6 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startServer } from './lib/servers.js';
 import { productionBuild } from './lib/bundle.js';
+import { ensureServerBuild } from '../scripts/builds.js';
 
 export interface BoardRenderResult {
   notes: number;
@@ -357,6 +358,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const s = process.argv.indexOf('--static-dir');
   const given = s > 0 ? process.argv[s + 1] : undefined;
   (async () => {
+    ensureServerBuild();
     // Without --static-dir: a fresh production build of the current client, removed afterwards.
     const staticDir = given ?? (await productionBuild());
     try {

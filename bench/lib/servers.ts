@@ -1,12 +1,13 @@
 // Starts the two servers under test as child processes on free loopback ports: ours
-// (the compiled server that `npm start` runs, on a temporary SQLite DATA_DIR) and the stock y-websocket server from
+// (the compiled server that `npm start` runs, on a temporary SQLite DATA_DIR; the entry points
+// call ensureServerBuild() once, so no build lands inside a timed start) and the stock y-websocket server from
 // @y/websocket-server 0.1.1, as `npx y-websocket` would run it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { ROOT, SERVER_ENTRY, ensureServerBuild } from '../../scripts/builds.js';
+import { ROOT, SERVER_ENTRY } from '../../scripts/builds.js';
 
 export { ROOT };
 const STOCK_SERVER = path.join(ROOT, 'node_modules/@y/websocket-server/src/server.js');
@@ -44,7 +45,6 @@ export async function startServer(
   const dataDir = opts.dataDir ?? (kind === 'ours' ? tempDir(`scaleboard-bench-${kind}-`) : '');
   // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the servers under load.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  if (kind === 'ours') ensureServerBuild();
   const args = [...nodeArgs, ...(kind === 'ours' ? ['--enable-source-maps', SERVER_ENTRY] : [STOCK_SERVER])];
   const env: Record<string, string> =
     kind === 'ours'
