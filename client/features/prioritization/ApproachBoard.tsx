@@ -14,6 +14,7 @@ import {
   useSensors,
   type CollisionDetection,
   type DragEndEvent,
+  type UniqueIdentifier,
 } from '@dnd-kit/core';
 import { CSS } from '@dnd-kit/utilities';
 import { APPROACHES, PHASES, type Approach, type Phase } from '../../../shared/constants';
@@ -21,6 +22,7 @@ import type { Decision } from '../../../shared/schema';
 import type { RankedInitiative } from '../../../shared/ranking';
 import { setApproach, setPhase, setRationale } from '../../../shared/commands/decisions';
 import { displayTitle, type PrioritizationData } from './usePrioritization';
+import { dragAnnouncements } from './dragAnnouncements';
 
 const UNDECIDED = 'undecided';
 
@@ -122,7 +124,19 @@ function Column({ id, title, criterion, children, count }: { id: string; title: 
 export function ApproachBoard({ data }: { data: PrioritizationData }) {
   const { top, board, session, canEdit } = data;
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }), useSensor(KeyboardSensor));
-  const inColumn = (key: string) => top.filter((t) => (board.decisions[t.initiative.id]?.approach ?? UNDECIDED) === key);
+  const columnOf = (initiativeId: string) => board.decisions[initiativeId]?.approach ?? UNDECIDED;
+  const inColumn = (key: string) => top.filter((t) => columnOf(t.initiative.id) === key);
+  const columnTitle = (key: string) => APPROACHES.find((a) => a.key === key)?.title ?? 'Undecided';
+  const isColumn = (id: UniqueIdentifier) => id === UNDECIDED || APPROACHES.some((a) => a.key === id);
+  const announcements = dragAnnouncements({
+    nameOf: (id) => displayTitle(top.find((t) => t.initiative.id === id)?.initiative.title ?? ''),
+    startOf: (id) => `in ${columnTitle(columnOf(String(id)))}`,
+    // A column when dropped over one; the initiative's own column when the drag is cancelled.
+    placeOf: (id) => columnTitle(isColumn(id) ? String(id) : columnOf(String(id))),
+    at: 'in',
+    area: 'a column',
+    action: 'Moving',
+  });
 
   function onDragEnd({ active, over }: DragEndEvent) {
     if (!over || !canEdit) return;
@@ -138,7 +152,7 @@ export function ApproachBoard({ data }: { data: PrioritizationData }) {
         Drop each of the top {top.length} initiatives into Build, Buy or Partner (drag the handle, or use its Approach field), and give it a
         rationale and a phase.
       </p>
-      <DndContext sensors={sensors} collisionDetection={columnCollision} onDragEnd={onDragEnd}>
+      <DndContext sensors={sensors} collisionDetection={columnCollision} onDragEnd={onDragEnd} accessibility={{ announcements }}>
         <Column id={UNDECIDED} title="Undecided" count={undecided.length}>
           {undecided.length === 0 ? <p className="muted small">Every top initiative has an approach.</p> : undecided.map((t) => <DecisionCard key={t.initiative.id} item={t} data={data} />)}
         </Column>

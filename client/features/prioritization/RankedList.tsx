@@ -8,14 +8,15 @@ import {
   closestCenter,
   useSensor,
   useSensors,
-  type Announcements,
   type DragEndEvent,
+  type UniqueIdentifier,
 } from '@dnd-kit/core';
 import { SortableContext, arrayMove, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
 import type { RankedInitiative } from '../../../shared/ranking';
 import { clearRankingOrder, setRankingOrder } from '../../../shared/commands/ranking';
 import { displayTitle, formatMean, type PrioritizationData } from './usePrioritization';
+import { dragAnnouncements } from './dragAnnouncements';
 
 function Row({ item, sortable }: { item: RankedInitiative; sortable: boolean }) {
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: item.initiative.id, disabled: !sortable });
@@ -57,17 +58,15 @@ export function RankedList({ data }: { data: PrioritizationData }) {
     useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
   );
   const ids = ranking.map((r) => r.initiative.id);
-  const titleOf = (id: unknown) => displayTitle(ranking.find((r) => r.initiative.id === id)?.initiative.title ?? '');
-  const positionOf = (id: unknown) => ids.indexOf(String(id)) + 1;
-  const announcements: Announcements = {
-    onDragStart: ({ active }) =>
-      `Picked up ${titleOf(active.id)}, rank ${positionOf(active.id)} of ${ids.length}. Arrow keys move it, Space drops it, Escape cancels.`,
-    // Over itself (right after picking up) says nothing, so the pick-up message is heard in full.
-    onDragOver: ({ active, over }) =>
-      !over ? `${titleOf(active.id)} is no longer over the list.` : over.id === active.id ? undefined : `${titleOf(active.id)} moved to rank ${positionOf(over.id)}.`,
-    onDragEnd: ({ active, over }) => (over ? `${titleOf(active.id)} dropped at rank ${positionOf(over.id)}.` : `${titleOf(active.id)} dropped.`),
-    onDragCancel: ({ active }) => `Reordering cancelled. ${titleOf(active.id)} stays at rank ${positionOf(active.id)}.`,
-  };
+  const positionOf = (id: UniqueIdentifier) => ids.indexOf(String(id)) + 1;
+  const announcements = dragAnnouncements({
+    nameOf: (id) => displayTitle(ranking.find((r) => r.initiative.id === id)?.initiative.title ?? ''),
+    startOf: (id) => `rank ${positionOf(id)} of ${ids.length}`,
+    placeOf: (id) => `rank ${positionOf(id)}`,
+    at: 'at',
+    area: 'the list',
+    action: 'Reordering',
+  });
 
   function onDragEnd({ active, over }: DragEndEvent) {
     if (!over || active.id === over.id) return;
