@@ -354,7 +354,7 @@ describe('after the attack', () => {
   it('restarts with the room intact', { timeout: 30_000 }, async () => {
     for (const c of clients) c.provider.disconnect();
     await server.stop();
-    server = await startTestServer({ dataDir: server.dataDir, port: server.port });
+    server = await server.restart();
     for (const c of clients) c.provider.connect();
     await Promise.all(clients.map((c) => waitSynced(c)));
     await expectRoomIntact('restart');

@@ -59,7 +59,7 @@ describe('kill -9 during a stream of edits', () => {
         await new Promise((r) => setTimeout(r, 150));
         for (const t of timers) clearInterval(t);
 
-        const second = await startTestServer({ dataDir: first.dataDir, port: first.port });
+        const second = await first.restart();
         servers.push(second);
         const fresh = connectClient(second.wsUrl, ws.id, ws.tokens.observer);
         clients.push(fresh);

@@ -60,7 +60,7 @@ describe('jittered back-off', () => {
     await server.kill9();
     await waitFor(() => !c.provider.wsconnected, 5_000, 'drop');
     c.provider.disconnect();
-    const again = await startTestServer({ dataDir: server.dataDir, port: server.port });
+    const again = await server.restart();
     servers.push(again);
     await new Promise((r) => setTimeout(r, 800));
     expect(c.provider.wsconnected).toBe(false);
@@ -116,7 +116,7 @@ describe('reconnect storm after a restart', () => {
     // Restart: every client loses its connection at the same moment.
     stopping = true;
     await server.stop();
-    const again = await startTestServer({ dataDir: server.dataDir, port: server.port });
+    const again = await server.restart();
     servers.push(again);
 
     await waitFor(() => mine.every((c) => c.provider.synced), 30_000, 'every client back and synced');

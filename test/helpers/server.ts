@@ -18,6 +18,8 @@ export interface TestServer {
   logs: string[];
   stop(): Promise<void>;
   kill9(): Promise<void>;
+  /** A new server on the same DATA_DIR, port and settings (after stop() or kill9()). */
+  restart(): Promise<TestServer>;
 }
 
 export async function freePort(): Promise<number> {
@@ -77,6 +79,7 @@ export async function startTestServer(opts: { dataDir?: string; port?: number; e
       if (proc.exitCode === null) proc.kill('SIGKILL');
       await exited;
     },
+    restart: () => startTestServer({ ...opts, dataDir, port }),
   };
 }
 

@@ -35,7 +35,7 @@ it('keeps every write another client saw through kill -9 and a restart', async (
   writer.destroy();
   watcher.destroy();
 
-  const restarted = await startTestServer({ dataDir: server.dataDir, port: server.port });
+  const restarted = await server.restart();
   cleanup.push(() => restarted.stop());
   const fresh = track(connectClient(restarted.wsUrl, ws.id, ws.tokens.observer));
   await waitSynced(fresh);
@@ -115,7 +115,7 @@ it('lets a client keep editing while the server is down and merges its edits on 
   offline.doc.getMap('notes').set('while-down-a', 'a');
   other.doc.getMap('notes').set('while-down-b', 'b');
 
-  const restarted = await startTestServer({ dataDir: server.dataDir, port: server.port });
+  const restarted = await server.restart();
   cleanup.push(() => restarted.stop());
   await waitConverged([offline.doc, other.doc], notesOf, 15_000);
   expect(Object.keys(notesOf(other.doc)).sort()).toEqual(['before', 'while-down-a', 'while-down-b']);
