@@ -4,23 +4,14 @@
 // only until the facilitator presses Reveal, then everyone has it. With the mouse: a note dragged
 // to another lane, and onto another note to merge them (undone again with Undo). By touch: press
 // and hold a handle, then move the note to another lane.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, joinAs } from '../helpers/browser.js';
-import { createWorkshop, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { joinAs, useServerAndBrowser } from '../helpers/browser.js';
+import { createWorkshop, waitFor } from '../helpers/server.js';
 import { connectClient, waitSynced } from '../helpers/clients.js';
 import { addNote as addNoteCommand } from '../../shared/commands/notes.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const LANES = ['Product', 'Platform', 'Organization'] as const;
 type Lanes = Record<(typeof LANES)[number], string[]>;
@@ -60,10 +51,10 @@ const same = async (pages: Page[], what: string, expected?: Lanes) => {
 };
 
 it('shares notes across lanes, moves one by keyboard for everyone, and keeps a silent note private until Reveal', async () => {
-  const ws = await createWorkshop(server, { title: 'Board e2e', template: 'scaleup' });
-  const f = await joinAs(browser, ws.links.facilitator, 'Grace');
-  const a = await joinAs(browser, ws.links.participant, 'Ada');
-  const b = await joinAs(browser, ws.links.participant, 'Bob');
+  const ws = await createWorkshop(env.server, { title: 'Board e2e', template: 'scaleup' });
+  const f = await joinAs(env.browser, ws.links.facilitator, 'Grace');
+  const a = await joinAs(env.browser, ws.links.participant, 'Ada');
+  const b = await joinAs(env.browser, ws.links.participant, 'Bob');
   const everyone = [f.page, a.page, b.page];
 
   for (const page of everyone) for (const name of LANES) await lane(page, name).waitFor();
@@ -129,9 +120,9 @@ it('shares notes across lanes, moves one by keyboard for everyone, and keeps a s
 });
 
 it('drags a note with the mouse to another lane, and onto another note to merge them, which Undo takes back', async () => {
-  const ws = await createWorkshop(server, { title: 'Board mouse e2e', template: 'scaleup' });
-  const a = await joinAs(browser, ws.links.participant, 'Ada');
-  const b = await joinAs(browser, ws.links.participant, 'Bob');
+  const ws = await createWorkshop(env.server, { title: 'Board mouse e2e', template: 'scaleup' });
+  const a = await joinAs(env.browser, ws.links.participant, 'Ada');
+  const b = await joinAs(env.browser, ws.links.participant, 'Bob');
   await addNote(a.page, 'Product', 'Search is slow');
   await addNote(b.page, 'Organization', 'Nobody owns search');
   await addNote(b.page, 'Organization', 'Hiring takes 4 months');
@@ -192,9 +183,9 @@ it('drags a note with the mouse to another lane, and onto another note to merge 
 });
 
 it('drags a note by touch, pressing and holding its handle, then moving it to another lane', async () => {
-  const ws = await createWorkshop(server, { title: 'Board touch e2e', template: 'scaleup' });
-  const a = await joinAs(browser, ws.links.participant, 'Ada', { hasTouch: true });
-  const b = await joinAs(browser, ws.links.participant, 'Bob');
+  const ws = await createWorkshop(env.server, { title: 'Board touch e2e', template: 'scaleup' });
+  const a = await joinAs(env.browser, ws.links.participant, 'Ada', { hasTouch: true });
+  const b = await joinAs(env.browser, ws.links.participant, 'Bob');
   await addNote(a.page, 'Product', 'Search is slow');
   await addNote(a.page, 'Product', 'Checkout is slow');
   await same([a.page, b.page], 'two notes on both boards', { Product: ['Search is slow', 'Checkout is slow'], Platform: [], Organization: [] });
@@ -219,21 +210,21 @@ it('drags a note by touch, pressing and holding its handle, then moving it to an
 });
 
 it('connects and syncs the board while the name form is shown, and makes the person present only at Join', async () => {
-  const ws = await createWorkshop(server);
-  const watcher = connectClient(server.wsUrl, ws.id, ws.tokens.facilitator);
+  const ws = await createWorkshop(env.server);
+  const watcher = connectClient(env.server.wsUrl, ws.id, ws.tokens.facilitator);
   try {
     await waitSynced(watcher);
     addNoteCommand(watcher.doc, { lane: 'product', text: 'Written before anyone joined', author: { id: 'f1', name: 'Grace', color: '#1a5fb4' }, now: Date.now() });
     const names = () => [...watcher.provider.awareness.getStates().values()].map((s) => (s as { user?: { name?: string } }).user?.name).filter(Boolean);
     // The server logs every connection with its workshop, document and role (never the token).
     const participantDocsJoined = () =>
-      server.logs
+      env.server.logs
         .join('')
         .split('\n')
         .filter((l) => l.includes('"peer joined"') && l.includes(`"workshop":"${ws.id}"`) && l.includes('"role":"participant"'))
         .map((l) => /"doc":"([^"]+)"/.exec(l)?.[1]);
 
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     try {
       await page.goto(ws.links.participant);

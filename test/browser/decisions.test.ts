@@ -2,23 +2,14 @@
 // initiatives from bottlenecks, blind scores, the reveal, the 2×2 and the ranking with a keyboard
 // reorder, Build / Buy / Partner, metrics and DRIs — through a reload, a step back and a late
 // joiner, and end with a complete Ship-It checklist on every screen.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, joinAs } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { joinAs, useServerAndBrowser } from '../helpers/browser.js';
 import { connectClient, waitSynced } from '../helpers/clients.js';
-import { createWorkshop, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { createWorkshop, waitFor } from '../helpers/server.js';
 import { addNote } from '../../shared/commands/notes.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const boardOf = (page: Page) => page.getByRole('region', { name: 'Board' });
 const card = (page: Page, title: string) => boardOf(page).getByRole('article', { name: title, exact: true });
@@ -52,10 +43,10 @@ async function drag(page: Page, from: Locator, to: Locator) {
 }
 
 it('walks stages 3 to 5 with two participants and ends with a complete Ship-It checklist', async () => {
-  const ws = await createWorkshop(server, { title: 'Scaling Q3', template: 'scaleup' });
+  const ws = await createWorkshop(env.server, { title: 'Scaling Q3', template: 'scaleup' });
 
   // Bottlenecks from stage 1, written by a real client with the board's own commands.
-  const seed = connectClient(server.wsUrl, ws.id, ws.tokens.participant);
+  const seed = connectClient(env.server.wsUrl, ws.id, ws.tokens.participant);
   await waitSynced(seed);
   const author = { id: 'seed-author', name: 'Seeder', color: '#336699' };
   const now = Date.now();
@@ -65,9 +56,9 @@ it('walks stages 3 to 5 with two participants and ends with a complete Ship-It c
   addNote(seed.doc, { lane: 'org', text: 'One team owns every service', author, now });
   seed.provider.disconnect();
 
-  const f = await joinAs(browser, ws.links.facilitator, 'Grace');
-  const ada = await joinAs(browser, ws.links.participant, 'Ada');
-  const bob = await joinAs(browser, ws.links.participant, 'Bob');
+  const f = await joinAs(env.browser, ws.links.facilitator, 'Grace');
+  const ada = await joinAs(env.browser, ws.links.participant, 'Ada');
+  const bob = await joinAs(env.browser, ws.links.participant, 'Bob');
   const everyone = [f.page, ada.page, bob.page];
 
   // The facilitator moves the room to stage 3 with the real stage controls.
@@ -230,7 +221,7 @@ it('walks stages 3 to 5 with two participants and ends with a complete Ship-It c
   expect(await ada.page.locator('datalist option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(['Ada', 'Bob', 'Grace']);
 
   // --- Done: the Ship-It checklist is complete on every screen, and for a late joiner.
-  const cleo = await joinAs(browser, ws.links.participant, 'Cleo');
+  const cleo = await joinAs(env.browser, ws.links.participant, 'Cleo');
   for (const page of [...everyone, cleo.page]) {
     await checklist(page).getByText('5 of 5 done').waitFor({ timeout: 10_000 });
     expect(await checklist(page).locator('li[data-done="true"]').count()).toBe(5);

@@ -1,25 +1,14 @@
 // End to end in headless Chromium: create a workshop from the landing page, then a participant
 // joins through the invite link in a second browser context, and each sees the other.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, joinAs } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expect, it } from 'vitest';
+import { joinAs, useServerAndBrowser } from '../helpers/browser.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 it('creates a workshop on the landing page and two people see each other in Participants', async () => {
-  const facilitatorContext = await browser.newContext();
+  const facilitatorContext = await env.browser.newContext();
   const page = await facilitatorContext.newPage();
-  await page.goto(server.url);
+  await page.goto(env.server.url);
   await page.getByRole('button', { name: 'New workshop' }).click();
   await page.getByLabel('Workshop title').fill('Platform scaling Q3');
   await page.getByLabel('Template').selectOption('enterprise');
@@ -29,7 +18,7 @@ it('creates a workshop on the landing page and two people see each other in Part
   const participantLink = await page.getByLabel('Participant invite link').inputValue();
   const observerLink = await page.getByLabel('Observer link (read-only)').inputValue();
   for (const link of [facilitatorLink, participantLink, observerLink]) {
-    expect(link).toMatch(new RegExp(`^${server.url.replace('127.0.0.1', '(127\\.0\\.0\\.1|localhost)')}/w/[A-Za-z0-9_-]+#token=[A-Za-z0-9_-]{40,}$`));
+    expect(link).toMatch(new RegExp(`^${env.server.url.replace('127.0.0.1', '(127\\.0\\.0\\.1|localhost)')}/w/[A-Za-z0-9_-]+#token=[A-Za-z0-9_-]{40,}$`));
   }
 
   await page.goto(facilitatorLink);
@@ -38,7 +27,7 @@ it('creates a workshop on the landing page and two people see each other in Part
   await page.getByText('Connected', { exact: true }).waitFor();
   await page.getByRole('heading', { name: 'Platform scaling Q3' }).waitFor();
 
-  const { context: participantContext, page: participant } = await joinAs(browser, participantLink, 'Linus');
+  const { context: participantContext, page: participant } = await joinAs(env.browser, participantLink, 'Linus');
 
   const facilitatorSees = page.getByRole('region', { name: 'Participants' });
   const participantSees = participant.getByRole('region', { name: 'Participants' });

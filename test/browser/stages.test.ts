@@ -1,20 +1,11 @@
 // End to end in headless Chromium: a facilitator and a participant on the same workshop.
 // `Next stage` moves both screens; `Start timer` shows the same countdown on both.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, joinAs } from '../helpers/browser.js';
-import { createWorkshop, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { joinAs, useServerAndBrowser } from '../helpers/browser.js';
+import { createWorkshop, waitFor } from '../helpers/server.js';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 const currentStage = (page: Page) => page.getByRole('region', { name: 'Stages' }).locator('li[aria-current="step"] .stage-title').textContent();
 const timer = (page: Page) => page.getByRole('region', { name: 'Timer' }).getByRole('timer');
@@ -27,9 +18,9 @@ async function shownSeconds(page: Page): Promise<number> {
 }
 
 it('moves both screens with Next stage and shows the same countdown after Start timer', async () => {
-  const ws = await createWorkshop(server, { title: 'Stages e2e', template: 'scaleup' });
-  const f = await joinAs(browser, ws.links.facilitator, 'Grace');
-  const p = await joinAs(browser, ws.links.participant, 'Linus');
+  const ws = await createWorkshop(env.server, { title: 'Stages e2e', template: 'scaleup' });
+  const f = await joinAs(env.browser, ws.links.facilitator, 'Grace');
+  const p = await joinAs(env.browser, ws.links.participant, 'Linus');
 
   // Both start in stage 1 with the template's prompt; only the facilitator has the controls.
   for (const page of [f.page, p.page]) {
