@@ -18,12 +18,32 @@ async function errorOf(res: Response): Promise<Error> {
   return new Error(body.error ?? `request failed (${res.status})`);
 }
 
+/** What to do next, said at the end of a failure message: on a page load, reload; in a form, press again. */
+type NextStep = 'reload the page' | 'try again';
+export const unreachableMessage = (next: NextStep) => `Could not reach the server. Check your connection, then ${next}.`;
+export const serverErrorMessage = (next: NextStep) => `The server could not answer just now. Wait a moment, then ${next}.`;
+
+/**
+ * fetch, with the failures a person can do nothing about in the page said as what to do next:
+ * no answer at all (offline, server down) and a server error (5xx). Other answers are returned.
+ */
+async function request(url: string, init: RequestInit, next: NextStep): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch {
+    throw new Error(unreachableMessage(next));
+  }
+  if (res.status >= 500) throw new Error(serverErrorMessage(next));
+  return res;
+}
+
 export async function createWorkshop(title: string, template: TemplateKey): Promise<CreatedWorkshop> {
-  const res = await fetch('/api/workshops', {
+  const res = await request('/api/workshops', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ title, template }),
-  });
+  }, 'try again');
   if (!res.ok) throw await errorOf(res);
   return res.json();
 }
@@ -33,10 +53,10 @@ export const NO_TOKEN_MESSAGE =
 
 /** Fetches a workshop resource with the link's token; link problems become messages that say what to do. */
 export async function fetchWithToken(workshopId: string, path: string, token: string): Promise<Response> {
-  const res = await fetch(`/api/workshops/${encodeURIComponent(workshopId)}/${path}`, {
+  const res = await request(`/api/workshops/${encodeURIComponent(workshopId)}/${path}`, {
     headers: { authorization: `Bearer ${token}` },
     cache: 'no-store',
-  });
+  }, 'reload the page');
   if (res.status === 401)
     throw new Error('This link is not valid for this workshop. Check that you copied all of it, or ask the facilitator for a new one.');
   if (res.status === 404)
