@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { canonical, connectClient, waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
+import { seededRandom } from '../helpers/random.js';
 import { createWorkshop, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
 import { Storage } from '../../server/storage.js';
 import { docKey } from '../../server/workshop.js';
@@ -23,17 +24,6 @@ const ROOTS = ['notes', 'impacts', 'initiatives'] as const;
 
 /** Everything a client can see of the board: the fuzzed root maps, as plain JSON. */
 const stateOf = (d: Y.Doc) => Object.fromEntries(ROOTS.map((r) => [r, d.getMap(r).toJSON()]));
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const servers: TestServer[] = [];
 const clients: TestClient[] = [];
@@ -84,7 +74,7 @@ function randomEdit(doc: Y.Doc, rand: () => number, tag: string): void {
 describe('randomized convergence through the real server', () => {
   for (const { seed, compactAfter } of SEEDS) {
     it(`converges on every client and in storage (seed ${seed})`, { timeout: 45_000 }, async () => {
-      const rand = mulberry32(seed);
+      const rand = seededRandom(seed).next;
       const server = await startTestServer({ env: { COMPACT_AFTER_UPDATES: String(compactAfter) } });
       servers.push(server);
       const ws = await createWorkshop(server, { title: `Fuzz ${seed}` });

@@ -19,24 +19,7 @@ import {
 } from '../../shared/commands/notes.js';
 import { readBoard, type Author } from '../../shared/schema.js';
 import { LANE_KEYS } from '../../shared/constants.js';
-
-/** mulberry32: a tiny seeded PRNG, so a failing run can be replayed from its seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
+import { seededRandom } from '../helpers/random.js';
 
 const WORDS = ['slow', 'deploys', 'p99', 'churn', 'on-call', 'billing', 'quota', 'hiring', 'SLO', 'cache'];
 const tagOf = (id: string) => `[${id}]`;
@@ -72,7 +55,7 @@ const boardState = (d: Y.Doc) => {
 };
 
 async function run(seed: number, opts: { clients: number; steps: number }) {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const ws = await createWorkshop(server, { title: `Convergence ${seed}` });
   const people: { client: TestClient; author: Author }[] = [];
   for (let i = 0; i < opts.clients; i++) {

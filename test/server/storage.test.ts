@@ -3,17 +3,16 @@
 import { afterEach, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Storage, type CheckpointResult } from '../../server/storage.js';
-import { waitFor } from '../helpers/server.js';
+import { tempDataDir, waitFor } from '../helpers/server.js';
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 const tempDir = () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scaleboard-storage-'));
+  const dir = tempDataDir();
   cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
 };
