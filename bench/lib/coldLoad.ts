@@ -16,12 +16,12 @@ export interface ColdLoadResult {
   notes: number;
   historyBytes: number;
   ours: { ms: number; serverStartMs: number };
-  stock: { ms: number; serverStartMs: number } | null;
+  stock: { ms: number; serverStartMs: number };
 }
 
 /** A deterministic board history: notes created, typed into, moved between lanes. */
-export function generateHistory(count: number, seed = 42): { updates: Uint8Array[]; final: Y.Doc; notes: number } {
-  let s = seed >>> 0;
+function generateHistory(count: number): { updates: Uint8Array[]; final: Y.Doc; notes: number } {
+  let s = 42;
   const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   const doc = new Y.Doc();
   const updates: Uint8Array[] = [];
@@ -118,18 +118,18 @@ export async function coldLoad(count: number): Promise<ColdLoadResult> {
   }
 
   // Stock: the same history through y-leveldb, which the stock server reads with YPERSISTENCE.
-  let stock: ColdLoadResult['stock'] = null;
   const ldbDir = tempDir('scaleboard-bench-cold-stock-');
   const ldb = new LeveldbPersistence(ldbDir);
   for (const u of updates) await ldb.storeUpdate('cold', u);
   await ldb.destroy();
   const st = await timedStart(() => startServer('stock', { env: { YPERSISTENCE: ldbDir } }));
+  let stockMs: number;
   try {
-    stock = { ms: await timeToFullBoard(st.server.wsBase, 'cold', {}, final), serverStartMs: st.ms };
+    stockMs = await timeToFullBoard(st.server.wsBase, 'cold', {}, final);
   } finally {
     await st.server.stop();
   }
   final.destroy();
   for (const dir of [dataDir, ldbDir]) fs.rmSync(dir, { recursive: true, force: true });
-  return { updates: updates.length, notes, historyBytes, ours: { ms: oursMs, serverStartMs: ours.ms }, stock };
+  return { updates: updates.length, notes, historyBytes, ours: { ms: oursMs, serverStartMs: ours.ms }, stock: { ms: stockMs, serverStartMs: st.ms } };
 }

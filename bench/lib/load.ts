@@ -106,22 +106,20 @@ async function scrape(server: BenchServer): Promise<{ buckets: Buckets; lagMaxMs
 async function serverDiagnostics(server: BenchServer, before: Awaited<ReturnType<typeof scrape>>): Promise<ServerDiagnostics | null> {
   const after = await scrape(server);
   if (!after) return null;
-  {
-    const buckets: Buckets = after.buckets.map(([le, n], i) => [le, n - (before?.buckets[i]?.[1] ?? 0)]);
-    const count = buckets.at(-1)?.[1] ?? 0;
-    const bound = (q: number) => {
-      const hit = buckets.find(([, n]) => n >= q * count);
-      return hit ? hit[0] * 1000 : null;
-    };
-    return {
-      persistP50Ms: count ? bound(0.5) : null,
-      persistP99Ms: count ? bound(0.99) : null,
-      persistMaxMs: count ? bound(1) : null,
-      persistCommits: count,
-      eventLoopLagMaxMs: after.lagMaxMs,
-      compactions: after.compactions - (before?.compactions ?? 0),
-    };
-  }
+  const buckets: Buckets = after.buckets.map(([le, n], i) => [le, n - (before?.buckets[i]?.[1] ?? 0)]);
+  const count = buckets.at(-1)?.[1] ?? 0;
+  const bound = (q: number) => {
+    const hit = buckets.find(([, n]) => n >= q * count);
+    return hit ? hit[0] * 1000 : null;
+  };
+  return {
+    persistP50Ms: count ? bound(0.5) : null,
+    persistP99Ms: count ? bound(0.99) : null,
+    persistMaxMs: count ? bound(1) : null,
+    persistCommits: count,
+    eventLoopLagMaxMs: after.lagMaxMs,
+    compactions: after.compactions - (before?.compactions ?? 0),
+  };
 }
 
 export interface PairedComparison {
@@ -272,7 +270,7 @@ async function editRun(sides: Side[], sc: Scenario, pool: WorkerPool): Promise<s
     const ran = await pool.all({ type: 'run', editHz: sc.editHz, schedule }, 'ran', end - nowMs() + 30_000);
     const totals: Record<string, number> = {};
     for (const r of ran) for (const [room, n] of Object.entries(r.editsByRoom)) totals[room] = (totals[room] ?? 0) + n;
-    await new Promise((r) => setTimeout(r, Math.max(0, end - nowMs() + 20)));
+    await sleep(Math.max(0, end - nowMs() + 20));
     const drained = await pool.all({ type: 'drain', totalEditsByRoom: totals, maxWaitMs: 5_000 }, 'drained', 20_000);
     for (const d of drained) for (const [group, r] of Object.entries(d.results)) merge(byKind.get(group)!, r);
     for (const s of sides) {
@@ -290,7 +288,7 @@ async function editRun(sides: Side[], sc: Scenario, pool: WorkerPool): Promise<s
 async function presenceRun(sides: Side[], sc: Scenario, pool: WorkerPool): Promise<void> {
   const ms = sc.slots * sc.slotMs;
   const schedule: Schedule = { start: nowMs() + 200, slotMs: ms, order: ['nobody'] };
-  await new Promise((r) => setTimeout(r, 200));
+  await sleep(200);
   const cpu0 = sides.map((s) => cpuSeconds(s.server.pid));
   const client0 = pool.pids().reduce((a, p) => a + cpuSeconds(p), 0);
   await pool.all({ type: 'run', editHz: 1, schedule }, 'ran', ms + 30_000);

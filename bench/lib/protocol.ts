@@ -52,7 +52,6 @@ export interface GroupResult {
   bySlot: Record<number, SparseHistogram>;
   /** Latency to the first receiver of each edit in this worker: the server's share, mostly. */
   first: SparseHistogram;
-  received: number;
   expected: number;
   /** WebSocket messages received and sent by this group's clients from the first slot on. */
   messagesIn: number;
@@ -62,9 +61,9 @@ export interface GroupResult {
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'connected'; groups: Record<string, { count: number; failed: number; ms: number }> }
-  | { type: 'quiet'; ms: number }
+  | { type: 'quiet' }
   | { type: 'prepared' }
   | { type: 'ran'; editsByRoom: Record<string, number> }
-  | { type: 'drained'; ms: number; results: Record<string, GroupResult> }
+  | { type: 'drained'; results: Record<string, GroupResult> }
   | { type: 'closed' }
   | { type: 'error'; message: string };

@@ -170,7 +170,7 @@ export function renderReport(report: BenchReport): { text: string; markdown: str
     ? [
         `cold load, ${cold.updates} updates (${cold.notes} notes, ${f(cold.historyBytes / 1024, 0)} KB of history): ` +
           `ours ${f(cold.ours.ms, 0)} ms` +
-          (cold.stock ? `, stock (y-leveldb) ${f(cold.stock.ms, 0)} ms, ours/stock ${ratio(cold.ours.ms, cold.stock.ms)}` : ''),
+          `, stock (y-leveldb) ${f(cold.stock.ms, 0)} ms, ours/stock ${ratio(cold.ours.ms, cold.stock.ms)}`,
       ]
     : ['cold load: not run'];
   const bundleLines = report.bundle

@@ -2,7 +2,7 @@
 // (the compiled server that `npm start` runs, on a temporary SQLite DATA_DIR; the entry points
 // call ensureServerBuild() once, so no build lands inside a timed start) and the stock y-websocket server from
 // @y/websocket-server 0.1.1, as `npx y-websocket` would run it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,20 +17,15 @@ export type ServerKind = 'ours' | 'stock';
 export interface BenchServer {
   kind: ServerKind;
   pid: number;
-  port: number;
   httpUrl: string;
   /** Base URL a WebsocketProvider is given (the room name is appended). */
   wsBase: string;
-  dataDir: string;
-  proc: ChildProcess;
   /** The last lines the server printed, for error reports. */
   tail(): string;
   stop(): Promise<void>;
 }
 
 import { freePort } from '../../test/helpers/server.js';
-
-export { freePort };
 
 /** BENCH_DATA_ROOT (e.g. /dev/shm) moves the servers' data off the disk, to see what the disk costs. */
 export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(process.env.BENCH_DATA_ROOT ?? os.tmpdir(), prefix));
@@ -82,11 +77,8 @@ export async function startServer(
   return {
     kind,
     pid: proc.pid!,
-    port,
     httpUrl,
     wsBase: kind === 'ours' ? `ws://127.0.0.1:${port}/ws` : `ws://127.0.0.1:${port}`,
-    dataDir,
-    proc,
     tail: () => lines.join(''),
     async stop() {
       if (proc.exitCode === null) proc.kill('SIGTERM');
