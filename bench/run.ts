@@ -131,7 +131,8 @@ async function main(): Promise<void> {
           load.push(r);
           log(
             `  ${r.server.padEnd(5)} p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms, msgs/s ${r.msgsInPerSec.toFixed(0)}, delivered ${r.delivered === null ? '–' : (r.delivered * 100).toFixed(1) + '%'}, ` +
-              `cpu ${r.cpuPercent.toFixed(0)}% (clients ${r.clientCpuPercent.toFixed(0)}%), ${r.editsPerSec.toFixed(0)} edits/s, peak ${r.peakRssMB.toFixed(0)} MB, connect ${r.connectMs.toFixed(0)} ms`,
+              `cpu ${r.cpuPercent.toFixed(0)}% (clients ${r.clientCpuPercent.toFixed(0)}%), ${r.editsPerSec.toFixed(0)} edits/s, peak ${r.peakRssMB.toFixed(0)} MB, connect ${r.connectMs.toFixed(0)} ms` +
+              (r.connectFailed > 0 ? `, ${r.connectFailed} of ${r.clients} clients FAILED to connect` : ''),
           );
         }
       } catch (err) {

@@ -176,6 +176,10 @@ export function renderReport(report: BenchReport): { text: string; markdown: str
   const bundleLines = report.bundle
     ? [`client bundle gzipped: ${f(report.bundle.initialGzipKB, 1)} KB loaded up front, ${f(report.bundle.totalGzipKB, 1)} KB in all`]
     : ['client bundle: not measured'];
+  // Clients that did not sync within the worker's 60 s are otherwise only in the JSON: say so.
+  const failedLines = report.load
+    .filter((r) => r.connectFailed > 0)
+    .map((r) => `${r.scenario}, ${r.server}: ${r.connectFailed} of ${r.clients} clients FAILED to connect and sync within 60 s`);
   const renderLines = report.render.status === 'ok' ? boardRenderLines(report.render.result) : [`board render: ${report.render.status} (${report.render.reason})`];
   const head = `${report.date} · ${report.machine.cpus} cores (${report.machine.cpuModel}) · ${f(report.machine.memGB, 0)} GB · Node ${report.machine.node} · load average ${f(report.machine.loadAvgAtStart, 1)} at start, ${f(report.machine.loadAvgAtEnd, 1)} at end` +
     ` · ${report.settings.workers} client worker processes · ${report.settings.roomRate} edits/s per room (1-room scenarios) · ${report.settings.slots} × ${report.settings.slotMs} ms slots per server, alternating${report.quick ? ' · QUICK' : ''}`;
@@ -190,6 +194,7 @@ export function renderReport(report: BenchReport): { text: string; markdown: str
     "ours' own view of each run (its /metrics: SQLite commits before relaying, event-loop stalls, compactions):",
     textTable(DIAG_COLUMNS, diag),
     '',
+    ...failedLines,
     ...coldLines,
     ...bundleLines,
     ...renderLines,
@@ -213,7 +218,7 @@ export function renderReport(report: BenchReport): { text: string; markdown: str
     '',
     mdTable(DIAG_COLUMNS, diag),
     '',
-    ...[...coldLines, ...bundleLines, ...renderLines].map((l) => `- ${l}`),
+    ...[...failedLines, ...coldLines, ...bundleLines, ...renderLines].map((l) => `- ${l}`),
     '',
     '| target (SPEC §5) | measured | |',
     '|---|---:|---|',
