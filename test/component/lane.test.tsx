@@ -4,7 +4,7 @@
 // controls, delete comes back with Undo / Ctrl+Z, and silent writing keeps new notes on this
 // device until the facilitator's Reveal (also for someone who was away when it happened).
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import * as Y from 'yjs';
 import { addNote } from '../../shared/commands/notes.js';
@@ -51,6 +51,19 @@ describe('Lane', () => {
     expect((lane('Platform').getByRole('textbox', { name: 'Note' }) as HTMLTextAreaElement).value).toBe('');
     // The author is named on the note.
     expect(noteList('Platform').getByRole('listitem', { name: 'Deploys take 3 hours' }).textContent).toContain('Ada');
+  });
+
+  it('adds a note on Enter, but not on the Enter that ends an IME composition', () => {
+    const h = makeSession();
+    renderBoard(h);
+    const field = lane('Product').getByRole('textbox', { name: 'Note' });
+    fireEvent.change(field, { target: { value: 'ログインが遅い' } });
+    // Enter while composing picks the IME's candidate: nothing is submitted.
+    fireEvent.keyDown(field, { key: 'Enter', isComposing: true });
+    fireEvent.keyDown(field, { key: 'Enter', keyCode: 229 });
+    expect(readBoard(h.board).notes).toHaveLength(0);
+    fireEvent.keyDown(field, { key: 'Enter' });
+    expect(readBoard(h.board).notes.map((n) => n.text)).toEqual(['ログインが遅い']);
   });
 
   it('shows notes in lane order, and notes someone else adds as they arrive', () => {

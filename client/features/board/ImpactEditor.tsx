@@ -7,6 +7,7 @@ import { addImpact, removeImpact, updateImpact } from '../../../shared/commands/
 import { useBoardEnv } from './boardContext';
 import { draftKeys, useDraft } from '../../state/drafts';
 import { serverClock } from '../../sync/clock';
+import { isComposing } from './keys';
 
 const MAGNITUDES = [1, 2, 3, 4, 5] as const;
 const categoryTitle = (c: ImpactCategory) => IMPACT_CATEGORIES.find((x) => x.key === c)?.title ?? c;
@@ -63,6 +64,7 @@ export const ImpactEditor = memo(function ImpactEditor({ impact, position, readO
     clearDraft();
   };
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (isComposing(e)) return;
     if (e.key === 'Enter') {
       e.preventDefault();
       commitEvidence();

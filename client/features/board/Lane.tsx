@@ -15,6 +15,7 @@ import type { DragHandleProps } from './dragHandles';
 import { addPrivateNote, type PrivateNote } from './privateNotes';
 import { setEditing, type Peer } from './presence';
 import { dropLaneAttr, laneDropId } from './dnd';
+import { isComposing } from './keys';
 
 export interface LaneProps {
   lane: LaneKey;
@@ -84,7 +85,7 @@ function AddNoteForm({ lane, title }: { lane: LaneKey; title: string }) {
     setEditing(session.awareness, null);
   }
   function onKey(e: KeyboardEvent<HTMLTextAreaElement>) {
-    if (e.key === 'Enter' && !e.shiftKey) submit(e as unknown as FormEvent);
+    if (e.key === 'Enter' && !e.shiftKey && !isComposing(e)) submit(e as unknown as FormEvent);
   }
   const inputId = `add-note-${lane}`;
   return (

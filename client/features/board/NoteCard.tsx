@@ -10,6 +10,7 @@ import { setEditing, type Peer } from './presence';
 import { ThresholdEditor, formatThreshold } from './ThresholdEditor';
 import { dragNoteAttr } from './dnd';
 import type { DragHandleProps } from './dragHandles';
+import { isComposing } from './keys';
 
 const NEUTRAL = '#5b6573';
 
@@ -58,6 +59,7 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
     requestAnimationFrame(() => editButton.current?.focus());
   }
   function onEditorKey(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (isComposing(e)) return;
     if (e.key === 'Enter' && !e.shiftKey) {
       e.preventDefault();
       save();
