@@ -13,15 +13,14 @@
 //
 // bench/run.ts imports benchBoardRender() and folds the result into its report.
 import { pathToFileURL } from 'node:url';
-import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
-import WebSocket from 'ws';
 import type { Browser, Page } from 'playwright-core';
 import { LANE_KEYS } from '../shared/constants.js';
 import { addNote } from '../shared/commands/notes.js';
 import { boardMaps } from '../shared/schema.js';
 import { timingMark } from '../client/sync/session.js';
 import { launchBrowser } from '../test/helpers/browser.js';
+import { connectClient, waitSynced } from '../test/helpers/clients.js';
+import { createWorkshop, waitFor } from '../test/helpers/server.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startServer } from './lib/servers.js';
@@ -74,28 +73,11 @@ function percentile(sorted: number[], p: number): number {
 }
 const round = (n: number) => Math.round(n * 10) / 10;
 
-async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Writes `count` notes (spread over the lanes) through a stock y-websocket client, and checks a second client sees them all. */
 async function seed(wsBase: string, workshopId: string, token: string, count: number): Promise<void> {
-  const open = () => {
-    const doc = new Y.Doc();
-    const provider = new WebsocketProvider(wsBase, workshopId, doc, {
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      params: { token },
-      disableBc: true,
-    });
-    return { doc, provider };
-  };
-  const writer = open();
+  const writer = connectClient(wsBase, workshopId, token);
   try {
-    await waitUntil(() => writer.provider.synced, 15_000, 'seeding client to sync');
+    await waitSynced(writer, 15_000);
     const authors = Array.from({ length: 8 }, (_, i) => ({ id: `bench-${i}`, name: `Person ${i + 1}`, color: '#1a5fb4' }));
     writer.doc.transact(() => {
       for (let i = 0; i < count; i++) {
@@ -107,16 +89,14 @@ async function seed(wsBase: string, workshopId: string, token: string, count: nu
         });
       }
     });
-    const reader = open();
+    const reader = connectClient(wsBase, workshopId, token);
     try {
-      await waitUntil(() => reader.provider.synced && boardMaps(reader.doc).notes.size >= count, 30_000, 'seeded notes to reach the server');
+      await waitFor(() => reader.provider.synced && boardMaps(reader.doc).notes.size >= count, 30_000, 'seeded notes to reach the server');
     } finally {
-      reader.provider.destroy();
-      reader.doc.destroy();
+      reader.destroy();
     }
   } finally {
-    writer.provider.destroy();
-    writer.doc.destroy();
+    writer.destroy();
   }
 }
 
@@ -314,15 +294,8 @@ export async function benchBoardRender(opts: BoardRenderOptions): Promise<BoardR
   try {
     server = await startServer('ours', { env: { STATIC_DIR: opts.staticDir } });
     browser = await launchBrowser();
-    const res = await fetch(`${server.httpUrl}/api/workshops`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Board render bench' }),
-    });
-    if (res.status !== 201) throw new Error(`create workshop failed: ${res.status}`);
-    const { id, links } = (await res.json()) as { id: string; links: { participant: string; facilitator: string; observer: string } };
-    const token = new URL(links.facilitator).hash.replace(/^#token=/, '');
-    await seed(server.wsBase, id, token, count);
+    const { id, links, tokens } = await createWorkshop({ url: server.httpUrl }, { title: 'Board render bench' });
+    await seed(server.wsBase, id, tokens.facilitator, count);
 
     // Twice, in fresh pages: Join pressed the moment the name is in (the worst case: the page is
     // still connecting and syncing), then Join pressed a second after the form appeared (anyone

@@ -8,7 +8,8 @@ import WebSocket from 'ws';
 import { LeveldbPersistence } from 'y-leveldb';
 import { Storage } from '../../server/storage.js';
 import { docKey } from '../../server/workshop.js';
-import { createWorkshop, startServer, tempDir, type BenchServer } from './servers.js';
+import { createWorkshop } from '../../test/helpers/server.js';
+import { startServer, tempDir, type BenchServer } from './servers.js';
 import { nowMs } from './proc.js';
 
 export interface ColdLoadResult {
@@ -102,7 +103,7 @@ export async function coldLoad(count: number): Promise<ColdLoadResult> {
   // Ours: a real workshop, its board history written straight into SQLite, then a fresh process.
   const dataDir = tempDir('scaleboard-bench-cold-');
   const first = await startServer('ours', { dataDir });
-  const w = await createWorkshop(first, 'Cold load');
+  const w = await createWorkshop({ url: first.httpUrl }, { title: 'Cold load' });
   await first.stop();
   const storage = new Storage(dataDir);
   const key = docKey(w.id, '');
@@ -112,7 +113,7 @@ export async function coldLoad(count: number): Promise<ColdLoadResult> {
   const ours = await timedStart(() => startServer('ours', { dataDir }));
   let oursMs: number;
   try {
-    oursMs = await timeToFullBoard(ours.server.wsBase, w.id, { token: w.token }, final);
+    oursMs = await timeToFullBoard(ours.server.wsBase, w.id, { token: w.tokens.participant }, final);
   } finally {
     await ours.server.stop();
   }

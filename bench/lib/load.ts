@@ -5,7 +5,8 @@
 // memory is read per server process.
 import { Histogram } from './histogram.js';
 import { cpuSeconds, memory, nowMs } from './proc.js';
-import { createWorkshop, startServer, type BenchServer, type ServerKind } from './servers.js';
+import { createWorkshop } from '../../test/helpers/server.js';
+import { startServer, type BenchServer, type ServerKind } from './servers.js';
 import type { ClientSpec, GroupResult, Schedule } from './protocol.js';
 import type { WorkerPool } from './workers.js';
 
@@ -187,8 +188,8 @@ async function prepare(kind: ServerKind, sc: Scenario): Promise<Side> {
   for (let r = 0; r < sc.rooms; r++) {
     if (kind === 'ours') {
       // Real workshops; clients join with the participant token, as the app does.
-      const w = await createWorkshop(server, `Bench ${r}`);
-      rooms.push({ room: w.id, params: { token: w.token } });
+      const w = await createWorkshop({ url: server.httpUrl }, { title: `Bench ${r}` });
+      rooms.push({ room: w.id, params: { token: w.tokens.participant } });
     } else {
       rooms.push({ room: `bench-room-${r}`, params: {} });
     }

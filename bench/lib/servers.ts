@@ -89,16 +89,3 @@ export async function startServer(
     },
   };
 }
-
-/** Creates a workshop on our server; returns its id and participant token. */
-export async function createWorkshop(server: BenchServer, title: string): Promise<{ id: string; token: string; facilitatorToken: string }> {
-  const res = await fetch(`${server.httpUrl}/api/workshops`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title }),
-  });
-  if (res.status !== 201) throw new Error(`create workshop failed: ${res.status} ${await res.text()}`);
-  const { id, links } = (await res.json()) as { id: string; links: Record<string, string> };
-  const token = (link: string) => new URL(link).hash.replace(/^#token=/, '');
-  return { id, token: token(links.participant!), facilitatorToken: token(links.facilitator!) };
-}
