@@ -6,7 +6,8 @@
 // and hold a handle, then move the note to another lane.
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { joinAs, useServerAndBrowser } from '../helpers/browser.js';
+import { joinAs } from '../helpers/browser.js';
+import { useServerAndBrowser } from '../helpers/suites.js';
 import { createWorkshop, waitFor } from '../helpers/server.js';
 import { connectClient, waitSynced } from '../helpers/clients.js';
 import { addNote as addNoteCommand } from '../../shared/commands/notes.js';

@@ -4,7 +4,8 @@
 // joiner, and end with a complete Ship-It checklist on every screen.
 import { expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { joinAs, useServerAndBrowser } from '../helpers/browser.js';
+import { joinAs } from '../helpers/browser.js';
+import { useServerAndBrowser } from '../helpers/suites.js';
 import { connectClient, waitSynced } from '../helpers/clients.js';
 import { createWorkshop, waitFor } from '../helpers/server.js';
 import { addNote } from '../../shared/commands/notes.js';

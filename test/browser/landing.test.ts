@@ -1,7 +1,8 @@
 // End to end in headless Chromium: create a workshop from the landing page, then a participant
 // joins through the invite link in a second browser context, and each sees the other.
 import { expect, it } from 'vitest';
-import { joinAs, useServerAndBrowser } from '../helpers/browser.js';
+import { joinAs } from '../helpers/browser.js';
+import { useServerAndBrowser } from '../helpers/suites.js';
 
 const env = useServerAndBrowser();
 

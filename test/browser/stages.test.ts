@@ -2,7 +2,8 @@
 // `Next stage` moves both screens; `Start timer` shows the same countdown on both.
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { joinAs, useServerAndBrowser } from '../helpers/browser.js';
+import { joinAs } from '../helpers/browser.js';
+import { useServerAndBrowser } from '../helpers/suites.js';
 import { createWorkshop, waitFor } from '../helpers/server.js';
 
 const env = useServerAndBrowser();

@@ -2,9 +2,7 @@
 // Downloading a browser does not work on these machines, so a missing Chromium is a clear failure
 // that says how to install it, never a silent pass.
 import fs from 'node:fs';
-import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { startTestServer, type TestServer } from './server.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -32,22 +30,6 @@ export async function launchBrowser(): Promise<Browser> {
     args: CHROMIUM_ARGS,
     headless: true,
   });
-}
-
-/**
- * One real server and one Chromium for a test file: started before its tests, closed after.
- * The fields are set once beforeAll has run (read them inside tests, not at the top level).
- */
-export function useServerAndBrowser(opts?: Parameters<typeof startTestServer>[0]): { server: TestServer; browser: Browser } {
-  const env = {} as { server: TestServer; browser: Browser };
-  beforeAll(async () => {
-    [env.server, env.browser] = await Promise.all([startTestServer(opts), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await env.browser?.close();
-    await env.server?.stop();
-  });
-  return env;
 }
 
 /** Opens `url` in a fresh context (with `options`, e.g. a touch screen) and joins the workshop under `name` (answers `Your name`). */
