@@ -62,7 +62,7 @@ describe('Note', () => {
     await user.type(note.getByRole('textbox', { name: 'What breaks' }), 'misses its window');
     await user.click(note.getByRole('button', { name: 'Save threshold' }));
     expect(readBoard(h.board).notes.find((n) => n.id === id)!.threshold).toEqual({ kind: 'data-volume', value: 5, unit: 'TB', text: 'misses its window' });
-    expect(within(noteNamed('Nightly batch')).getByText(/Data volume: 5 TB, misses its window/)).toBeTruthy();
+    expect(within(noteNamed('Nightly batch')).getByText(/Data volume: 5 TB \(misses its window\)/)).toBeTruthy();
 
     // And removed again.
     await user.click(within(noteNamed('Nightly batch')).getByRole('button', { name: 'Threshold' }));

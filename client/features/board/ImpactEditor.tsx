@@ -2,16 +2,16 @@
 // an optional line of evidence; a bottleneck without any impact is flagged.
 import { memo, useId, type KeyboardEvent } from 'react';
 import { IMPACT_CATEGORIES, type ImpactCategory } from '../../../shared/constants';
+import { impactTitle } from '../../../shared/log/format';
 import type { Impact, Note } from '../../../shared/schema';
 import { addImpact, removeImpact, updateImpact } from '../../../shared/commands/impacts';
 import { useBoardEnv } from './boardContext';
 import { draftKeys, useDraft } from '../../state/drafts';
 import { serverClock } from '../../sync/clock';
 import { isComposing } from './keys';
+import { shorten } from '../../text';
 
 const MAGNITUDES = [1, 2, 3, 4, 5] as const;
-const categoryTitle = (c: ImpactCategory) => IMPACT_CATEGORIES.find((x) => x.key === c)?.title ?? c;
-const short = (text: string) => (text.length > 50 ? `${text.slice(0, 47)}…` : text);
 
 export const ImpactList = memo(function ImpactList({ note, impacts }: { note: Note; impacts: Impact[] }) {
   const env = useBoardEnv();
@@ -23,7 +23,7 @@ export const ImpactList = memo(function ImpactList({ note, impacts }: { note: No
     addImpact(session.board, { noteId: note.id, category, magnitude: 3, now: serverClock.now() });
   }
   return (
-    <div className="impacts" role="group" aria-label={`Impacts of ${short(note.text)}`}>
+    <div className="impacts" role="group" aria-label={`Impacts of ${shorten(note.text, 50)}`}>
       {impacts.length === 0 ? (
         <p className="impact-flag">
           <span aria-hidden="true">⚑ </span>No impact yet
@@ -54,7 +54,7 @@ export const ImpactEditor = memo(function ImpactEditor({ impact, position, readO
   if (readOnly) {
     return (
       <p className="impact-readonly">
-        {categoryTitle(impact.category)} · magnitude {impact.magnitude} of 5{impact.evidence ? ` · ${impact.evidence}` : ''}
+        {impactTitle(impact.category)} · magnitude {impact.magnitude} of 5{impact.evidence ? ` · ${impact.evidence}` : ''}
       </p>
     );
   }

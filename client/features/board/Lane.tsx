@@ -3,7 +3,7 @@
 import { memo, type KeyboardEvent, type FormEvent } from 'react';
 import { useDroppable } from '@dnd-kit/core';
 import type { Lane as LaneKey } from '../../../shared/constants';
-import { LANES } from '../../../shared/constants';
+import { laneTitle } from '../../../shared/log/format';
 import type { Note } from '../../../shared/schema';
 import { addNote } from '../../../shared/commands/notes';
 import { useBoardEnv } from './boardContext';
@@ -32,7 +32,7 @@ export interface LaneProps {
 
 export const Lane = memo(function Lane({ lane, notes, privateNotes, editors, dropIndex, mergeInto, activeId, handle }: LaneProps) {
   const env = useBoardEnv();
-  const title = LANES.find((l) => l.key === lane)!.title;
+  const title = laneTitle(lane);
   const { setNodeRef } = useDroppable({ id: laneDropId(lane), data: { lane }, disabled: !handle });
   // The insertion line goes before the note at dropIndex among the notes other than the dragged one.
   const others = activeId ? notes.filter((n) => n.id !== activeId) : notes;

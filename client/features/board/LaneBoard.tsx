@@ -17,6 +17,7 @@ import {
 } from '@dnd-kit/core';
 import { LANES, type Lane as LaneKey } from '../../../shared/constants';
 import { notesByLane } from '../../../shared/board';
+import { laneTitle } from '../../../shared/log/format';
 import type { Note } from '../../../shared/schema';
 import { mergeNotes, moveNote } from '../../../shared/commands/notes';
 import { useBoardEnv } from './boardContext';
@@ -25,9 +26,9 @@ import type { PrivateNote } from './privateNotes';
 import type { Peer } from './presence';
 import { createBoardDnd, measureGeometry, slotOf, type Geometry, type Slot } from './dnd';
 import { useDragHandles } from './dragHandles';
+import { shorten } from '../../text';
 
-const laneTitle = (lane: LaneKey) => LANES.find((l) => l.key === lane)!.title;
-const quote = (text: string) => `“${text.length > 50 ? `${text.slice(0, 47)}…` : text}”`;
+const quote = (text: string) => `“${shorten(text, 50)}”`;
 const sameSlot = (a: Slot | null, b: Slot | null) => a?.lane === b?.lane && a?.index === b?.index && a?.mergeInto === b?.mergeInto;
 
 const screenReaderInstructions = {

@@ -3,14 +3,15 @@
 // Memoised: with 300 notes on the board, only the notes whose props change re-render.
 import { memo, useId, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
 import type { Note } from '../../../shared/schema';
-import { LANES } from '../../../shared/constants';
+import { laneTitle, thresholdLine } from '../../../shared/log/format';
 import { useBoardEnv } from './boardContext';
 import { draftKeys, useDraft } from '../../state/drafts';
 import { setEditing, type Peer } from './presence';
-import { ThresholdEditor, formatThreshold } from './ThresholdEditor';
+import { ThresholdEditor } from './ThresholdEditor';
 import { dragNoteAttr } from './dnd';
 import type { DragHandleProps } from './dragHandles';
 import { isComposing } from './keys';
+import { shorten } from '../../text';
 
 const NEUTRAL = '#5b6573';
 
@@ -32,7 +33,7 @@ export interface NoteCardProps {
   flagged?: boolean;
 }
 
-const short = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text) || '(empty note)';
+const short = (text: string) => shorten(text, 60) || '(empty note)';
 
 export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
   const { note, isPrivate = false, editors, handle, dropBefore, mergeTarget, dragging, children, compact, flagged } = props;
@@ -139,7 +140,7 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
           {note.text}
         </p>
       )}
-      {note.threshold && panel !== 'threshold' && <p className="note-threshold">{formatThreshold(note.threshold)}</p>}
+      {note.threshold && panel !== 'threshold' && <p className="note-threshold">{thresholdLine(note.threshold)}</p>}
       {canEdit && !editing && (
         <div className="note-actions">
           <button type="button" ref={editButton} onClick={() => setDraft(note.text)}>
@@ -178,7 +179,6 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
 function MergeMenu({ note, onDone }: { note: Note; onDone: () => void }) {
   const env = useBoardEnv();
   const candidates = env.shared.mergeCandidates(note.id);
-  const laneTitle = (lane: string) => LANES.find((l) => l.key === lane)?.title ?? lane;
   return (
     <div className="merge-menu" role="group" aria-label={`Merge "${short(note.text)}" into another note`}>
       {candidates.length === 0 ? (

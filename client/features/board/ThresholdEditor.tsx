@@ -1,14 +1,8 @@
 // The optional threshold of a bottleneck: what breaks and at what level, e.g. "Traffic: 20000
-// concurrent users, checkout p99 > 2 s".
+// concurrent users (checkout p99 > 2 s)", written as the decision log writes it (thresholdLine).
 import { useId, useState, type FormEvent } from 'react';
 import { THRESHOLD_KINDS, type ThresholdKind } from '../../../shared/constants';
 import type { Threshold } from '../../../shared/schema';
-
-export function formatThreshold(t: Threshold): string {
-  const kind = THRESHOLD_KINDS.find((k) => k.key === t.kind)?.title ?? t.kind;
-  const level = [t.value ?? '', t.unit].filter((x) => x !== '').join(' ');
-  return [`${kind}${level ? `: ${level}` : ''}`, t.text].filter(Boolean).join(', ');
-}
 
 export function ThresholdEditor({
   value,

@@ -1,18 +1,18 @@
 // Stage 3, part one: turn bottlenecks into initiatives (one initiative may address several), edit
 // their titles, and score each one blind for ROI and urgency in the private document.
 import type * as Y from 'yjs';
-import { IMPACT_CATEGORIES, LANES } from '../../../shared/constants';
+import { LANES } from '../../../shared/constants';
+import { impactTitle, laneTitle } from '../../../shared/log/format';
 import type { Initiative, Note } from '../../../shared/schema';
 import { createInitiative, deleteInitiative, linkBottleneck, renameInitiative, unlinkBottleneck } from '../../../shared/commands/initiatives';
 import { readOwnScores, scoreInitiative, type OwnScore } from '../../../shared/commands/scores';
 import { SCORE_MAX, SCORE_MIN } from '../../../shared/ranking';
 import { useYSnapshot } from '../../sync/useYjs';
 import { serverClock } from '../../sync/clock';
+import { shorten } from '../../text';
 import { useNewInitiativeDraft } from './draftStore';
 import { displayTitle, type PrioritizationData } from './usePrioritization';
 
-const laneTitle = (lane: string) => LANES.find((l) => l.key === lane)?.title ?? lane;
-const short = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const SCORE_FIELDS = [
   { field: 'roi', label: 'ROI' },
   { field: 'urgency', label: 'Urgency' },
@@ -29,7 +29,7 @@ export function NewInitiativeForm({ data }: { data: PrioritizationData }) {
   function create() {
     if (!chosen.length) return;
     const first = board.notes.find((n) => n.id === chosen[0]);
-    const name = title.trim() || short(first?.text.trim() ?? '', 80) || 'Untitled initiative';
+    const name = title.trim() || shorten(first?.text.trim() ?? '', 80) || 'Untitled initiative';
     createInitiative(session.board, { title: name, bottleneckIds: chosen, now: serverClock.now() });
     reset();
   }
@@ -57,7 +57,7 @@ export function NewInitiativeForm({ data }: { data: PrioritizationData }) {
                   <label key={n.id} className="prio-check">
                     <input type="checkbox" checked={chosen.includes(n.id)} onChange={() => toggleNote(n.id)} />
                     <span>
-                      {short(n.text) || '(empty note)'}
+                      {shorten(n.text, 80) || '(empty note)'}
                       {used.has(n.id) && <span className="muted small"> · in an initiative</span>}
                     </span>
                   </label>
@@ -99,7 +99,7 @@ export function InitiativeCard({
   const impactsOf = (noteId: string) =>
     board.impacts
       .filter((i) => i.noteId === noteId)
-      .map((i) => `${IMPACT_CATEGORIES.find((c) => c.key === i.category)?.title ?? i.category} ${i.magnitude}`)
+      .map((i) => `${impactTitle(i.category)} ${i.magnitude}`)
       .join(' · ');
   const name = displayTitle(initiative.title);
   const score = (field: 'roi' | 'urgency', value: string) =>
@@ -129,10 +129,10 @@ export function InitiativeCard({
         <ul>
           {linked.map((n) => (
             <li key={n.id}>
-              <span className={`lane-tag lane-${n.lane}`}>{laneTitle(n.lane)}</span> {short(n.text, 120)}
+              <span className={`lane-tag lane-${n.lane}`}>{laneTitle(n.lane)}</span> {shorten(n.text, 120)}
               {impactsOf(n.id) && <span className="muted small"> (impact: {impactsOf(n.id)})</span>}
               {canEdit && (
-                <button type="button" className="link" aria-label={`Unlink ${short(n.text, 40)}`} onClick={() => unlinkBottleneck(session.board, { id: initiative.id, noteId: n.id })}>
+                <button type="button" className="link" aria-label={`Unlink ${shorten(n.text, 40)}`} onClick={() => unlinkBottleneck(session.board, { id: initiative.id, noteId: n.id })}>
                   Unlink
                 </button>
               )}
@@ -146,7 +146,7 @@ export function InitiativeCard({
               <option value="">Choose…</option>
               {linkable.map((n) => (
                 <option key={n.id} value={n.id}>
-                  {laneTitle(n.lane)}: {short(n.text, 60)}
+                  {laneTitle(n.lane)}: {shorten(n.text, 60)}
                 </option>
               ))}
             </select>

@@ -2,7 +2,7 @@
 // exactly one DRI (a participant from the roster or a typed name). Missing pieces are flagged on
 // each card; a metric can be tagged observability (it counts for the Ship-It checklist).
 import { useId } from 'react';
-import { APPROACHES, PHASES } from '../../../shared/constants';
+import { approachTitle, phaseTitle } from '../../../shared/log/format';
 import type { Metric } from '../../../shared/schema';
 import type { RankedInitiative } from '../../../shared/ranking';
 import { isMetricComplete } from '../../../shared/checklist';
@@ -65,8 +65,8 @@ function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data:
   if (!metrics.length) flags.push('No metric yet');
   else if (!metrics.some(isMetricComplete)) flags.push('No complete metric (metric, baseline, target and due)');
   if (!decision?.dri?.trim()) flags.push('No DRI');
-  const approach = APPROACHES.find((a) => a.key === decision?.approach)?.title ?? 'Approach not decided';
-  const phase = PHASES.find((p) => p.key === decision?.phase)?.title ?? 'phase not set';
+  const approach = approachTitle(decision?.approach ?? null) || 'Approach not decided';
+  const phase = phaseTitle(decision?.phase ?? null) || 'phase not set';
   return (
     <article className="owner card" aria-label={name}>
       <div className="decision-head">
