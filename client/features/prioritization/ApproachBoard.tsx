@@ -56,7 +56,7 @@ function DecisionCard({ item, data }: { item: RankedInitiative; data: Prioritiza
     >
       <div className="decision-head">
         {canEdit && (
-          <button type="button" className="drag-handle" aria-label={`Move ${name}`} {...attributes} {...listeners}>
+          <button type="button" className="prio-drag-handle" aria-label={`Move ${name}`} {...attributes} {...listeners}>
             ⠿
           </button>
         )}
@@ -113,7 +113,7 @@ function Column({ id, title, criterion, children, count }: { id: string; title: 
   return (
     <section ref={setNodeRef} aria-label={title} className={`approach-column approach-${id}${isOver ? ' is-over' : ''}`}>
       <h3>
-        {title} <span className="muted small">({count})</span>
+        {title} <span className="muted prio-small">({count})</span>
       </h3>
       {criterion && <p className="criterion">{criterion}</p>}
       <div className="approach-cards">{children}</div>
@@ -154,7 +154,7 @@ export function ApproachBoard({ data }: { data: PrioritizationData }) {
       </p>
       <DndContext sensors={sensors} collisionDetection={columnCollision} onDragEnd={onDragEnd} accessibility={{ announcements }}>
         <Column id={UNDECIDED} title="Undecided" count={undecided.length}>
-          {undecided.length === 0 ? <p className="muted small">Every top initiative has an approach.</p> : undecided.map((t) => <DecisionCard key={t.initiative.id} item={t} data={data} />)}
+          {undecided.length === 0 ? <p className="muted prio-small">Every top initiative has an approach.</p> : undecided.map((t) => <DecisionCard key={t.initiative.id} item={t} data={data} />)}
         </Column>
         <div className="approach-columns">
           {APPROACHES.map((a) => {

@@ -44,7 +44,7 @@ export function NewInitiativeForm({ data }: { data: PrioritizationData }) {
         create();
       }}
     >
-      <fieldset disabled={!canEdit}>
+      <fieldset className="prio-group" disabled={!canEdit}>
         <legend>Bottlenecks this initiative addresses</legend>
         <div className="bottleneck-picker">
           {LANES.map((lane) => {
@@ -52,13 +52,13 @@ export function NewInitiativeForm({ data }: { data: PrioritizationData }) {
             return (
               <div key={lane.key} className="bottleneck-lane">
                 <h4>{lane.title}</h4>
-                {notes.length === 0 && <p className="muted small">None</p>}
+                {notes.length === 0 && <p className="muted prio-small">None</p>}
                 {notes.map((n) => (
                   <label key={n.id} className="prio-check">
                     <input type="checkbox" checked={chosen.includes(n.id)} onChange={() => toggleNote(n.id)} />
                     <span>
                       {shorten(n.text, 80) || '(empty note)'}
-                      {used.has(n.id) && <span className="muted small"> · in an initiative</span>}
+                      {used.has(n.id) && <span className="muted prio-small"> · in an initiative</span>}
                     </span>
                   </label>
                 ))}
@@ -108,7 +108,7 @@ export function InitiativeCard({
   return (
     <article className="initiative card" aria-label={name}>
       <div className="initiative-head">
-        <label className="grow">
+        <label className="prio-grow">
           Title
           <input
             value={initiative.title}
@@ -118,7 +118,7 @@ export function InitiativeCard({
           />
         </label>
         {canEdit && (
-          <button type="button" className="subtle" aria-label={`Delete initiative ${name}`} onClick={() => deleteInitiative(session.board, { id: initiative.id })}>
+          <button type="button" className="prio-subtle" aria-label={`Delete initiative ${name}`} onClick={() => deleteInitiative(session.board, { id: initiative.id })}>
             Delete
           </button>
         )}
@@ -130,9 +130,9 @@ export function InitiativeCard({
           {linked.map((n) => (
             <li key={n.id}>
               <span className={`lane-tag lane-${n.lane}`}>{laneTitle(n.lane)}</span> {shorten(n.text, 120)}
-              {impactsOf(n.id) && <span className="muted small"> (impact: {impactsOf(n.id)})</span>}
+              {impactsOf(n.id) && <span className="muted prio-small"> (impact: {impactsOf(n.id)})</span>}
               {canEdit && (
-                <button type="button" className="link" aria-label={`Unlink ${shorten(n.text, 40)}`} onClick={() => unlinkBottleneck(session.board, { id: initiative.id, noteId: n.id })}>
+                <button type="button" className="prio-link" aria-label={`Unlink ${shorten(n.text, 40)}`} onClick={() => unlinkBottleneck(session.board, { id: initiative.id, noteId: n.id })}>
                   Unlink
                 </button>
               )}
@@ -140,7 +140,7 @@ export function InitiativeCard({
           ))}
         </ul>
         {canEdit && linkable.length > 0 && (
-          <label className="inline add-bottleneck">
+          <label className="prio-inline add-bottleneck">
             Add bottleneck
             <select value="" onChange={(e) => e.target.value && linkBottleneck(session.board, { id: initiative.id, noteId: e.target.value })}>
               <option value="">Choose…</option>
@@ -154,10 +154,10 @@ export function InitiativeCard({
         )}
       </div>
       {privateDoc && (
-        <fieldset className="scores" disabled={!canEdit}>
+        <fieldset className="prio-group scores" disabled={!canEdit}>
           <legend>{data.control.scoresRevealed ? 'Your scores' : 'Your scores (private until revealed)'}</legend>
           {SCORE_FIELDS.map(({ field, label }) => (
-            <label key={field} className="inline">
+            <label key={field} className="prio-inline">
               {label}
               <select value={ownScore?.[field] ?? ''} onChange={(e) => score(field, e.target.value)}>
                 <option value="">–</option>

@@ -57,7 +57,7 @@ export function Matrix({ ranking }: { ranking: RankedInitiative[] }) {
           </g>
         ))}
       </svg>
-      <figcaption className="muted small">
+      <figcaption className="muted prio-small">
         Dots at the mean score, numbered by rank; lines show the lowest to highest score. A dashed ring marks strong disagreement.
         {unplotted.length > 0 && <> Not enough scores to place: {unplotted.map((r) => displayTitle(r.initiative.title)).join(', ')}.</>}
       </figcaption>

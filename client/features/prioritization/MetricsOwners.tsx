@@ -25,7 +25,7 @@ function MetricRow({ metric, index, data }: { metric: Metric; index: number; dat
   const { session, canEdit } = data;
   const gaps = metricGaps(metric);
   return (
-    <fieldset className="metric" disabled={!canEdit}>
+    <fieldset className="prio-group metric" disabled={!canEdit}>
       <legend>Metric {index + 1}</legend>
       <div className="metric-fields">
         {FIELDS.map((f) => (
@@ -46,7 +46,7 @@ function MetricRow({ metric, index, data }: { metric: Metric; index: number; dat
           <input type="checkbox" checked={metric.observability} onChange={(e) => updateMetric(session.board, { id: metric.id, observability: e.target.checked })} />
           Observability metric
         </label>
-        <button type="button" className="subtle" aria-label={`Remove metric ${index + 1}`} onClick={() => removeMetric(session.board, { id: metric.id })}>
+        <button type="button" className="prio-subtle" aria-label={`Remove metric ${index + 1}`} onClick={() => removeMetric(session.board, { id: metric.id })}>
           Remove
         </button>
         {gaps.length > 0 && <span className="prio-flag">Missing: {gaps.join(', ')}</span>}
@@ -72,7 +72,7 @@ function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data:
       <div className="decision-head">
         <span className="rank-number">{item.rank}</span>
         <h3>{name}</h3>
-        <span className="muted small">
+        <span className="muted prio-small">
           {approach} · {phase}
         </span>
       </div>
@@ -104,7 +104,7 @@ function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data:
           ))}
         </ul>
       ) : (
-        <p className="ok">Metrics and owner complete.</p>
+        <p className="prio-ok">Metrics and owner complete.</p>
       )}
     </article>
   );

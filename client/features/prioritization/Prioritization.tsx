@@ -60,7 +60,7 @@ function TopN({ data }: { data: PrioritizationData }) {
   if (!isFacilitator) return <p className="muted">The top {control.topN} go on to Build / Buy / Partner.</p>;
   return (
     <p className="top-n">
-      <label htmlFor={id} className="inline">
+      <label htmlFor={id} className="prio-inline">
         Top N
       </label>{' '}
       <select id={id} value={control.topN} onChange={(e) => setTopN(session.control, Number(e.target.value))}>

@@ -29,7 +29,7 @@ function Row({ item, sortable }: { item: RankedInitiative; sortable: boolean }) 
       className={`rank-row${item.top ? ' is-top' : ''}${isDragging ? ' is-dragging' : ''}`}
     >
       {sortable && (
-        <button type="button" className="drag-handle" aria-label={`Reorder ${name}`} {...attributes} {...listeners}>
+        <button type="button" className="prio-drag-handle" aria-label={`Reorder ${name}`} {...attributes} {...listeners}>
           ⠿
         </button>
       )}
@@ -80,12 +80,12 @@ export function RankedList({ data }: { data: PrioritizationData }) {
     <div className="ranking">
       <div className="ranking-head">
         <h3 id="ranking-title">Ranking</h3>
-        <p className="muted small">
+        <p className="muted prio-small">
           {control.order ? 'Ordered by the facilitator.' : 'By ROI × urgency, then ROI.'}
           {isFacilitator && ' Drag a handle (or focus it and press Space, then the arrow keys) to reorder.'}
         </p>
         {isFacilitator && control.order && (
-          <button type="button" className="subtle" onClick={() => clearRankingOrder(session.control)}>
+          <button type="button" className="prio-subtle" onClick={() => clearRankingOrder(session.control)}>
             Reset order
           </button>
         )}
