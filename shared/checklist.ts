@@ -17,7 +17,7 @@
 // - observability: at least one named metric of a top initiative is tagged observability.
 import type * as Y from 'yjs';
 import { LANES, type Lane } from './constants.js';
-import { readBoard, type BoardSnapshot, type Metric } from './schema.js';
+import { readBoard, type BoardSnapshot, type Decision, type Metric } from './schema.js';
 import { rankBoard, readRankingControl, topIdsOf } from './ranking.js';
 
 export const CHECKLIST_ITEMS = [
@@ -40,8 +40,24 @@ export type ChecklistGaps = Record<ChecklistKey, string>;
 
 const filled = (s: string | null | undefined): boolean => !!s && s.trim().length > 0;
 
-export const isMetricComplete = (m: Metric): boolean =>
-  filled(m.name) && filled(m.baseline) && filled(m.target) && filled(m.due);
+// The per-card rules, shared by the checklist and the cards that flag what is missing, so the
+// two can never disagree.
+
+/** What a decision still lacks, of 'approach', 'rationale' and 'phase'. */
+export function decisionGaps(d: Decision | undefined): ('approach' | 'rationale' | 'phase')[] {
+  const gaps: ('approach' | 'rationale' | 'phase')[] = [];
+  if (!d?.approach) gaps.push('approach');
+  if (!filled(d?.rationale)) gaps.push('rationale');
+  if (!d?.phase) gaps.push('phase');
+  return gaps;
+}
+
+const METRIC_FIELDS = ['name', 'baseline', 'target', 'due'] as const;
+
+/** The fields of a metric still empty (a metric is complete when none is). */
+export const metricGaps = (m: Metric): (typeof METRIC_FIELDS)[number][] => METRIC_FIELDS.filter((f) => !filled(m[f]));
+
+export const isMetricComplete = (m: Metric): boolean => metricGaps(m).length === 0;
 
 /** The five items with, for each, what is still missing ('' when done). */
 export function checklistGaps(board: BoardSnapshot, topIds: readonly string[]): ChecklistGaps {
@@ -59,8 +75,9 @@ export function checklistGaps(board: BoardSnapshot, topIds: readonly string[]): 
   const missingLanes = LANES.filter((l) => !lanes.has(l.key)).map((l) => l.title);
 
   const decision = (id: string) => board.decisions[id];
-  const noPhase = top.filter((i) => !decision(i.id)?.phase);
-  const noApproach = top.filter((i) => !decision(i.id)?.approach || !filled(decision(i.id)?.rationale));
+  const gapsOf = (id: string) => decisionGaps(decision(id));
+  const noPhase = top.filter((i) => gapsOf(i.id).includes('phase'));
+  const noApproach = top.filter((i) => gapsOf(i.id).some((g) => g === 'approach' || g === 'rationale'));
 
   const metricsOf = (id: string) => board.metrics.filter((m) => m.initiativeId === id);
   const noOwnerOrMetric = top.filter((i) => !filled(decision(i.id)?.dri) || !metricsOf(i.id).some(isMetricComplete));

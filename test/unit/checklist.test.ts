@@ -2,7 +2,7 @@
 // five items are done and breaks exactly one thing.
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CHECKLIST_ITEMS, checklistGaps, checklistOf, computeChecklist, type ChecklistKey } from '../../shared/checklist.js';
+import { CHECKLIST_ITEMS, checklistGaps, checklistOf, computeChecklist, decisionGaps, metricGaps, type ChecklistKey } from '../../shared/checklist.js';
 import { boardMaps, initControl, readBoard, type BoardSnapshot, type YRecord } from '../../shared/schema.js';
 import { createInitiative, linkBottleneck } from '../../shared/commands/initiatives.js';
 import { setApproach, setDri, setPhase, setRationale } from '../../shared/commands/decisions.js';
@@ -169,5 +169,19 @@ describe('Ship-It checklist', () => {
     const list = checklistOf(board, control);
     expect(list.find((i) => i.key === 'approach')!.done).toBe(false);
     expect(list.find((i) => i.key === 'observability')!.done).toBe(true);
+  });
+});
+
+describe('the per-card rules the checklist and the stage 4 and 5 cards share', () => {
+  it('names what a decision lacks', () => {
+    expect(decisionGaps(undefined)).toEqual(['approach', 'rationale', 'phase']);
+    expect(decisionGaps({ initiativeId: 'i', approach: 'build', rationale: '  ', phase: 'now', dri: null })).toEqual(['rationale']);
+    expect(decisionGaps({ initiativeId: 'i', approach: 'buy', rationale: 'cheaper', phase: 'next', dri: null })).toEqual([]);
+  });
+
+  it('names the empty fields of a metric', () => {
+    const metric = { id: 'm', initiativeId: 'i', name: 'p99', baseline: '', target: ' ', due: '2027-01-01', observability: false, createdAt: 0 };
+    expect(metricGaps(metric)).toEqual(['baseline', 'target']);
+    expect(metricGaps({ ...metric, baseline: '2 s', target: '500 ms' })).toEqual([]);
   });
 });

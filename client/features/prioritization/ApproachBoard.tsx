@@ -18,9 +18,9 @@ import {
 } from '@dnd-kit/core';
 import { CSS } from '@dnd-kit/utilities';
 import { APPROACHES, PHASES, type Approach, type Phase } from '../../../shared/constants';
-import type { Decision } from '../../../shared/schema';
 import type { RankedInitiative } from '../../../shared/ranking';
 import { setApproach, setPhase, setRationale } from '../../../shared/commands/decisions';
+import { decisionGaps } from '../../../shared/checklist';
 import { displayTitle, type PrioritizationData } from './usePrioritization';
 import { dragAnnouncements } from './dragAnnouncements';
 
@@ -31,14 +31,6 @@ const columnCollision: CollisionDetection = (args) => {
   const hits = pointerWithin(args);
   return hits.length ? hits : closestCenter(args);
 };
-
-export function decisionGaps(d: Decision | undefined): string[] {
-  const gaps: string[] = [];
-  if (!d?.approach) gaps.push('approach');
-  if (!d?.rationale.trim()) gaps.push('rationale');
-  if (!d?.phase) gaps.push('phase');
-  return gaps;
-}
 
 function DecisionCard({ item, data }: { item: RankedInitiative; data: PrioritizationData }) {
   const { session, board, canEdit } = data;

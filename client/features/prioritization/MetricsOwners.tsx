@@ -5,7 +5,7 @@ import { useId } from 'react';
 import { approachTitle, phaseTitle } from '../../../shared/log/format';
 import type { Metric } from '../../../shared/schema';
 import type { RankedInitiative } from '../../../shared/ranking';
-import { isMetricComplete } from '../../../shared/checklist';
+import { isMetricComplete, metricGaps } from '../../../shared/checklist';
 import { setDri } from '../../../shared/commands/decisions';
 import { addMetric, removeMetric, updateMetric, type MetricTextField } from '../../../shared/commands/metrics';
 import { displayTitle, type PrioritizationData } from './usePrioritization';
@@ -17,13 +17,12 @@ const FIELDS: { key: MetricTextField; label: string; type: string; placeholder: 
   { key: 'due', label: 'Due', type: 'date', placeholder: '' },
 ];
 
-export function metricGaps(m: Metric): string[] {
-  return FIELDS.filter((f) => !m[f.key].trim()).map((f) => f.label.toLowerCase());
-}
+/** The empty fields of a metric, by their labels (the rule itself is shared/checklist.ts). */
+const missingLabels = (m: Metric): string[] => metricGaps(m).map((key) => FIELDS.find((f) => f.key === key)!.label.toLowerCase());
 
 function MetricRow({ metric, index, data }: { metric: Metric; index: number; data: PrioritizationData }) {
   const { session, canEdit } = data;
-  const gaps = metricGaps(metric);
+  const gaps = missingLabels(metric);
   return (
     <fieldset className="prio-group metric" disabled={!canEdit}>
       <legend>Metric {index + 1}</legend>
