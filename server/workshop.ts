@@ -8,6 +8,7 @@ import type { RoleHashes } from './auth.js';
 import { DOC_NAMES, PRIVATE_DOC_PREFIX } from '../shared/constants.js';
 import { SERVER_ONLY_BOARD_MAPS, boardMaps, readSettings, type RosterEntry } from '../shared/schema.js';
 import { ScoreReveal } from './scores.js';
+import { ServerRules } from './serverRules.js';
 
 /** Document names a client may open: board (''), control, or private/<secret key>. */
 const PRIVATE_KEY = /^[A-Za-z0-9_-]{16,64}$/;
@@ -27,6 +28,8 @@ export class Workshop {
   private idleTimer: NodeJS.Timeout | null = null;
   /** Copies blind scores from private docs into the board once the facilitator reveals. */
   private readonly scores = new ScoreReveal(this);
+  /** Merge repair and auto-advance, which no client may be trusted or relied on to run. */
+  private readonly rules = new ServerRules(this);
 
   constructor(
     readonly row: WorkshopRow,
@@ -63,6 +66,7 @@ export class Workshop {
       this.rooms.set(docName, room);
       if (docName === DOC_NAMES.board) this.trackRoster(room);
       this.scores.roomLoaded(docName, room);
+      this.rules.roomLoaded(docName, room);
     }
     return room;
   }
@@ -140,6 +144,7 @@ export class Workshop {
   destroy(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.scores.destroy();
+    this.rules.destroy();
     for (const room of this.rooms.values()) room.destroy();
     this.rooms.clear();
   }

@@ -130,8 +130,7 @@ export function setPlannedMinutes(state: EngineState, index: number, minutes: nu
 
 /**
  * Auto-advance is due when the current stage's timer is running and its time is up, and there is a
- * next stage. Facilitator clients check it; the command guards on the expected current stage so
- * several facilitators advancing at once move the room one stage only.
+ * next stage. The server checks it (server/serverRules.ts) and moves the room on when it is.
  */
 export function autoAdvanceDue(state: EngineState, now: number): boolean {
   if (state.current >= STAGE_COUNT - 1) return false;

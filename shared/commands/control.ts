@@ -46,8 +46,9 @@ export function previousStage(doc: Y.Doc, now: number, opts: { from?: number; or
 }
 
 /**
- * Auto-advance, run by facilitator clients when the timer runs out: moves on from stage `from` only
- * if it is still current and its time is up, so it is idempotent across clients and retries.
+ * Auto-advance, run by the server when the timer runs out (server/serverRules.ts): moves on from
+ * stage `from` only if it is still current and its time is up, so it is idempotent across retries
+ * and a facilitator advancing at the same moment.
  */
 export function autoAdvance(doc: Y.Doc, from: number, now: number, origin: unknown = LOCAL_ORIGIN): void {
   updateEngine(doc, (s) => (s.current === from && engine.autoAdvanceDue(s, now) ? engine.nextStage(s, now) : s), origin);
@@ -72,7 +73,7 @@ function setFlag(doc: Y.Doc, key: BooleanSetting, value: boolean, origin: unknow
 /** Locks the board (read-only for participants; the server enforces it) or unlocks it. */
 export const setLocked = (doc: Y.Doc, locked: boolean, origin: unknown = LOCAL_ORIGIN): void => setFlag(doc, 'locked', locked, origin);
 
-/** Whether facilitator clients move on by themselves when the timer runs out (off by default). */
+/** Whether the server moves the room on by itself when the timer runs out (off by default). */
 export const setAutoAdvance = (doc: Y.Doc, on: boolean, origin: unknown = LOCAL_ORIGIN): void => setFlag(doc, 'autoAdvance', on, origin);
 
 /** Silent writing: participants' new notes stay private until the facilitator reveals them. */

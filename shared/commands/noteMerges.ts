@@ -6,7 +6,7 @@
 // merged into one that someone else deleted meanwhile disappears; one note dropped onto two
 // targets is copied twice. Each merge therefore leaves an entry (schema.noteMergeMap): the dropped
 // note's snapshot, and where its text sits in the target (Yjs relative positions). From those,
-// every writing client computes the same repairs, deterministically and idempotently:
+// the server computes the repairs (server/serverRules.ts), deterministically and idempotently:
 // - text that is on no note any more comes back: as the note it was (same id, so two clients
 //   restoring it make one note), or inside a restored note that carried it;
 // - text that is on more than one note stays on one (the note itself if alive, else the first
@@ -15,7 +15,7 @@ import * as Y from 'yjs';
 import { boardMaps, noteMergeMap, type Note, type YRecord } from '../schema.js';
 import { newId } from './ids.js';
 
-/** Origin of the automatic repairs; never tracked by undo. */
+/** Default origin of repairMerges (the server passes its own); never tracked by undo. */
 export const REPAIR_ORIGIN = 'repair';
 
 export const MAX_NOTE_TEXT = 2000;
@@ -327,46 +327,35 @@ export function repairMerges(doc: Y.Doc, origin: unknown = REPAIR_ORIGIN): numbe
 
 /**
  * Runs repairMerges after any transaction that added or removed notes or merge entries, batched
- * to one run per tick, while `canWrite()` says so. Only one client should repair at a time
- * (see isRepairLeader): repairs made at once by several clients restore the same note twice,
- * and although the copies converge to one, work done meanwhile on the losing copy is lost.
- * `poke` re-checks, e.g. when this client becomes the leader or reconnects.
+ * to one run per tick, with `origin` as the repairs' transaction origin. The server runs it on
+ * every loaded board (server/serverRules.ts), so exactly one party repairs, whoever is online.
+ * Its own repairs do not trigger it again. `poke` checks now, e.g. once the board is loaded.
  */
-export function watchMergeRepairs(doc: Y.Doc, opts: { canWrite?: () => boolean } = {}): { stop(): void; poke(): void } {
+export function watchMergeRepairs(doc: Y.Doc, opts: { origin?: unknown } = {}): { stop(): void; poke(): void } {
   const notes = boardMaps(doc).notes as Y.AbstractType<any>;
   const merges = noteMergeMap(doc) as Y.AbstractType<any>;
   let scheduled = false;
+  let repairing = false;
+  const repair = () => {
+    repairing = true;
+    try {
+      repairMerges(doc, opts.origin ?? REPAIR_ORIGIN);
+    } finally {
+      repairing = false;
+    }
+  };
   const poke = () => {
     if (scheduled) return;
     scheduled = true;
     queueMicrotask(() => {
       scheduled = false;
-      if (!doc.isDestroyed && (opts.canWrite?.() ?? true)) repairMerges(doc);
+      if (!doc.isDestroyed) repair();
     });
   };
   const onTransaction = (tr: Y.Transaction) => {
-    if (tr.origin === REPAIR_ORIGIN) return;
+    if (repairing) return;
     if (tr.changed.has(notes) || tr.changed.has(merges)) poke();
   };
   doc.on('afterTransaction', onTransaction);
   return { stop: () => doc.off('afterTransaction', onTransaction), poke };
-}
-
-/** A presence state as far as repair leadership is concerned. */
-export interface RepairPeer {
-  user?: { role?: string } | undefined;
-}
-
-/**
- * Whether this client is the one that repairs: the connected writer with the lowest awareness
- * client id (observers never write; while the board is locked only facilitators do).
- */
-export function isRepairLeader(states: ReadonlyMap<number, RepairPeer>, selfId: number, locked: boolean): boolean {
-  const writes = (s: RepairPeer | undefined) => {
-    const role = s?.user?.role;
-    return locked ? role === 'facilitator' : role === 'facilitator' || role === 'participant';
-  };
-  if (!writes(states.get(selfId))) return false;
-  for (const [id, state] of states) if (id < selfId && writes(state)) return false;
-  return true;
 }

@@ -26,7 +26,6 @@ export { LOCAL_ORIGIN };
 export {
   MAX_NOTE_TEXT,
   REPAIR_ORIGIN,
-  isRepairLeader,
   readMergeEntries,
   repairMerges,
   watchMergeRepairs,

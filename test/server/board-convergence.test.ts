@@ -1,7 +1,8 @@
 // Seeded random board editing by several real y-websocket clients through the real server, with
 // random disconnects (offline edits that sync on reconnect). Every client ends with the same
 // board, and no note is lost or duplicated: each note's unique tag is on the board exactly once,
-// unless someone deleted the note that held it.
+// unless someone deleted the note that held it. The clients never repair concurrent merges: the
+// server does (server/serverRules.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, canonical, waitSynced, type TestClient } from '../helpers/clients.js';
@@ -10,12 +11,10 @@ import {
   addNote,
   deleteNote,
   editNoteText,
-  isRepairLeader,
   mergeNotes,
   moveNote,
   readMergeEntries,
   repairMerges,
-  watchMergeRepairs,
 } from '../../shared/commands/notes.js';
 import { readBoard, type Author } from '../../shared/schema.js';
 import { LANE_KEYS } from '../../shared/constants.js';
@@ -27,13 +26,11 @@ const TAG = /\[[A-Za-z0-9_-]+\]/g;
 
 let server: TestServer;
 const clients: TestClient[] = [];
-const stops: (() => void)[] = [];
 
 beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(async () => {
-  stops.forEach((s) => s());
   clients.forEach((c) => c.destroy());
   await server?.stop();
 });
@@ -64,17 +61,6 @@ async function run(seed: number, opts: { clients: number; steps: number }) {
     const author = { id: `p${i}`, name: `Person ${i}`, color: '#1a5fb4' };
     const { awareness } = client.provider;
     awareness.setLocalStateField('user', { ...author, role: 'participant' });
-    // Like the board client: the connected writer with the lowest client id repairs concurrent
-    // merges, and re-checks when presence changes (a leader left, or this client is back).
-    const repairs = watchMergeRepairs(client.doc, {
-      canWrite: () => client.provider.wsconnected && client.provider.synced && isRepairLeader(awareness.getStates(), client.doc.clientID, false),
-    });
-    awareness.on('change', repairs.poke);
-    client.provider.on('sync', repairs.poke);
-    stops.push(() => {
-      repairs.stop();
-      awareness.off('change', repairs.poke);
-    });
     people.push({ client, author });
   }
   await Promise.all(people.map((p) => waitSynced(p.client)));
@@ -132,7 +118,7 @@ async function run(seed: number, opts: { clients: number; steps: number }) {
   await Promise.all(people.map((p) => waitSynced(p.client, 20_000)));
   const docs = people.map((p) => p.client.doc);
   try {
-    // Converged: every client holds the same board and the leader has nothing left to repair.
+    // Converged: every client holds the same board and the server has nothing left to repair.
     await waitFor(
       () => docs.every((d) => canonical(boardState(d)) === canonical(boardState(docs[0]!))) && pendingRepairs(docs[0]!) === 0,
       20_000,

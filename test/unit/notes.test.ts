@@ -14,7 +14,6 @@ import {
   repairMerges,
   setThreshold,
   watchMergeRepairs,
-  isRepairLeader,
 } from '../../shared/commands/notes.js';
 import { addImpact } from '../../shared/commands/impacts.js';
 import { boardMaps, noteMergeMap, readBoard, type Author } from '../../shared/schema.js';
@@ -308,33 +307,39 @@ describe('concurrent merges are repaired: no note lost or duplicated', () => {
     expect(readBoard(a)).toEqual(readBoard(b));
   });
 
-  it('elects one repairing client: the connected writer with the lowest client id', () => {
-    const states = new Map([
-      [7, { user: { role: 'observer' } }],
-      [9, { user: { role: 'participant' } }],
-      [12, { user: { role: 'facilitator' } }],
-    ]);
-    expect(isRepairLeader(states, 9, false)).toBe(true);
-    expect(isRepairLeader(states, 12, false)).toBe(false);
-    expect(isRepairLeader(states, 7, false)).toBe(false); // observers never write
-    expect(isRepairLeader(states, 12, true)).toBe(true); // locked: facilitators only
-    expect(isRepairLeader(states, 9, true)).toBe(false);
+  it('watchMergeRepairs (run by the server) repairs once remote changes arrive, with its origin, and not on its own writes', async () => {
+    const [server, client] = seedTwo();
+    const origins: unknown[] = [];
+    server.on('afterTransaction', (tr: Y.Transaction) => origins.push(tr.origin));
+    const watch = watchMergeRepairs(server, { origin: 'server' });
+    mergeNotes(server, { sourceId: 'x', targetId: 'y' });
+    mergeNotes(client, { sourceId: 'y', targetId: 'x' });
+    sync(server, client);
+    await Promise.resolve();
+    expect(allTexts(server)).toEqual(['X text', 'Y text', 'Z text']);
+    expect(allTexts(client)).toEqual(['Z text']); // clients never repair; they receive the server's
+    sync(server, client);
+    expect(allTexts(client)).toEqual(['X text', 'Y text', 'Z text']);
+    await Promise.resolve();
+    await Promise.resolve();
+    // One repair, written as the server; it did not set off another run.
+    expect(origins.filter((o) => o === 'server')).toHaveLength(1);
+    expect(origins.at(-1)).toBe('remote');
+    watch.stop();
   });
 
-  it('watchMergeRepairs repairs after remote changes arrive, and not for read-only clients', async () => {
+  it('watchMergeRepairs.poke repairs a state loaded without the watcher (a stored state at load)', async () => {
     const [a, b] = seedTwo();
-    const watchA = watchMergeRepairs(a);
-    const watchB = watchMergeRepairs(b, { canWrite: () => false });
     mergeNotes(a, { sourceId: 'x', targetId: 'y' });
     mergeNotes(b, { sourceId: 'y', targetId: 'x' });
     sync(a, b);
+    const watch = watchMergeRepairs(a, { origin: 'server' });
+    await Promise.resolve();
+    expect(allTexts(a)).toEqual(['Z text']); // nothing changed since it started
+    watch.poke();
     await Promise.resolve();
     expect(allTexts(a)).toEqual(['X text', 'Y text', 'Z text']);
-    expect(allTexts(b)).toEqual(['Z text']); // b may not write; it receives a's repair
-    sync(a, b);
-    expect(allTexts(b)).toEqual(['X text', 'Y text', 'Z text']);
-    watchA.stop();
-    watchB.stop();
+    watch.stop();
   });
 });
 

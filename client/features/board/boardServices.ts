@@ -1,33 +1,14 @@
 // Background work of the board, started once per session and kept until it ends (not tied to a
-// mounted view, so it keeps going on stages 3–5): the merge repair, run by one elected client
-// (see shared/commands/noteMerges.ts), and publishing silently written notes when revealed.
-import { isRepairLeader, watchMergeRepairs } from '../../../shared/commands/notes';
+// mounted view, so it keeps going on stages 3–5): publishing silently written notes when revealed,
+// and telling the room how many this person holds back. (Merge repair is the server's: see
+// server/serverRules.ts.)
 import type { WorkshopSession } from '../../sync/session';
-import { accessOf, readBoardControl } from './boardState';
 import { ownerKey, usePrivateNotesStore, watchPrivateNotes } from './privateNotes';
 
 const running = new WeakMap<WorkshopSession, () => void>();
 
 export function ensureBoardServices(session: WorkshopSession): void {
   if (running.has(session) || session.board.isDestroyed) return;
-  const boardProvider = session.providers?.[0];
-  const online = () => (boardProvider ? boardProvider.wsconnected && boardProvider.synced : true);
-  const repairs = watchMergeRepairs(session.board, {
-    canWrite: () => {
-      const { settings } = readBoardControl(session.control);
-      return (
-        accessOf(session.role, settings).canWrite &&
-        online() &&
-        isRepairLeader(session.awareness.getStates(), session.awareness.clientID, settings.locked)
-      );
-    },
-  });
-  // Leadership changes only when someone arrives or leaves (not on every cursor move).
-  const onPresence = ({ added, removed }: { added: number[]; removed: number[] }) => {
-    if (added.length || removed.length) repairs.poke();
-  };
-  session.awareness.on('change', onPresence);
-  boardProvider?.on('sync', repairs.poke);
   const stopPublishing = watchPrivateNotes(session);
 
   // Tell the room how many notes this person holds back, so the facilitator knows what Reveal shows.
@@ -41,9 +22,6 @@ export function ensureBoardServices(session: WorkshopSession): void {
   const unsubscribeCount = usePrivateNotesStore.subscribe(shareCount);
 
   const stop = () => {
-    repairs.stop();
-    session.awareness.off('change', onPresence);
-    boardProvider?.off('sync', repairs.poke);
     stopPublishing();
     unsubscribeCount();
     running.delete(session);

@@ -1,6 +1,6 @@
 // Undo for the board: one Y.UndoManager per board document, over notes, impacts and the merge
 // record, tracking only this client's own commands (LOCAL_ORIGIN). Undo never takes back someone
-// else's edit, a merge repair (REPAIR_ORIGIN) or the publishing of silently written notes.
+// else's edit, a merge repair (the server's) or the publishing of silently written notes.
 import { useCallback, useSyncExternalStore } from 'react';
 import * as Y from 'yjs';
 import { boardMaps, noteMergeMap } from '../../../shared/schema';

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { STAGES } from '../../../shared/constants';
 import { readSettings } from '../../../shared/schema';
-import { autoAdvanceDue, readEngineState } from '../../../shared/stages';
+import { readEngineState } from '../../../shared/stages';
 import { timerView } from '../../../shared/timer';
 import * as control from '../../../shared/commands/control';
 import { stagePrompt } from '../../../shared/templates';
@@ -26,13 +26,6 @@ export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
   const current = state.current;
   const view = timerView(state, now);
   const announcement = useAnnouncement({ stage: current, phase: view.phase });
-
-  // Auto-advance (off by default) is done by facilitator clients; the command is guarded on the
-  // stage we saw, so co-facilitators advancing at once move the room one stage.
-  const due = isFacilitator && settings.autoAdvance && autoAdvanceDue(state, now);
-  useEffect(() => {
-    if (due) control.autoAdvance(session.control, current, clock.now());
-  }, [due, current, session.control, clock]);
 
   const next = STAGES[current + 1];
   return (
@@ -67,6 +60,7 @@ export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
             <button type="button" onClick={() => control.setLocked(session.control, !settings.locked)}>
               {settings.locked ? 'Unlock board' : 'Lock board'}
             </button>
+            {/* Auto-advance (off by default) is done by the server (server/serverRules.ts); this only sets it. */}
             <label className="stages-check">
               <input type="checkbox" checked={settings.autoAdvance} onChange={(e) => control.setAutoAdvance(session.control, e.target.checked)} />
               Auto-advance when time is up
