@@ -134,6 +134,25 @@ export const boardMaps = (doc: Y.Doc) => ({
 /** Names of board maps that only the server may write (clients' writes to them are refused). */
 export const SERVER_ONLY_BOARD_MAPS = ['revealedScores', 'roster'] as const;
 
+/**
+ * Every root type of each kind of document, by who may write it. The server reverts a client's
+ * write that touches any other root (a made-up root would otherwise be stored and sent to every
+ * late joiner) or a server-only one. Add a root here when the layout grows.
+ */
+export const DOC_ROOTS = {
+  board: { client: ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'noteMerges'], server: SERVER_ONLY_BOARD_MAPS },
+  control: { client: ['settings', 'engine', 'reveals', 'ranking'], server: [] },
+  private: { client: ['scores', 'profile'], server: [] },
+} as const satisfies Record<string, { client: readonly string[]; server: readonly string[] }>;
+export type DocKind = keyof typeof DOC_ROOTS;
+
+/** The author a note carries while the workshop is anonymous: no identity at all. */
+export const ANONYMOUS_AUTHOR: Author = { id: '', name: '', color: '#888888' };
+export const isAnonymousAuthor = (a: unknown): boolean => {
+  const v = (a ?? {}) as Partial<Author>;
+  return !v.id && !v.name;
+};
+
 /** A participant's private document: their blind scores, keyed `${initiativeId}`. */
 export const privateMaps = (doc: Y.Doc) => ({
   scores: doc.getMap<{ roi: number | null; urgency: number | null }>('scores'),

@@ -1,0 +1,231 @@
+// The write gate, tried as a hostile participant would: hand-made updates sent on a raw socket.
+// Each case is a hole the old guard had (it looked only at an item's encoded parent, fixed its undo
+// scope before applying, and let Yjs integrate pending items inside someone else's transaction).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { connectClient, waitClosed, waitSynced, type TestClient } from '../helpers/clients.js';
+import { openRaw, type RawPeer } from '../helpers/raw.js';
+import { createWorkshop, metricValue, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
+import { encodeStructs, updateFrame, updateOf } from '../helpers/updates.js';
+
+let server: TestServer;
+const clients: TestClient[] = [];
+const raws: RawPeer[] = [];
+const client = (...args: Parameters<typeof connectClient>) => {
+  const c = connectClient(...args);
+  clients.push(c);
+  return c;
+};
+const raw = async (ws: CreatedWorkshop, token: string, docName = '') => {
+  const peer = await openRaw(`${server.wsUrl}/${ws.id}${docName ? `/${docName}` : ''}?token=${token}`);
+  raws.push(peer);
+  return peer;
+};
+const rejected = (reason: string) => metricValue(server, 'scaleboard_ws_rejected_total', { reason });
+type Entry = { id: string; name: string; role: string };
+const rosterOf = (d: Y.Doc) => d.getMap<Entry>('roster').toJSON() as Record<string, Entry>;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  raws.forEach((r) => r.ws.close());
+  clients.forEach((c) => c.destroy());
+  await server?.stop();
+});
+
+/** A workshop whose facilitator is present (so the server has written a roster entry). */
+async function workshopWithFacilitator() {
+  const ws = await createWorkshop(server);
+  const fac = client(server.wsUrl, ws.id, ws.tokens.facilitator);
+  await waitSynced(fac);
+  fac.provider.awareness.setLocalStateField('user', { id: 'f', name: 'Fran', color: '#336699' });
+  await waitFor(() => Object.values(rosterOf(fac.doc)).some((e) => e.name === 'Fran'), 5000, 'roster entry');
+  const view = client(server.wsUrl, ws.id, ws.tokens.participant);
+  await waitSynced(view);
+  await waitFor(() => Object.keys(rosterOf(view.doc)).length === 1, 5000, 'roster synced');
+  return { ws, fac, view };
+}
+
+/** A fresh client's copy of the board, once it holds the marker note written after the attack. */
+async function freshBoardAfter(ws: CreatedWorkshop, writer: TestClient, marker: string): Promise<TestClient> {
+  writer.doc.getMap('notes').set(marker, 'x');
+  const fresh = client(server.wsUrl, ws.id, ws.tokens.observer);
+  await waitSynced(fresh);
+  await waitFor(() => fresh.doc.getMap('notes').has(marker), 5000, `marker ${marker}`);
+  return fresh;
+}
+
+describe('server-only maps', () => {
+  it('refuses an overwrite of a roster entry sent as an item with only an origin and no delete set', async () => {
+    const { ws, fac, view } = await workshopWithFacilitator();
+    const [key, entry] = Object.entries(rosterOf(view.doc))[0]!;
+    const overwrite = updateOf(view.doc, (d) => d.getMap<Entry>('roster').set(key, { ...entry, name: 'Mallory' }));
+    const { structs } = Y.decodeUpdate(overwrite);
+    // The shape the old guard missed: the new value points at the old one (origin), carries no parent.
+    expect(structs).toHaveLength(1);
+    expect((structs[0] as Y.Item).origin).not.toBeNull();
+    expect((structs[0] as Y.Item).parent).toBeNull();
+    const before = await rejected('server_only_map');
+    const attacker = await raw(ws, ws.tokens.participant);
+    attacker.ws.send(updateFrame(encodeStructs(structs)));
+    await waitFor(async () => (await rejected('server_only_map')) > before, 5000, 'refusal counted');
+
+    const fresh = await freshBoardAfter(ws, fac, 'after-overwrite');
+    expect(rosterOf(fresh.doc)[key]?.name).toBe('Fran');
+    expect(rosterOf(fac.doc)[key]?.name).toBe('Fran');
+    // Reverted on the server, so what is stored is right too.
+    await server.stop();
+    server = await server.restart();
+    const afterRestart = client(server.wsUrl, ws.id, ws.tokens.observer);
+    await waitSynced(afterRestart);
+    expect(rosterOf(afterRestart.doc)[key]?.name).toBe('Fran');
+  });
+
+  it("never lets a participant's pending item be integrated as someone else's write", async () => {
+    const { ws, fac, view } = await workshopWithFacilitator();
+    const rosterItem = (view.doc.getMap('roster') as unknown as { _map: Map<string, Y.Item> })._map.values().next().value!;
+    const serverClient = rosterItem.id.client;
+    const nextServerClock = Y.getState(view.doc.store, serverClient);
+    // A roster value whose origin is the item the server will write next (the next person's entry):
+    // Yjs keeps it pending until that item exists, then integrates it with whatever update comes next.
+    const { structs } = Y.decodeUpdate(
+      updateOf(view.doc, (d) => d.getMap<Entry>('roster').set('whatever', { id: 'x', name: 'Mallory', role: 'facilitator' })),
+    );
+    const forged = structs[0] as Y.Item;
+    forged.origin = Y.createID(serverClient, nextServerClock);
+    forged.parent = null;
+    forged.parentSub = null;
+    const attacker = await raw(ws, ws.tokens.participant);
+    attacker.ws.send(updateFrame(encodeStructs([forged])));
+
+    // The next person joins (the server writes their roster entry), then the facilitator edits.
+    const newcomer = client(server.wsUrl, ws.id, ws.tokens.participant);
+    await waitSynced(newcomer);
+    newcomer.provider.awareness.setLocalStateField('user', { id: 'n', name: 'Newcomer', color: '#993366' });
+    await waitFor(() => Object.keys(rosterOf(fac.doc)).length === 2, 5000, 'newcomer in roster');
+    const fresh = await freshBoardAfter(ws, fac, 'facilitator-edit');
+    const names = Object.values(rosterOf(fresh.doc)).map((e) => e.name);
+    expect(names.sort()).toEqual(['Fran', 'Newcomer']);
+    expect(attacker.ws.readyState).toBe(attacker.ws.OPEN); // it was still there to be judged
+  });
+});
+
+describe('new roots', () => {
+  it('reverts a participant write that makes a new root, on an open board and a locked one', async () => {
+    const ws = await createWorkshop(server);
+    const p = client(server.wsUrl, ws.id, ws.tokens.participant);
+    const fac = client(server.wsUrl, ws.id, ws.tokens.facilitator);
+    const facControl = client(server.wsUrl, ws.id, ws.tokens.facilitator, { docName: 'control' });
+    await Promise.all([p, fac, facControl].map((c) => waitSynced(c)));
+    const before = await rejected('unknown_root');
+    p.doc.getMap('madeUp').set('junk', 'x'.repeat(1000));
+    fac.doc.getArray('alsoMadeUp').push(['from the facilitator']);
+    await waitFor(async () => (await rejected('unknown_root')) >= before + 2, 5000, 'both refused');
+    let fresh = await freshBoardAfter(ws, fac, 'open-marker');
+    expect(fresh.doc.getMap('madeUp').size).toBe(0);
+    expect(fresh.doc.getArray('alsoMadeUp').length).toBe(0);
+    await waitFor(() => p.doc.getMap('madeUp').size === 0 && fac.doc.getArray('alsoMadeUp').length === 0, 5000, 'writers reverted');
+
+    facControl.doc.getMap('settings').set('locked', true);
+    await waitFor(() => fresh.doc.getMap('notes').size > 0 && p.doc.getMap('notes').size > 0, 5000, 'board synced');
+    const lockedBefore = await rejected('write_reverted_participant');
+    await new Promise((r) => setTimeout(r, 300)); // the lock reaches the server before the write below
+    p.doc.getMap('whileLocked').set('junk', 'y');
+    await waitFor(async () => (await rejected('write_reverted_participant')) > lockedBefore, 5000, 'refused while locked');
+    fresh = await freshBoardAfter(ws, fac, 'locked-marker');
+    expect(fresh.doc.getMap('whileLocked').size).toBe(0);
+    await waitFor(() => p.doc.getMap('whileLocked').size === 0, 5000, 'writer reverted');
+  });
+
+  it("reverts a participant's new root in the control document", async () => {
+    const ws = await createWorkshop(server);
+    const p = client(server.wsUrl, ws.id, ws.tokens.participant, { docName: 'control' });
+    const facControl = client(server.wsUrl, ws.id, ws.tokens.facilitator, { docName: 'control' });
+    await Promise.all([waitSynced(p), waitSynced(facControl)]);
+    const before = await rejected('write_reverted_participant');
+    p.doc.getMap('takeover').set('stage', 4);
+    await waitFor(async () => (await rejected('write_reverted_participant')) > before, 5000, 'refused');
+    facControl.doc.getMap('settings').set('title', 'marker');
+    const fresh = client(server.wsUrl, ws.id, ws.tokens.observer, { docName: 'control' });
+    await waitSynced(fresh);
+    await waitFor(() => fresh.doc.getMap('settings').get('title') === 'marker', 5000, 'marker');
+    expect(fresh.doc.getMap('takeover').size).toBe(0);
+    await waitFor(() => p.doc.getMap('takeover').size === 0, 5000, 'writer reverted');
+  });
+});
+
+describe('client ids', () => {
+  it("refuses a write under another person's client id, so their next edit is not skipped", async () => {
+    const ws = await createWorkshop(server);
+    const fac = client(server.wsUrl, ws.id, ws.tokens.facilitator);
+    await waitSynced(fac);
+    fac.doc.getMap('notes').set('first', 'mine');
+    const view = client(server.wsUrl, ws.id, ws.tokens.participant);
+    await waitSynced(view);
+    await waitFor(() => view.doc.getMap('notes').has('first'), 5000, 'first edit');
+    // The facilitator's next clock, taken first by the attacker.
+    const squat = updateOf(view.doc, (d) => d.getMap('notes').set('squat', 'not yours'), fac.doc.clientID);
+    const before = await rejected('foreign_client_id');
+    const attacker = await raw(ws, ws.tokens.participant);
+    attacker.ws.send(updateFrame(squat));
+    expect((await attacker.closed).code).toBe(4400);
+    expect(await rejected('foreign_client_id')).toBe(before + 1);
+
+    fac.doc.getMap('notes').set('second', 'also mine');
+    const fresh = client(server.wsUrl, ws.id, ws.tokens.observer);
+    await waitSynced(fresh);
+    await waitFor(() => fresh.doc.getMap('notes').get('second') === 'also mine', 5000, "the facilitator's next edit");
+    expect(fresh.doc.getMap('notes').has('squat')).toBe(false);
+  });
+
+  it("lets a client without a person identity reconnect and keep writing under its own client id", async () => {
+    const ws = await createWorkshop(server);
+    const doc = new Y.Doc();
+    const first = client(server.wsUrl, ws.id, ws.tokens.participant, { doc });
+    await waitSynced(first);
+    doc.getMap('notes').set('before', 1);
+    first.provider.disconnect();
+    await waitFor(() => !first.provider.wsconnected, 5000, 'disconnected');
+    await new Promise((r) => setTimeout(r, 200)); // the server has seen the close
+    doc.getMap('notes').set('offline', 2);
+    first.provider.connect();
+    const fresh = client(server.wsUrl, ws.id, ws.tokens.observer);
+    await waitSynced(fresh);
+    await waitFor(() => fresh.doc.getMap('notes').get('offline') === 2, 5000, 'offline edit after reconnect');
+    expect(first.closeEvents.filter((e) => e.code === 4400)).toEqual([]);
+  });
+});
+
+describe('normal writes', () => {
+  it('keeps ordinary nested edits (text typed into a note) and garbage-collects what they delete', async () => {
+    const ws = await createWorkshop(server);
+    const a = client(server.wsUrl, ws.id, ws.tokens.participant);
+    await waitSynced(a);
+    const note = new Y.Map<unknown>();
+    const text = new Y.Text('hello');
+    note.set('text', text);
+    a.doc.getMap<Y.Map<unknown>>('notes').set('n', note);
+    text.insert(5, ' world'); // items with an origin and no encoded parent: allowed here
+    text.delete(0, 6);
+    const fresh = client(server.wsUrl, ws.id, ws.tokens.observer);
+    await waitSynced(fresh);
+    const read = () => (fresh.doc.getMap<Y.Map<unknown>>('notes').get('n')?.get('text') as Y.Text | undefined)?.toString();
+    await waitFor(() => read() === 'world', 5000, 'typed text');
+    // The deleted characters were collected on the server, as without the gate: a late joiner gets no trace of them.
+    const late = client(server.wsUrl, ws.id, ws.tokens.observer);
+    await waitSynced(late);
+    await waitFor(() => late.doc.getMap('notes').has('n'), 5000, 'late joiner');
+    expect(Buffer.from(Y.encodeStateAsUpdate(late.doc)).includes(Buffer.from('hello'))).toBe(false);
+    expect(await waitClosedOrOpen(a)).toBe('open');
+  });
+});
+
+async function waitClosedOrOpen(c: TestClient): Promise<'open' | 'closed'> {
+  try {
+    await waitClosed(c, 200);
+    return 'closed';
+  } catch {
+    return 'open';
+  }
+}
