@@ -19,6 +19,10 @@ export interface Config {
   /** Per-connection message budget: sustained messages per second and burst size. */
   rateLimitPerSec: number;
   rateLimitBurst: number;
+  /** A connection with more messages than this waiting on its budget is flooding and is closed (1008). */
+  rateLimitMaxQueued: number;
+  /** A connection still throttled (messages waiting) this long after throttling began is closed (1008). */
+  rateLimitCloseAfterMs: number;
   /** Close a connection whose unsent buffer grows past this many bytes (slow consumer). */
   maxBufferedBytes: number;
 }
@@ -42,6 +46,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     compactAfterUpdates: int(env.COMPACT_AFTER_UPDATES, 500),
     rateLimitPerSec: int(env.RATE_LIMIT_PER_SEC, 200),
     rateLimitBurst: int(env.RATE_LIMIT_BURST, 1000),
+    rateLimitMaxQueued: int(env.RATE_LIMIT_MAX_QUEUED, int(env.RATE_LIMIT_BURST, 1000)),
+    rateLimitCloseAfterMs: int(env.RATE_LIMIT_CLOSE_AFTER_MS, 10_000),
     maxBufferedBytes: int(env.MAX_BUFFERED_BYTES, 8 * 1024 * 1024),
     ...overrides,
   };

@@ -8,13 +8,15 @@ import type * as Y from 'yjs';
 export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
 export const SyncType = { step1: 0, step2: 1, update: 2 } as const;
 
-/** Close codes (4xxx are ours; 1009 and 1013 are standard). */
+/** Close codes (4xxx are ours; 1008, 1009 and 1013 are standard). */
 export const CloseCode = {
   badRequest: 4400,
   unauthorized: 4401,
   forbidden: 4403,
   notFound: 4404,
   malformed: 4400,
+  /** Kept flooding past its message budget. */
+  policyViolation: 1008,
   tooBig: 1009,
   slowConsumer: 1013,
   shuttingDown: 1001,

@@ -13,29 +13,10 @@ import { isValidDocName } from './workshop.js';
 import { MalformedMessageError } from './docRoom.js';
 import { CloseCode } from './protocol.js';
 import type { Peer, RoomSocket } from './socket.js';
+import { MessageLimiter } from './rateLimit.js';
 
-/** Token bucket: `rate` messages per second, bursts up to `burst`. */
-class TokenBucket {
-  private tokens: number;
-  private last = performance.now();
-  constructor(
-    private readonly rate: number,
-    private readonly burst: number,
-  ) {
-    this.tokens = burst;
-  }
-  /** Takes one token; returns 0 if allowed, else the ms to wait until one is available. */
-  take(): number {
-    const now = performance.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
-    this.last = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - this.tokens) / this.rate) * 1000);
-  }
-}
+/** How long a connection closed for flooding gets to finish the closing handshake. */
+const FLOOD_CLOSE_GRACE_MS = 1_000;
 
 export function parseWsPath(url: string | undefined): { workshopId: string; docName: string; token: string | null } | null {
   let u: URL;
@@ -102,23 +83,19 @@ export function attachWebSocket(
     metrics.connections.inc();
     log.info({ workshop: workshop.id, doc: target.docName || 'board', role, peer: peer.id }, 'peer joined');
 
-    const bucket = new TokenBucket(config.rateLimitPerSec, config.rateLimitBurst);
     let closed = false;
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      if (closed) return;
-      const bytes = toUint8Array(data);
-      metrics.bytesIn.inc(bytes.byteLength);
-      const wait = bucket.take();
-      if (wait > 0 && !ws.isPaused) {
-        // Throttle, don't drop: stop reading this socket until the bucket refills.
-        metrics.rejected.inc({ reason: 'throttled' });
-        ws.pause();
-        setTimeout(() => ws.readyState === ws.OPEN && ws.resume(), wait).unref();
+    /** Handles one message, in arrival order, once the rate limiter lets it through. */
+    const processMessage = ({ bytes, isBinary }: { bytes: Uint8Array; isBinary: boolean }): void => {
+      // Closed meanwhile (by the room, a refusal, shutdown): what still waits is moot.
+      if (ws.readyState !== ws.OPEN) return limiter.stop();
+      if (!isBinary) {
+        limiter.stop();
+        return refuse(ws, CloseCode.malformed, 'binary frames only', 'malformed');
       }
-      if (!isBinary) return refuse(ws, CloseCode.malformed, 'binary frames only', 'malformed');
       try {
         room.handleMessage(peer, bytes);
       } catch (err) {
+        limiter.stop();
         if (err instanceof MalformedMessageError) {
           log.warn({ workshop: workshop.id, peer: peer.id, why: err.message }, 'malformed message; closing');
           return refuse(ws, CloseCode.malformed, err.message, 'malformed');
@@ -126,7 +103,41 @@ export function attachWebSocket(
         log.error({ err, workshop: workshop.id, peer: peer.id }, 'error handling message; closing');
         return refuse(ws, 1011, 'internal error', 'internal_error');
       }
+    };
+    // Past its budget a connection's messages wait in order with its socket paused (dropping a
+    // Yjs update would lose data); one that keeps flooding is closed with 1008 (see rateLimit.ts).
+    const limiter = new MessageLimiter(
+      {
+        perSec: config.rateLimitPerSec,
+        burst: config.rateLimitBurst,
+        maxQueued: config.rateLimitMaxQueued,
+        closeAfterMs: config.rateLimitCloseAfterMs,
+      },
+      {
+        process: processMessage,
+        pause: () => ws.pause(),
+        resume: () => ws.resume(),
+        throttled: () => {
+          metrics.rejected.inc({ reason: 'throttled' });
+          log.debug({ workshop: workshop.id, peer: peer.id }, 'throttling');
+        },
+        flooding: ({ queued, throttledMs }) => {
+          log.warn({ workshop: workshop.id, peer: peer.id, queued, throttledMs: Math.round(throttledMs) }, 'rate limit exceeded; closing');
+          refuse(ws, CloseCode.policyViolation, 'rate limit exceeded', 'rate_limited_closed');
+          // Read on (ignoring it) so the peer's close frame can arrive, but a peer that never
+          // sends one does not get to hold the socket for ws's 30-second close timeout.
+          ws.resume();
+          setTimeout(() => ws.terminate(), FLOOD_CLOSE_GRACE_MS).unref();
+        },
+      },
+    );
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (closed) return;
+      const bytes = toUint8Array(data);
+      metrics.bytesIn.inc(bytes.byteLength);
+      limiter.receive({ bytes, isBinary });
     });
+    ws.on('close', () => limiter.stop());
     ws.on('close', (code) => {
       if (closed) return;
       closed = true;
@@ -141,6 +152,7 @@ export function attachWebSocket(
 
   return wss;
 }
+
 
 function toUint8Array(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
