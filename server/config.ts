@@ -25,6 +25,8 @@ export interface Config {
   rateLimitCloseAfterMs: number;
   /** Close a connection whose unsent buffer grows past this many bytes (slow consumer). */
   maxBufferedBytes: number;
+  /** Most people (server-issued identities) one workshop may have. */
+  maxPeoplePerWorkshop: number;
 }
 
 const int = (v: string | undefined, fallback: number): number => {
@@ -49,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitMaxQueued: int(env.RATE_LIMIT_MAX_QUEUED, int(env.RATE_LIMIT_BURST, 1000)),
     rateLimitCloseAfterMs: int(env.RATE_LIMIT_CLOSE_AFTER_MS, 10_000),
     maxBufferedBytes: int(env.MAX_BUFFERED_BYTES, 8 * 1024 * 1024),
+    maxPeoplePerWorkshop: int(env.MAX_PEOPLE_PER_WORKSHOP, 500),
     ...overrides,
   };
 }

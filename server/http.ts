@@ -27,6 +27,15 @@ export const CreateWorkshopBody = z.object({
   template: z.enum(TEMPLATE_KEYS, { error: `template must be one of ${TEMPLATE_KEYS.join(', ')}` }).optional(),
 });
 
+/** POST /api/workshops/:id/people: the person token this browser already holds, if any. */
+export const EnterPersonBody = z.object({
+  personToken: z
+    .string({ error: 'personToken must be a string' })
+    .min(1, 'personToken must not be empty')
+    .max(256, 'personToken is at most 256 characters')
+    .optional(),
+});
+
 export interface HttpDeps {
   config: Config;
   log: Logger;
@@ -87,6 +96,25 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps) 
         sendJson(res, 200, { id: row.id, title: row.title, template: row.template, role });
       },
     },
+    {
+      // The person this browser is in this workshop: the same one again (200) when it still holds
+      // a token of a person of this workshop with this role, else a new one (201).
+      method: 'POST',
+      pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/people$/,
+      name: 'people',
+      handler: async (req, res, [id]) => {
+        const { row, role } = authenticate(req, workshops, id!);
+        const raw = await readJson(req, config.maxBodyBytes, { optional: true });
+        const body = parseBody(EnterPersonBody, raw === undefined ? {} : raw);
+        const entered = workshops.people.enter(row.id, role, body.personToken, Date.now());
+        if ('full' in entered) {
+          throw new HttpError(429, `this workshop already has its maximum of ${config.maxPeoplePerWorkshop} people; ask the facilitator`);
+        }
+        const { person, token, created } = entered;
+        if (created) log.info({ workshop: row.id, person: person.id, role }, 'person created');
+        sendJson(res, created ? 201 : 200, { personId: person.id, personToken: token, role, color: person.color });
+      },
+    },
     ...extraRoutes(deps),
   ];
 
@@ -139,7 +167,8 @@ export function authenticate(req: IncomingMessage, workshops: Workshops, id: str
   return { row, role };
 }
 
-export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+/** The request's JSON body; with `optional`, an empty body reads as undefined. */
+export async function readJson(req: IncomingMessage, limit: number, { optional = false } = {}): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
@@ -156,6 +185,7 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
+  if (optional && text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
   } catch {

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { TemplateKey } from '../shared/constants.js';
+import type { Role, TemplateKey } from '../shared/constants.js';
 
 export interface WorkshopRow {
   id: string;
@@ -18,6 +18,17 @@ export interface WorkshopRow {
   facilitatorHash: Buffer;
   participantHash: Buffer;
   observerHash: Buffer;
+}
+
+/** A person of a workshop: the identity the server issued to one browser for one role. */
+export interface PersonRow {
+  workshopId: string;
+  id: string;
+  role: Role;
+  /** SHA-256 of the person token; the token itself is never stored. */
+  tokenHash: Buffer;
+  color: string;
+  createdAt: number;
 }
 
 /** Schema version kept in PRAGMA user_version. 1: doc_updates as a rowid table; 2: WITHOUT ROWID. */
@@ -67,6 +78,16 @@ export class Storage {
         upto_seq INTEGER NOT NULL,
         data BLOB NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS people (
+        workshop_id TEXT NOT NULL,
+        id TEXT NOT NULL,
+        role TEXT NOT NULL,
+        token_hash BLOB NOT NULL,
+        color TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (workshop_id, id)
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS people_token_hash ON people (token_hash);
     `);
     this.stmts = {
       insertWorkshop: this.db.prepare(
@@ -82,6 +103,14 @@ export class Storage {
          ON CONFLICT (doc) DO UPDATE SET upto_seq = excluded.upto_seq, data = excluded.data`,
       ),
       deleteUpdatesUpTo: this.db.prepare(`DELETE FROM doc_updates WHERE doc = ? AND seq <= ?`),
+      insertPerson: this.db.prepare(
+        `INSERT INTO people (workshop_id, id, role, token_hash, color, created_at)
+         VALUES (@workshopId, @id, @role, @tokenHash, @color, @createdAt)`,
+      ),
+      getPersonByToken: this.db.prepare(`SELECT * FROM people WHERE workshop_id = ? AND token_hash = ?`),
+      countPeople: this.db.prepare(`SELECT COUNT(*) AS n FROM people WHERE workshop_id = ?`),
+      peopleColors: this.db.prepare(`SELECT color FROM people WHERE workshop_id = ?`),
+      personIds: this.db.prepare(`SELECT id FROM people WHERE workshop_id = ?`),
       listDocs: this.db.prepare(
         `SELECT doc FROM doc_snapshots WHERE doc LIKE ? ESCAPE '\\'
          UNION SELECT DISTINCT doc FROM doc_updates WHERE doc LIKE ? ESCAPE '\\'`,
@@ -105,6 +134,37 @@ export class Storage {
       participantHash: r.participant_hash as Buffer,
       observerHash: r.observer_hash as Buffer,
     };
+  }
+
+  createPerson(row: PersonRow): void {
+    this.stmts.insertPerson.run(row);
+  }
+
+  /** The person of workshop `workshopId` whose token hashes to `tokenHash`, or null. */
+  findPersonByTokenHash(workshopId: string, tokenHash: Buffer): PersonRow | null {
+    const r = this.stmts.getPersonByToken.get(workshopId, tokenHash) as Record<string, unknown> | undefined;
+    if (!r) return null;
+    return {
+      workshopId: r.workshop_id as string,
+      id: r.id as string,
+      role: r.role as Role,
+      tokenHash: r.token_hash as Buffer,
+      color: r.color as string,
+      createdAt: r.created_at as number,
+    };
+  }
+
+  countPeople(workshopId: string): number {
+    return (this.stmts.countPeople.get(workshopId) as { n: number }).n;
+  }
+
+  /** The colour of every person of a workshop (for assigning the next one). */
+  peopleColors(workshopId: string): string[] {
+    return (this.stmts.peopleColors.all(workshopId) as { color: string }[]).map((r) => r.color);
+  }
+
+  personIds(workshopId: string): string[] {
+    return (this.stmts.personIds.all(workshopId) as { id: string }[]).map((r) => r.id);
   }
 
   /**

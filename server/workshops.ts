@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import type { Config } from './config.js';
 import { Workshop, docKey } from './workshop.js';
 import { TurnWriter } from './turnWriter.js';
+import { People } from './people.js';
 import { hashToken, newToken, newWorkshopId } from './auth.js';
 import { DOC_NAMES, type Role, type TemplateKey } from '../shared/constants.js';
 import { initControl } from '../shared/schema.js';
@@ -17,11 +18,14 @@ export class Workshops {
   private readonly loaded = new Map<string, Workshop>();
   /** One writer for all rooms, so updates of every workshop accepted in a turn share one commit. */
   private readonly turnWriter: TurnWriter;
+  /** Every workshop's people (server-issued identities); they live in storage, loaded or not. */
+  readonly people: People;
 
   constructor(
     private readonly deps: { storage: Storage; metrics: Metrics; log: Logger; config: Config },
   ) {
     this.turnWriter = new TurnWriter(deps.storage, deps.metrics);
+    this.people = new People(deps.storage, deps.config.maxPeoplePerWorkshop);
   }
 
   create(args: { title: string; template: TemplateKey; now: number }): { id: string; tokens: Record<Role, string> } {
