@@ -17,7 +17,15 @@ import {
   encodeUpdate,
 } from './protocol.js';
 import type { PendingRoom, TurnWriter } from './turnWriter.js';
-import { isStaleAwareness, validateAwarenessUpdate } from './awarenessChecks.js';
+import {
+  AwarenessOwners,
+  decodeAwarenessUpdate,
+  encodeAwarenessEntries,
+  isStaleAwareness,
+  isStaleEntry,
+  sanitizePresence,
+  type AwarenessEntry,
+} from './awarenessChecks.js';
 import { ServerOnlyGuard } from './serverOnlyGuard.js';
 import { loadStoredDoc } from './storedDoc.js';
 
@@ -55,12 +63,16 @@ const COMPACT_QUIET_MS = 1_000;
 const COMPACT_FORCE_FACTOR = 4;
 /** Most updates merged into one relayed message. */
 const RELAY_MERGE_MAX = 16;
+/** Most awareness client ids one connection may introduce (an honest client has one). */
+const MAX_AWARENESS_IDS_PER_PEER = 4;
 
 export class DocRoom implements PendingRoom {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness: awarenessProtocol.Awareness;
-  /** Connected peers and the awareness client ids each one controls. */
+  /** Connected peers and the awareness client ids each one introduced (see awarenessOwners). */
   readonly peers = new Map<Peer, Set<number>>();
+  /** Which connection may set and remove which client id's presence. */
+  private readonly awarenessOwners: AwarenessOwners;
   private updatesSinceSnapshot = 0;
   private lastSeq = 0;
   private compactTimer: NodeJS.Timeout | null = null;
@@ -83,6 +95,7 @@ export class DocRoom implements PendingRoom {
     this.serverOnly = new ServerOnlyGuard(this.doc, new Set(deps.serverOnlyMaps ?? []));
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null); // the server has no presence of its own
+    this.awarenessOwners = new AwarenessOwners(new Set([this.awareness.clientID]), MAX_AWARENESS_IDS_PER_PEER);
     this.load();
     this.doc.on('update', this.onDocUpdate);
     // y-protocols emits 'change' (states that differ) just before 'update' (also bare renewals).
@@ -161,11 +174,6 @@ export class DocRoom implements PendingRoom {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    const controlled = this.peers.get(origin as Peer);
-    if (controlled) {
-      for (const id of added) controlled.add(id);
-      for (const id of removed) controlled.delete(id);
-    }
     let changed = false;
     for (const ids of [added, updated, removed]) {
       for (const id of ids) {
@@ -208,10 +216,11 @@ export class DocRoom implements PendingRoom {
   }
 
   leave(peer: Peer): void {
-    const controlled = this.peers.get(peer);
-    if (!controlled) return;
+    const introduced = this.peers.get(peer);
+    if (!introduced) return;
     this.peers.delete(peer);
-    if (controlled.size) awarenessProtocol.removeAwarenessStates(this.awareness, [...controlled], null);
+    const held = this.awarenessOwners.release(peer, introduced);
+    if (held.length) awarenessProtocol.removeAwarenessStates(this.awareness, held, null);
   }
 
   send(peer: Peer, message: Uint8Array): void {
@@ -285,17 +294,30 @@ export class DocRoom implements PendingRoom {
       }
       case MessageType.awareness: {
         metrics.messagesIn.inc({ type: 'awareness' });
-        let update: Uint8Array;
+        let entries: AwarenessEntry[];
         try {
-          update = decoding.readVarUint8Array(decoder);
+          const update = decoding.readVarUint8Array(decoder);
           // The stock client sends every awareness update it receives back to the server, so in
           // a room of n peers each presence change comes back n times: drop those echoes cheaply.
           if (isStaleAwareness(this.awareness, update)) return;
-          validateAwarenessUpdate(update);
+          entries = decodeAwarenessUpdate(update);
         } catch {
           throw new MalformedMessageError('malformed awareness update');
         }
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer);
+        const introduced = this.peers.get(peer);
+        if (!introduced) return;
+        // A peer sets only the presence it introduced, and only as the identity the server gave it.
+        const accepted: AwarenessEntry[] = [];
+        for (const entry of entries) {
+          if (isStaleEntry(this.awareness, entry)) continue; // an echo riding along
+          const verdict = this.awarenessOwners.admit(peer, introduced, entry.clientId, entry.state === null);
+          if (verdict !== 'own') {
+            metrics.rejected.inc({ reason: `awareness_${verdict}` });
+            continue;
+          }
+          accepted.push(entry.state === null ? entry : { ...entry, state: sanitizePresence(entry.state, peer) });
+        }
+        if (accepted.length) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), peer);
         return;
       }
       case MessageType.queryAwareness: {

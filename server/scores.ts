@@ -1,14 +1,13 @@
-// Blind scores, revealed by the server. Each participant scores in their own private document
-// (`private/<secret>`), which no other participant can open. When the facilitator sets
+// Blind scores, revealed by the server. Each person scores in their own private document
+// (`private/<personId>`, server/people.ts), which nobody else can open. When the facilitator sets
 // reveals.scoresRevealed in the control document, the server reads every private document of the
 // workshop and writes the scores into the board's server-only `revealedScores` map
 // (key `${initiativeId}/${participantId}`); while revealed it keeps that map in step with later
 // score changes, late joiners' private documents included. Hiding again clears the map.
 //
 // The private documents are client-written, so everything read from them is validated: ids must
-// look like ids, scores must be whole numbers 1–5 (anything else counts as missing), a document
-// without a participant id contributes nothing, and the secret itself is never written anywhere.
-import { createHash } from 'node:crypto';
+// look like ids, scores must be whole numbers 1–5 (anything else counts as missing). Whose ballot
+// it is comes from the document's name, which the server chose, never from what the client wrote.
 import type * as Y from 'yjs';
 import { DOC_NAMES, PRIVATE_DOC_PREFIX } from '../shared/constants.js';
 import { boardMaps, controlMaps, privateMaps, readReveals, type Score } from '../shared/schema.js';
@@ -30,22 +29,15 @@ const scoreKey = (s: Pick<Score, 'initiativeId' | 'participantId'>) => `${s.init
 
 /**
  * Every valid score in the given private documents (name order, so every run gives the same
- * result). Identities are claimed by clients (invite links are shared, so there is no stronger
- * one): if two documents claim the same participant id, both ballots are kept under ids made
- * distinct with a hash of the document name, so nobody can overwrite someone else's scores.
+ * result). A document `private/<personId>` is that person's one ballot: the server opens it for
+ * the person's connections only, so the name is the identity; the profile the client wrote in it
+ * (participantId, name) is never read here.
  */
 export function collectScores(privateDocs: { name: string; doc: Y.Doc }[]): Map<string, Score> {
-  const claimed = new Map<string, number>();
-  const owners = privateDocs.map(({ name, doc }) => {
-    const id = privateMaps(doc).profile.get('participantId');
-    const valid = typeof id === 'string' && ID.test(id) ? id : null;
-    if (valid) claimed.set(valid, (claimed.get(valid) ?? 0) + 1);
-    return { name, doc, id: valid };
-  });
   const out = new Map<string, Score>();
-  for (const { name, doc, id } of owners) {
-    if (!id) continue;
-    const participantId = claimed.get(id)! > 1 ? `${id}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}` : id;
+  for (const { name, doc } of privateDocs) {
+    const participantId = name.startsWith(PRIVATE_DOC_PREFIX) ? name.slice(PRIVATE_DOC_PREFIX.length) : '';
+    if (!ID.test(participantId)) continue;
     let n = 0;
     for (const [initiativeId, value] of privateMaps(doc).scores) {
       if (++n > MAX_SCORES_PER_DOC) break;

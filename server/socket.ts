@@ -14,4 +14,14 @@ export interface Peer {
   readonly role: Role;
   /** Short id for logs; never the token. */
   readonly id: string;
+  /**
+   * Who this connection is, as the server issued it: the person id (server/people.ts), or for a
+   * connection without a person token (the stock y-websocket client, the bench) an id made for
+   * this connection alone. Presence, the roster and ballots are keyed by it, never by a claim.
+   */
+  readonly personId: string;
+  /** True when personId was made for this connection only (no person token). */
+  readonly ephemeral: boolean;
+  /** The person's colour (server-assigned, `#rrggbb`). */
+  readonly color: string;
 }

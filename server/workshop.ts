@@ -10,12 +10,24 @@ import { SERVER_ONLY_BOARD_MAPS, boardMaps, readSettings, type RosterEntry } fro
 import { ScoreReveal } from './scores.js';
 import { ServerRules } from './serverRules.js';
 
-/** Document names a client may open: board (''), control, or private/<secret key>. */
-const PRIVATE_KEY = /^[A-Za-z0-9_-]{16,64}$/;
+/**
+ * Whether a requested path names the connecting person's private document: `private`, or (as
+ * older clients ask) `private/<anything>`. Whatever follows the prefix is ignored: a person has
+ * exactly one private document, so a second one under the same identity is the same ballot.
+ */
+export const isPrivateRequest = (name: string): boolean => name === PRIVATE_DOC_PREFIX.slice(0, -1) || name.startsWith(PRIVATE_DOC_PREFIX);
+
+/** Document paths a client may ask for: board (''), control, or private[/…]. */
 export function isValidDocName(name: string): boolean {
-  if (name === DOC_NAMES.board || name === DOC_NAMES.control) return true;
-  return name.startsWith(PRIVATE_DOC_PREFIX) && PRIVATE_KEY.test(name.slice(PRIVATE_DOC_PREFIX.length));
+  return name === DOC_NAMES.board || name === DOC_NAMES.control || isPrivateRequest(name);
 }
+
+/** The document a peer's request opens: a private request is always the peer's own `private/<personId>`. */
+export const roomNameFor = (requested: string, peer: Pick<Peer, 'personId'>): string =>
+  isPrivateRequest(requested) ? PRIVATE_DOC_PREFIX + peer.personId : requested;
+
+/** Why a private document is refused to a connection without a person token. */
+export const PERSON_NEEDED = 'a private document needs a person identity: connect with ?person=<person token>';
 
 export const docKey = (workshopId: string, docName: string): string => `${workshopId}:${docName || 'board'}`;
 
@@ -71,9 +83,11 @@ export class Workshop {
     return room;
   }
 
-  /** Whether a peer of this role may open this document at all. */
-  mayRead(docName: string, peer: Pick<Peer, 'role'>): boolean {
-    if (docName.startsWith(PRIVATE_DOC_PREFIX)) return peer.role !== 'observer';
+  /** Whether this peer may open the requested document at all: true, or the reason it may not. */
+  mayRead(requested: string, peer: Pick<Peer, 'role' | 'ephemeral'>): true | string {
+    if (!isPrivateRequest(requested)) return true;
+    if (peer.role === 'observer') return 'forbidden';
+    if (peer.ephemeral) return PERSON_NEEDED;
     return true;
   }
 
@@ -88,10 +102,16 @@ export class Workshop {
     return 'allow';
   }
 
-  /** Names of this workshop's private documents in storage (blind scores). */
+  /** Names of this workshop's private documents in storage (blind scores), one per person. */
   privateDocNames(): string[] {
     const prefix = docKey(this.id, PRIVATE_DOC_PREFIX);
-    return this.deps.storage.listDocs(prefix).map((k) => PRIVATE_DOC_PREFIX + k.slice(prefix.length));
+    // Documents named after anything but a person of this workshop (made before people existed) are no ballot.
+    const people = new Set(this.deps.storage.personIds(this.id));
+    return this.deps.storage
+      .listDocs(prefix)
+      .map((k) => k.slice(prefix.length))
+      .filter((id) => people.has(id))
+      .map((id) => PRIVATE_DOC_PREFIX + id);
   }
 
   connected(): void {
@@ -114,22 +134,24 @@ export class Workshop {
     return this.connections;
   }
 
-  /** The server records everyone who joins (name, role, colour) for the decision log. */
+  /**
+   * The server records everyone who joins (name, role, colour) for the decision log, keyed by the
+   * person id it issued, with the role and colour it knows. Only the name comes from presence
+   * (already cleaned by the room: awarenessChecks.ts sanitizePresence).
+   */
   private trackRoster(board: DocRoom): void {
     board.awareness.on('change', ({ added, updated }: { added: number[]; updated: number[] }, origin: unknown) => {
       const peer = origin as Peer | null;
-      if (!peer || typeof peer !== 'object' || !('role' in peer)) return;
+      if (!peer || typeof peer !== 'object' || !('personId' in peer)) return;
       const roster = boardMaps(board.doc).roster;
       const entries: RosterEntry[] = [];
       for (const clientId of [...added, ...updated]) {
         const user = (board.awareness.getStates().get(clientId) as { user?: Record<string, unknown> } | undefined)?.user;
-        if (!user || typeof user.id !== 'string' || typeof user.name !== 'string') continue;
-        const id = user.id.slice(0, 64);
-        const name = user.name.trim().slice(0, 80);
-        const color = typeof user.color === 'string' && /^#[0-9a-fA-F]{6}$/.test(user.color) ? user.color : '#888888';
+        const name = typeof user?.name === 'string' ? user.name : '';
+        const { personId: id, role, color } = peer;
         const prev = roster.get(id);
-        if (!name || (prev && prev.name === name && prev.role === peer.role && prev.color === color)) continue;
-        entries.push({ id, name, role: peer.role, color, firstSeen: prev?.firstSeen ?? Date.now() });
+        if (!name || (prev && prev.name === name && prev.role === role && prev.color === color)) continue;
+        entries.push({ id, name, role, color, firstSeen: prev?.firstSeen ?? Date.now() });
       }
       if (entries.length) board.doc.transact(() => entries.forEach((e) => roster.set(e.id, e)), ServerOrigin.server);
     });

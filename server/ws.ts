@@ -1,5 +1,6 @@
-// The WebSocket endpoint: /ws/<workshopId>[/<docName>]?token=… for the stock y-websocket client.
-// Upgrade order: parse, find the workshop, authenticate, then hand a RoomSocket to the room.
+// The WebSocket endpoint: /ws/<workshopId>[/<docName>]?token=…[&person=…] for the stock y-websocket
+// client. Upgrade order: parse, find the workshop, authenticate the role and the person, check the
+// document, then hand a RoomSocket to the room.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +10,8 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Workshops } from './workshops.js';
 import { roleForToken } from './auth.js';
-import { isValidDocName } from './workshop.js';
+import { isValidDocName, roomNameFor } from './workshop.js';
+import { PERSON_COLORS } from '../shared/colors.js';
 import { MalformedMessageError } from './docRoom.js';
 import { CloseCode } from './protocol.js';
 import type { Peer, RoomSocket } from './socket.js';
@@ -18,7 +20,9 @@ import { MessageLimiter } from './rateLimit.js';
 /** How long a connection closed for flooding gets to finish the closing handshake. */
 const FLOOD_CLOSE_GRACE_MS = 1_000;
 
-export function parseWsPath(url: string | undefined): { workshopId: string; docName: string; token: string | null } | null {
+export function parseWsPath(
+  url: string | undefined,
+): { workshopId: string; docName: string; token: string | null; person: string | null } | null {
   let u: URL;
   try {
     u = new URL(url ?? '', 'http://localhost');
@@ -33,7 +37,7 @@ export function parseWsPath(url: string | undefined): { workshopId: string; docN
   } catch {
     return null;
   }
-  return { workshopId: m[1]!, docName, token: u.searchParams.get('token') };
+  return { workshopId: m[1]!, docName, token: u.searchParams.get('token'), person: u.searchParams.get('person') };
 }
 
 export function attachWebSocket(
@@ -65,7 +69,13 @@ export function attachWebSocket(
     if (!workshop) return refuse(ws, CloseCode.notFound, 'unknown workshop', 'unknown_workshop');
     const role = roleForToken(target.token, workshop.roleHashes);
     if (!role) return refuse(ws, CloseCode.unauthorized, 'invalid token', 'unauthorized');
-    if (!workshop.mayRead(target.docName, { role })) return refuse(ws, CloseCode.forbidden, 'forbidden', 'forbidden');
+    // A person token must be one of this workshop's people, with the role of this link.
+    const person = target.person === null ? null : workshops.people.find(workshop.id, target.person);
+    if (target.person !== null && person?.role !== role) return refuse(ws, CloseCode.unauthorized, 'invalid person token', 'unauthorized_person');
+    const identity: Identity = person ? { personId: person.id, ephemeral: false, color: person.color } : ephemeralIdentity();
+    const access = workshop.mayRead(target.docName, { role, ...identity });
+    if (access !== true) return refuse(ws, CloseCode.forbidden, access, 'forbidden');
+    const docName = roomNameFor(target.docName, identity);
 
     const socket: RoomSocket = {
       send: (data) => {
@@ -77,11 +87,11 @@ export function attachWebSocket(
       isOpen: () => ws.readyState === ws.OPEN,
       bufferedAmount: () => ws.bufferedAmount,
     };
-    const peer: Peer = { socket, role, id: randomBytes(4).toString('hex') };
-    const room = workshop.room(target.docName);
+    const peer: Peer = { socket, role, id: randomBytes(4).toString('hex'), ...identity };
+    const room = workshop.room(docName);
     workshop.connected();
     metrics.connections.inc();
-    log.info({ workshop: workshop.id, doc: target.docName || 'board', role, peer: peer.id }, 'peer joined');
+    log.info({ workshop: workshop.id, doc: docName || 'board', role, peer: peer.id, person: peer.personId }, 'peer joined');
 
     let closed = false;
     /** Handles one message, in arrival order, once the rate limiter lets it through. */
@@ -153,6 +163,14 @@ export function attachWebSocket(
   return wss;
 }
 
+
+type Identity = Pick<Peer, 'personId' | 'ephemeral' | 'color'>;
+
+/** For a connection without a person token: an id the server made for it alone, and a palette colour. */
+function ephemeralIdentity(): Identity {
+  const [pick] = randomBytes(1);
+  return { personId: `anon-${randomBytes(6).toString('hex')}`, ephemeral: true, color: PERSON_COLORS[pick! % PERSON_COLORS.length]! };
+}
 
 function toUint8Array(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));

@@ -13,19 +13,19 @@ export interface TestClient {
 
 /**
  * Connects a stock y-websocket client to `/ws/<workshopId>[/<docName>]`.
- * `token: null` connects without a token.
+ * `token: null` connects without a token; `person` adds a person token (test/helpers/server.ts createPerson).
  */
 export function connectClient(
   wsUrl: string,
   workshopId: string,
   token: string | null,
-  opts: { docName?: string; doc?: Y.Doc; connect?: boolean } = {},
+  opts: { docName?: string; doc?: Y.Doc; connect?: boolean; person?: string } = {},
 ): TestClient {
   const doc = opts.doc ?? new Y.Doc();
   const room = opts.docName ? `${workshopId}/${opts.docName}` : workshopId;
   const provider = new WebsocketProvider(wsUrl, room, doc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    params: token === null ? {} : { token },
+    params: { ...(token === null ? {} : { token }), ...(opts.person === undefined ? {} : { person: opts.person }) },
     connect: opts.connect ?? true,
     disableBc: true,
     maxBackoffTime: 500,

@@ -122,6 +122,29 @@ export async function createWorkshop(server: Pick<TestServer, 'url'>, body: Reco
   };
 }
 
+export interface CreatedPerson {
+  personId: string;
+  personToken: string;
+  color: string;
+  role: string;
+}
+
+/** A person of a workshop for a role token (POST /api/workshops/:id/people), as the app gets one. */
+export async function createPerson(
+  server: Pick<TestServer, 'url'>,
+  workshopId: string,
+  roleToken: string,
+  body: Record<string, unknown> = {},
+): Promise<CreatedPerson> {
+  const res = await fetch(`${server.url}/api/workshops/${workshopId}/people`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${roleToken}` },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`person failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as CreatedPerson;
+}
+
 /** Reads one metric's value (summing all label sets matching `labels`) from /metrics. */
 export async function metricValue(server: Pick<TestServer, 'url'>, name: string, labels: Record<string, string> = {}): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();

@@ -1,7 +1,7 @@
 // Blind scoring against the real server with stock y-websocket clients. Before the reveal, we
 // record every frame a participant's connections actually receive and show that nobody else's
-// scores are in them, and that another participant's private document cannot be opened without
-// its secret. After the reveal, every client (late joiners too) holds the same, correctly
+// scores are in them, and that another person's private document cannot be opened: `private`
+// always opens the connecting person's own. After the reveal, every client (late joiners too) holds the same, correctly
 // aggregated revealedScores, and it keeps up with later changes, reconnects, going back a stage,
 // hiding again, a lock and a server restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,10 +10,9 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as decoding from 'lib0/decoding';
 import { connectClient, waitClosed, waitConverged, waitSynced, canonical, type TestClient } from '../helpers/clients.js';
-import { createWorkshop, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
+import { createPerson, createWorkshop, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
 import { boardMaps, privateMaps, readBoard, readCurrentStage, type Score } from '../../shared/schema.js';
 import { createInitiative } from '../../shared/commands/initiatives.js';
-import { newId } from '../../shared/commands/ids.js';
 import { readOwnScores, scoreInitiative, setScoreProfile } from '../../shared/commands/scores.js';
 import { hideScores, revealScores } from '../../shared/commands/ranking.js';
 import { nextStage, previousStage, setLocked } from '../../shared/commands/control.js';
@@ -48,11 +47,11 @@ class RecordingWebSocket extends WebSocket {
 }
 
 /** A stock y-websocket client whose frames are recorded. */
-function recordedClient(workshopId: string, token: string, docName?: string): TestClient {
+function recordedClient(workshopId: string, token: string, docName?: string, person?: string): TestClient {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(server.wsUrl, docName ? `${workshopId}/${docName}` : workshopId, doc, {
     WebSocketPolyfill: RecordingWebSocket as unknown as typeof globalThis.WebSocket,
-    params: { token },
+    params: person ? { token, person } : { token },
     disableBc: true,
     maxBackoffTime: 500,
   });
@@ -78,27 +77,26 @@ const bytesContain = (frames: Frame[], needle: string) => {
   return frames.some((f) => Buffer.from(f.data).includes(n));
 };
 
-/** A participant: board connection with presence, and the private document holding their scores. */
+/** A participant: a person the server issued, a board connection with presence, and their private document. */
 interface Person {
   id: string;
   name: string;
-  secret: string;
+  personToken: string;
   board: TestClient;
   private: TestClient;
 }
-function openPrivate(token: string, secret: string, record = false): TestClient {
-  return record ? recordedClient(ws.id, token, `private/${secret}`) : client(server.wsUrl, ws.id, token, { docName: `private/${secret}` });
+function openPrivate(token: string, personToken: string, record = false): TestClient {
+  return record ? recordedClient(ws.id, token, 'private', personToken) : client(server.wsUrl, ws.id, token, { docName: 'private', person: personToken });
 }
 async function join(name: string, opts: { record?: boolean; token?: string } = {}): Promise<Person> {
   const token = opts.token ?? ws.tokens.participant;
-  const id = `${name.toLowerCase()}-${newId(6)}`;
-  const secret = newId(24);
-  const board = opts.record ? recordedClient(ws.id, token) : client(server.wsUrl, ws.id, token);
-  const priv = openPrivate(token, secret, opts.record);
+  const { personId: id, personToken } = await createPerson(server, ws.id, token);
+  const board = opts.record ? recordedClient(ws.id, token, undefined, personToken) : client(server.wsUrl, ws.id, token, { person: personToken });
+  const priv = openPrivate(token, personToken, opts.record);
   await Promise.all([waitSynced(board), waitSynced(priv)]);
   board.provider.awareness.setLocalStateField('user', { id, name, color: '#336699' });
   setScoreProfile(priv.doc, { participantId: id, name });
-  return { id, name, secret, board, private: priv };
+  return { id, name, personToken, board, private: priv };
 }
 
 const revealedOf = (d: Y.Doc) => boardMaps(d).revealedScores.toJSON() as Record<string, Score>;
@@ -149,7 +147,7 @@ describe('before the reveal', () => {
     scoreInitiative(bob.private.doc, { initiativeId: 'observability', roi: 4, urgency: 5 });
 
     // The server holds Bob's scores: Bob reopening his private doc (a second tab) gets them back.
-    const bobAgain = openPrivate(ws.tokens.participant, bob.secret);
+    const bobAgain = openPrivate(ws.tokens.participant, bob.personToken);
     await waitFor(() => Object.keys(readOwnScores(bobAgain.doc)).length === 2, 5000, "Bob's scores stored");
     expect(readOwnScores(bobAgain.doc)).toEqual({ checkout: { roi: 1, urgency: 2 }, observability: { roi: 4, urgency: 5 } });
     // And a later board change reached Ada, so anything sent before it would have reached her too.
@@ -157,17 +155,18 @@ describe('before the reveal', () => {
     await waitFor(() => ada.board.doc.getMap('testMarkers').has('marker'), 5000, 'marker');
 
     // What Ada's client actually received, frame by frame, on the board and control documents:
-    const shared = received.filter((f) => !f.url.includes('/private/'));
+    const isPrivate = (f: Frame) => new URL(f.url).pathname.endsWith('/private');
+    const shared = received.filter((f) => !isPrivate(f));
     expect(shared.length).toBeGreaterThan(0);
     expect(bytesContain(shared, 'urgency')).toBe(false);
-    expect(bytesContain(received, bob.secret)).toBe(false);
+    expect(bytesContain(received, bob.personToken)).toBe(false);
     const boardReplica = replicaOf(shared.filter((f) => !f.url.includes('/control')));
     expect(Object.keys(readBoard(boardReplica).initiatives)).toHaveLength(3); // the replica is real
     expect(boardMaps(boardReplica).revealedScores.size).toBe(0);
     expect(rootsAsJson(boardReplica)).not.toMatch(/roi|urgency/);
     expect(rootsAsJson(replicaOf(shared.filter((f) => f.url.includes('/control'))))).not.toMatch(/roi|urgency/);
     // Her private doc brings her nothing but her own (the server does not echo her writes back).
-    const ownFrames = received.filter((f) => f.url.includes(`/private/${ada.secret}`));
+    const ownFrames = received.filter(isPrivate);
     expect(ownFrames.length).toBeGreaterThan(0);
     const own = readOwnScores(replicaOf(ownFrames));
     for (const [id, score] of Object.entries(own)) expect(score).toEqual(readOwnScores(ada.private.doc)[id]);
@@ -176,20 +175,22 @@ describe('before the reveal', () => {
     // The facilitator does not see them before the reveal either.
     expect(boardMaps(facilitatorBoard.doc).revealedScores.size).toBe(0);
 
-    // Without Bob's secret Ada gets nothing of his: no listing, a guess or a prefix is just an
-    // empty doc of her own, the bare prefix is refused.
-    const bare = client(server.wsUrl, ws.id, ws.tokens.participant, { docName: 'private' });
-    const tooShort = client(server.wsUrl, ws.id, ws.tokens.participant, { docName: `private/${bob.secret.slice(0, 8)}` });
-    const guess = openPrivate(ws.tokens.participant, newId(24));
-    const prefix = openPrivate(ws.tokens.participant, bob.secret.slice(0, 16));
-    expect((await waitClosed(bare)).code).toBe(4400);
-    expect((await waitClosed(tooShort)).code).toBe(4400);
-    await Promise.all([waitSynced(guess), waitSynced(prefix)]);
-    expect(guess.doc.share.size + prefix.doc.share.size).toBe(0);
-    // Observers may not open private docs at all, even with the secret.
-    const observer = client(server.wsUrl, ws.id, ws.tokens.observer, { docName: `private/${bob.secret}` });
+    // Ada gets nothing of Bob's: naming his document (his person id is in presence) opens her
+    // own; without a person token no private document opens at all.
+    const named = client(server.wsUrl, ws.id, ws.tokens.participant, { docName: `private/${bob.id}`, person: ada.personToken });
+    await waitSynced(named);
+    await waitFor(() => Object.keys(readOwnScores(named.doc)).length === 2, 5000, "Ada's own scores");
+    expect(readOwnScores(named.doc)).toEqual(readOwnScores(ada.private.doc));
+    const anonymous = client(server.wsUrl, ws.id, ws.tokens.participant, { docName: `private/${bob.id}` });
+    expect((await waitClosed(anonymous)).code).toBe(4403);
+    expect(anonymous.doc.share.size).toBe(0);
+    anonymous.provider.disconnect();
+    // Observers may not open private docs at all, with a person of their own or without.
+    const watcher = await createPerson(server, ws.id, ws.tokens.observer);
+    const observer = client(server.wsUrl, ws.id, ws.tokens.observer, { docName: 'private', person: watcher.personToken });
     expect((await waitClosed(observer)).code).toBe(4403);
     expect(observer.doc.share.size).toBe(0);
+    observer.provider.disconnect();
   });
 
   it('refuses a participant writing revealedScores on the board (server-only)', async () => {
@@ -305,26 +306,31 @@ describe('collectScores (what the server reads from private documents)', () => {
     return doc;
   };
 
-  it('keeps only valid scores of documents with a valid participant id', () => {
+  it('keeps only valid scores, attributed to the person the document is named after', () => {
     const scores = collectScores([
-      { name: 'private/a', doc: privateDoc('p1', { i1: { roi: 5, urgency: 9 }, 'bad id!': { roi: 3, urgency: 3 }, i2: 'junk', i3: { roi: null, urgency: null } }) },
-      { name: 'private/b', doc: privateDoc(undefined, { i1: { roi: 1, urgency: 1 } }) },
-      { name: 'private/c', doc: privateDoc({ not: 'a string' }, { i1: { roi: 1, urgency: 1 } }) },
-      { name: 'private/d', doc: privateDoc('p4', { i1: { roi: 2.5, urgency: 3 } }) },
+      { name: 'private/p1', doc: privateDoc('p1', { i1: { roi: 5, urgency: 9 }, 'bad id!': { roi: 3, urgency: 3 }, i2: 'junk', i3: { roi: null, urgency: null } }) },
+      { name: 'private/p2', doc: privateDoc(undefined, { i1: { roi: 1, urgency: 1 } }) },
+      { name: 'private/p3', doc: privateDoc({ not: 'a string' }, { i1: { roi: 2, urgency: 2 } }) },
+      { name: 'private/p4', doc: privateDoc('p4', { i1: { roi: 2.5, urgency: 3 } }) },
+      { name: 'private/not an id!', doc: privateDoc('p5', { i1: { roi: 4, urgency: 4 } }) },
+      { name: 'control', doc: privateDoc('p6', { i1: { roi: 4, urgency: 4 } }) },
     ]);
     expect(Object.fromEntries(scores)).toEqual({
       'i1/p1': { initiativeId: 'i1', participantId: 'p1', roi: 5, urgency: null },
+      'i1/p2': { initiativeId: 'i1', participantId: 'p2', roi: 1, urgency: 1 },
+      'i1/p3': { initiativeId: 'i1', participantId: 'p3', roi: 2, urgency: 2 },
       'i1/p4': { initiativeId: 'i1', participantId: 'p4', roi: null, urgency: 3 },
     });
   });
 
-  it('keeps both ballots, distinctly, when two documents claim the same participant', () => {
+  it('never reads the participant from the profile a client wrote', () => {
     const scores = [...collectScores([
-      { name: 'private/honest', doc: privateDoc('ada', { i1: { roi: 5, urgency: 5 } }) },
-      { name: 'private/spoof', doc: privateDoc('ada', { i1: { roi: 1, urgency: 1 } }) },
+      { name: 'private/ada', doc: privateDoc('ada', { i1: { roi: 5, urgency: 5 } }) },
+      { name: 'private/mallory', doc: privateDoc('ada', { i1: { roi: 1, urgency: 1 } }) },
     ]).values()];
-    expect(scores.map((x) => x.roi).sort()).toEqual([1, 5]);
-    expect(new Set(scores.map((x) => x.participantId)).size).toBe(2);
-    expect(scores.every((x) => x.participantId.startsWith('ada-') && !x.participantId.includes('honest'))).toBe(true);
+    expect(scores.map((x) => [x.participantId, x.roi])).toEqual([
+      ['ada', 5],
+      ['mallory', 1],
+    ]);
   });
 });
