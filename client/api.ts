@@ -13,6 +13,14 @@ export interface SessionInfo {
   role: Role;
 }
 
+/** Who this browser is in a workshop, as the server issued it (POST /api/workshops/:id/people). */
+export interface Person {
+  personId: string;
+  personToken: string;
+  role: Role;
+  color: string;
+}
+
 async function errorOf(res: Response): Promise<Error> {
   const body = (await res.json().catch(() => ({}))) as { error?: string };
   return new Error(body.error ?? `request failed (${res.status})`);
@@ -52,9 +60,10 @@ export const NO_TOKEN_MESSAGE =
   'This link has no access token. Open the full link you were sent (it ends in #token=…), or ask the facilitator for it again.';
 
 /** Fetches a workshop resource with the link's token; link problems become messages that say what to do. */
-export async function fetchWithToken(workshopId: string, path: string, token: string): Promise<Response> {
+export async function fetchWithToken(workshopId: string, path: string, token: string, init: RequestInit = {}): Promise<Response> {
   const res = await request(`/api/workshops/${encodeURIComponent(workshopId)}/${path}`, {
-    headers: { authorization: `Bearer ${token}` },
+    ...init,
+    headers: { ...init.headers, authorization: `Bearer ${token}` },
     cache: 'no-store',
   }, 'reload the page');
   if (res.status === 401)
@@ -67,4 +76,14 @@ export async function fetchWithToken(workshopId: string, path: string, token: st
 
 export async function fetchSession(workshopId: string, token: string): Promise<SessionInfo> {
   return (await fetchWithToken(workshopId, 'session', token)).json();
+}
+
+/** This browser's person in the workshop: the one `personToken` names if still valid, else a new one. */
+export async function fetchPerson(workshopId: string, token: string, personToken: string | undefined): Promise<Person> {
+  const res = await fetchWithToken(workshopId, 'people', token, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(personToken ? { personToken } : {}),
+  });
+  return res.json();
 }

@@ -1,7 +1,9 @@
-// Who is here: names, colours and roles from Yjs awareness, one entry per person.
+// Who is here: names, colours and roles from Yjs awareness, one entry per person (the server puts
+// its person id, colour and role into every presence state; colours still pass safeColor).
 import { useSession } from '../sync/SessionContext';
 import { useAwarenessStates } from '../sync/useYjs';
 import type { PresenceState } from '../sync/session';
+import { safeColor } from '../../shared/colors';
 
 export function ParticipantsPanel() {
   const session = useSession();
@@ -17,7 +19,7 @@ export function ParticipantsPanel() {
       <ul>
         {sorted.map((p) => (
           <li key={p.id}>
-            <span className="swatch" style={{ background: p.color }} aria-hidden="true" />
+            <span className="swatch" style={{ background: safeColor(p.color) }} aria-hidden="true" />
             <span className="name">{p.name}</span>
             {p.id === session.user.id && <span className="you"> (you)</span>}
             <span className="role"> · {p.role}</span>

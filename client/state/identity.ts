@@ -1,33 +1,28 @@
-// Who this browser tab is: a random id kept for the tab's life (sessionStorage, so a reload or a
-// reconnect stays the same person while two tabs are two people), and the name typed at join and
-// a colour, remembered for next time (localStorage).
-import type { LocalUser } from '../sync/session';
-import { newId } from '../../shared/commands/ids';
+// What this browser remembers about the person at it: the name typed at join (for next time), and
+// per workshop and role the person token the server issued (server/people.ts), so a reload and
+// the browser's other tabs are the same person. Kept per role: one browser may hold both the
+// facilitator and the participant link of a workshop, and each is its own person.
+import type { Role } from '../../shared/constants';
 
 const KEY = 'scaleboard:user';
-const COLORS = ['#b3261e', '#006a6a', '#6750a4', '#7d5700', '#1a5fb4', '#8f3f71', '#2e7d32', '#a4400e'];
+const personKey = (workshopId: string, role: Role) => `scaleboard:person:${workshopId}:${role}`;
 
-export function loadIdentity(): LocalUser {
-  let id = sessionStorage.getItem(`${KEY}:id`);
-  if (!id) {
-    id = newId();
-    sessionStorage.setItem(`${KEY}:id`, id);
-  }
-  let name = '';
+export function loadName(): string {
   try {
-    name = (JSON.parse(localStorage.getItem(KEY) ?? 'null') as { name?: string } | null)?.name ?? '';
+    return (JSON.parse(localStorage.getItem(KEY) ?? 'null') as { name?: string } | null)?.name ?? '';
   } catch {
-    /* a corrupt entry means no remembered name */
+    return ''; // a corrupt entry means no remembered name
   }
-  return { id, name, color: COLORS[hash(id) % COLORS.length]! };
 }
 
-export function saveIdentity(user: LocalUser): void {
-  localStorage.setItem(KEY, JSON.stringify({ name: user.name }));
+export function saveName(name: string): void {
+  localStorage.setItem(KEY, JSON.stringify({ name }));
 }
 
-function hash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
-  return h;
+export function loadPersonToken(workshopId: string, role: Role): string | undefined {
+  return localStorage.getItem(personKey(workshopId, role)) || undefined;
+}
+
+export function savePersonToken(workshopId: string, role: Role, token: string): void {
+  localStorage.setItem(personKey(workshopId, role), token);
 }

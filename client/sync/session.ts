@@ -8,10 +8,17 @@ import { withJitteredBackoff } from './backoff';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
 
+/** The person at this screen: `id` and `color` are the server's (the person), `name` is theirs. */
 export interface LocalUser {
   id: string;
   name: string;
   color: string;
+}
+
+/** What every connection of a session presents: the link's role token and this browser's person token. */
+export interface ConnectionParams {
+  token: string;
+  person: string;
 }
 
 export interface PresenceState {
@@ -41,11 +48,11 @@ export function openProvider(
   serverUrl: string,
   room: string,
   doc: Y.Doc,
-  token: string,
+  params: ConnectionParams,
   { disableBc = false }: { disableBc?: boolean } = {},
 ): WebsocketProvider {
   const provider = new WebsocketProvider(serverUrl, room, doc, {
-    params: { token },
+    params: { token: params.token, person: params.person },
     maxBackoffTime: MAX_BACKOFF_MS,
     disableBc,
   });
@@ -67,11 +74,13 @@ export class WorkshopSession {
     readonly workshopId: string,
     readonly token: string,
     readonly role: Role,
+    /** This browser's person token (client/state/identity.ts), sent with every connection. */
+    readonly personToken: string,
     user: LocalUser | null = null,
     serverUrl = defaultServerUrl(),
   ) {
     const open = (docName: string, doc: Y.Doc) =>
-      openProvider(serverUrl, docName ? `${workshopId}/${docName}` : workshopId, doc, token);
+      openProvider(serverUrl, docName ? `${workshopId}/${docName}` : workshopId, doc, this.params);
     this.providers = [open(DOC_NAMES.board, this.board), open(DOC_NAMES.control, this.control)];
     markFirst(this.providers[0]!, 'board');
     markFirst(this.providers[1]!, 'control');
@@ -99,6 +108,10 @@ export class WorkshopSession {
     if (this.joinedUser) return;
     this.joinedUser = user;
     this.awareness.setLocalState({ user: { ...user, role: this.role } });
+  }
+
+  get params(): ConnectionParams {
+    return { token: this.token, person: this.personToken };
   }
 
   /** The person at this screen; only views rendered after join() read it. */

@@ -1,34 +1,47 @@
-// A workshop: check the link, ask the name, then join the live session.
+// A workshop: check the link, get this browser's person from the server, ask the name, then join
+// the live session.
 import { useEffect, useState, type FormEvent } from 'react';
-import { NO_TOKEN_MESSAGE, fetchSession, type SessionInfo } from '../api';
+import { NO_TOKEN_MESSAGE, fetchPerson, fetchSession, type Person, type SessionInfo } from '../api';
 import { ErrorScreen } from './ErrorScreen';
-import { loadIdentity, saveIdentity } from '../state/identity';
+import { loadName, loadPersonToken, saveName, savePersonToken } from '../state/identity';
 import { WorkshopSession, type LocalUser } from '../sync/session';
 import { SessionContext } from '../sync/SessionContext';
 import { WorkshopLayout } from './WorkshopLayout';
 
 export function WorkshopPage({ workshopId, token }: { workshopId: string; token: string | null }) {
-  const [info, setInfo] = useState<SessionInfo | null>(null);
+  const [entry, setEntry] = useState<{ info: SessionInfo; person: Person } | null>(null);
   const [error, setError] = useState<string | null>(token ? null : NO_TOKEN_MESSAGE);
   const [user, setUser] = useState<LocalUser | null>(null);
   const [session, setSession] = useState<WorkshopSession | null>(null);
 
+  // The link, then the person: the same one as this browser's last visit (and its other tabs),
+  // or a new one the server issues, remembered from now on.
   useEffect(() => {
     if (!token) return;
-    fetchSession(workshopId, token).then(setInfo, (err: Error) => setError(err.message));
+    let cancelled = false;
+    (async () => {
+      const info = await fetchSession(workshopId, token);
+      const person = await fetchPerson(workshopId, token, loadPersonToken(workshopId, info.role));
+      if (cancelled) return;
+      savePersonToken(workshopId, info.role, person.personToken);
+      setEntry({ info, person });
+    })().catch((err: Error) => !cancelled && setError(err.message));
+    return () => {
+      cancelled = true;
+    };
   }, [workshopId, token]);
 
   // Connect as soon as the link checks out, while the name form is on screen: by the time the
   // person presses Join the board is usually synced and only has to render. Presence starts at Join.
   useEffect(() => {
-    if (!info || !token) return;
-    const s = new WorkshopSession(workshopId, token, info.role);
+    if (!entry || !token) return;
+    const s = new WorkshopSession(workshopId, token, entry.info.role, entry.person.personToken);
     setSession(s);
     return () => {
       s.destroy();
       setSession(null);
     };
-  }, [info, workshopId, token]);
+  }, [entry, workshopId, token]);
 
   // Entering the room changes presence, so it happens in an effect, not during render.
   const [joined, setJoined] = useState<WorkshopSession | null>(null);
@@ -39,8 +52,9 @@ export function WorkshopPage({ workshopId, token }: { workshopId: string; token:
   }, [session, user]);
 
   if (error) return <ErrorScreen message={error} />;
-  if (!info) return <main className="landing" aria-busy="true">Checking your link…</main>;
-  if (!user) return <JoinForm info={info} onJoin={setUser} />;
+  if (!entry) return <main className="landing" aria-busy="true">Checking your link…</main>;
+  const { info, person } = entry;
+  if (!user) return <JoinForm info={info} person={person} onJoin={setUser} />;
   if (!joined) return null;
   return (
     <SessionContext.Provider value={joined}>
@@ -49,14 +63,13 @@ export function WorkshopPage({ workshopId, token }: { workshopId: string; token:
   );
 }
 
-function JoinForm({ info, onJoin }: { info: SessionInfo; onJoin: (u: LocalUser) => void }) {
-  const [identity] = useState(loadIdentity);
-  const [name, setName] = useState(identity.name);
+function JoinForm({ info, person, onJoin }: { info: SessionInfo; person: Person; onJoin: (u: LocalUser) => void }) {
+  const [name, setName] = useState(loadName);
   function submit(e: FormEvent) {
     e.preventDefault();
-    const user = { ...identity, name: name.trim() };
+    const user = { id: person.personId, name: name.trim(), color: person.color };
     if (!user.name) return;
-    saveIdentity(user);
+    saveName(user.name);
     onJoin(user);
   }
   return (

@@ -16,6 +16,7 @@ import {
   type DragStartEvent,
 } from '@dnd-kit/core';
 import { LANES, type Lane as LaneKey } from '../../../shared/constants';
+import { NEUTRAL_COLOR, safeColor } from '../../../shared/colors';
 import { notesByLane } from '../../../shared/board';
 import { laneTitle } from '../../../shared/log/format';
 import type { Note } from '../../../shared/schema';
@@ -162,7 +163,7 @@ export function LaneBoard({ notes, privateNotes, editors }: { notes: Note[]; pri
       {bindings}
       <DragOverlay dropAnimation={null}>
         {active ? (
-          <div className="note note-overlay" style={{ ['--note-color' as string]: env.access.anonymous ? '#5b6573' : active.author.color }}>
+          <div className="note note-overlay" style={{ ['--note-color' as string]: env.access.anonymous ? NEUTRAL_COLOR : safeColor(active.author.color) }}>
             <p className="note-text">{active.text}</p>
           </div>
         ) : null}

@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import { CURSOR_INTERVAL_MS, throttle, useCursors, type BoardCursor } from './presence';
+import { safeColor } from '../../../shared/colors';
 
 export function BoardSurface({ awareness, children }: { awareness: Awareness; children: ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -42,11 +43,11 @@ function LiveCursors({ awareness }: { awareness: Awareness }) {
   return (
     <div className="cursors" aria-hidden="true">
       {cursors.map((c) => (
-        <div key={c.clientId} className="cursor" style={{ left: `${c.cursor.x * 100}%`, top: c.cursor.y, color: c.color }}>
+        <div key={c.clientId} className="cursor" style={{ left: `${c.cursor.x * 100}%`, top: c.cursor.y, color: safeColor(c.color) }}>
           <svg width="14" height="18" viewBox="0 0 14 18">
             <path d="M1 1 L1 15 L5 11 L8 17 L10 16 L7 10 L13 10 Z" fill="currentColor" stroke="#fff" strokeWidth="1" />
           </svg>
-          <span className="cursor-name" style={{ background: c.color }}>
+          <span className="cursor-name" style={{ background: safeColor(c.color) }}>
             {c.name}
           </span>
         </div>

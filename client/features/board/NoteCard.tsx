@@ -12,8 +12,7 @@ import { dragNoteAttr } from './dnd';
 import type { DragHandleProps } from './dragHandles';
 import { isComposing } from './keys';
 import { shorten } from '../../text';
-
-const NEUTRAL = '#5b6573';
+import { NEUTRAL_COLOR, safeColor } from '../../../shared/colors';
 
 export interface NoteCardProps {
   note: Note;
@@ -46,7 +45,7 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
   const [panel, setPanel] = useState<'threshold' | 'merge' | null>(null);
   const editButton = useRef<HTMLButtonElement>(null);
   const editing = draft !== undefined && canEdit;
-  const color = access.anonymous ? NEUTRAL : note.author.color || NEUTRAL;
+  const color = access.anonymous ? NEUTRAL_COLOR : safeColor(note.author.color);
 
   function save() {
     if (draft === undefined) return;
@@ -104,7 +103,7 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
         {isPrivate && <span className="note-badge note-badge-private">Private until Reveal</span>}
         {editors && editors.length > 0 && (
           <span className="note-editing">
-            <span className="swatch" style={{ background: editors[0]!.color }} aria-hidden="true" />
+            <span className="swatch" style={{ background: safeColor(editors[0]!.color) }} aria-hidden="true" />
             {editors.map((p) => p.name).join(', ')} editing…
           </span>
         )}
