@@ -163,7 +163,6 @@ export function attachWebSocket(
   return wss;
 }
 
-
 type Identity = Pick<Peer, 'personId' | 'ephemeral' | 'color'>;
 
 /** For a connection without a person token: an id the server made for it alone, and a palette colour. */
