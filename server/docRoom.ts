@@ -26,7 +26,18 @@ import {
   sanitizePresence,
   type AwarenessEntry,
 } from './awarenessChecks.js';
-import { ServerOnlyGuard } from './serverOnlyGuard.js';
+import {
+  ClientIdOwners,
+  writtenClientIds,
+  changedAnything,
+  judge,
+  pendingBytes,
+  pendingMayApply,
+  restorePending,
+  takePending,
+  type GateRules,
+  type PendingWrites,
+} from './writeGate.js';
 import { loadStoredDoc } from './storedDoc.js';
 
 /** Transaction origins the server uses for its own writes. */
@@ -49,8 +60,10 @@ export interface DocRoomDeps {
   maxBufferedBytes: number;
   /** Whether this peer may write this document right now (role, lock). */
   writePolicy: (peer: Peer) => WriteVerdict;
-  /** Root map names no client may touch (the server writes them). */
-  serverOnlyMaps?: readonly string[];
+  /** Which roots clients may write and which only the server writes (see writeGate.ts). */
+  gate: GateRules;
+  /** Called after a client's write passed the gate, with its transaction (server-side rules react to it). */
+  onAccepted?: (tr: Y.Transaction, peer: Peer) => void;
 }
 
 export class MalformedMessageError extends Error {}
@@ -65,6 +78,8 @@ const COMPACT_FORCE_FACTOR = 4;
 const RELAY_MERGE_MAX = 16;
 /** Most awareness client ids one connection may introduce (an honest client has one). */
 const MAX_AWARENESS_IDS_PER_PEER = 4;
+/** Most bytes of updates one peer may have waiting for missing dependencies (an honest client has next to none). */
+const MAX_PENDING_BYTES = 1024 * 1024;
 
 export class DocRoom implements PendingRoom {
   readonly doc = new Y.Doc({ gc: true });
@@ -86,13 +101,15 @@ export class DocRoom implements PendingRoom {
   private awarenessChanged = new Set<number>();
   /** Updates accepted this turn: stored at its end, then relayed together. */
   private outbox: { update: Uint8Array; origin: unknown }[] = [];
-  private readonly serverOnly: ServerOnlyGuard;
+  /** Each peer's updates that wait for items they build on (see writeGate.ts). */
+  private readonly pendingByPeer = new Map<Peer, PendingWrites>();
+  /** Who may write under which Yjs client id (see writeGate.ts). */
+  private readonly clientIds = new ClientIdOwners(() => this.doc.clientID);
 
   constructor(
     readonly key: string,
     private readonly deps: DocRoomDeps,
   ) {
-    this.serverOnly = new ServerOnlyGuard(this.doc, new Set(deps.serverOnlyMaps ?? []));
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null); // the server has no presence of its own
     this.awarenessOwners = new AwarenessOwners(new Set([this.awareness.clientID]), MAX_AWARENESS_IDS_PER_PEER);
@@ -216,6 +233,8 @@ export class DocRoom implements PendingRoom {
   }
 
   leave(peer: Peer): void {
+    this.pendingByPeer.delete(peer); // its client resends what is missing on its next sync
+    if (peer.ephemeral) this.clientIds.release(peer.personId);
     const introduced = this.peers.get(peer);
     if (!introduced) return;
     this.peers.delete(peer);
@@ -334,38 +353,102 @@ export class DocRoom implements PendingRoom {
   }
 
   private applyClientUpdate(peer: Peer, update: Uint8Array): void {
-    let verdict = this.deps.writePolicy(peer);
+    const verdict = this.deps.writePolicy(peer);
     if (verdict === 'drop') {
       this.deps.metrics.rejected.inc({ reason: `write_forbidden_${peer.role}` });
       return;
     }
     let decoded: ReturnType<typeof Y.decodeUpdate>;
     try {
-      decoded = Y.decodeUpdate(update);
+      decoded = Y.decodeUpdate(update); // reads it whole, so garbage is refused before anything is applied
     } catch {
       throw new MalformedMessageError('malformed Yjs update');
     }
-    if (verdict === 'revert') {
-      this.deps.metrics.rejected.inc({ reason: `write_reverted_${peer.role}` });
-    } else if (this.serverOnly.active && this.serverOnly.touches(decoded)) {
-      this.deps.metrics.rejected.inc({ reason: 'server_only_map' });
-      verdict = 'revert';
+    if (!this.clientIds.claim(peer.personId, writtenClientIds(decoded))) {
+      this.deps.metrics.rejected.inc({ reason: 'foreign_client_id' });
+      throw new MalformedMessageError("writes under another writer's Yjs client id");
     }
-    const undo =
-      verdict === 'revert'
-        ? new Y.UndoManager([...this.doc.share.values()], { trackedOrigins: new Set([peer]), captureTimeout: 0 })
-        : null;
+    this.applyGated(peer, verdict, update);
+    this.retryPending(peer);
+  }
+
+  /**
+   * Applies one peer's update in a transaction of its own, then keeps it only if the write gate
+   * allows what that transaction changed; otherwise the server undoes it at once. The undo
+   * manager spans the whole document, so a write that makes a new root is undone as well.
+   */
+  private applyGated(peer: Peer, verdict: Exclude<WriteVerdict, 'drop'>, update: Uint8Array | null): void {
+    const { metrics } = this.deps;
+    const store = this.doc.store;
+    const undo = new Y.UndoManager(this.doc, { trackedOrigins: new Set([peer]), captureTimeout: 0 });
+    let tr: Y.Transaction | null = null;
+    let failed = false;
     try {
-      Y.applyUpdate(this.doc, update, peer);
-      if (undo) {
+      this.doc.transact((t) => {
+        tr = t;
+        // This peer's earlier items that waited for a dependency are retried with its update, and
+        // only with its updates: never inside another writer's transaction (see writeGate.ts).
+        restorePending(store, this.pendingByPeer.get(peer));
+        this.pendingByPeer.delete(peer);
+        try {
+          if (update) Y.applyUpdate(this.doc, update);
+          else if (store.pendingStructs) {
+            const waiting = store.pendingStructs.update;
+            store.pendingStructs = null;
+            Y.applyUpdateV2(this.doc, waiting);
+          } else if (store.pendingDs) {
+            const waiting = store.pendingDs;
+            store.pendingDs = null;
+            Y.applyUpdateV2(this.doc, waiting);
+          }
+        } catch {
+          failed = true;
+        }
+      }, peer);
+      const pending = takePending(store);
+      if (pending && !failed) {
+        if (pendingBytes(pending) > MAX_PENDING_BYTES) failed = true;
+        else this.pendingByPeer.set(peer, pending);
+      }
+      const done = tr as Y.Transaction | null;
+      let refusal: string | null = null;
+      if (failed) refusal = 'malformed';
+      else if (done && changedAnything(done)) {
+        refusal = verdict === 'revert' ? `write_reverted_${peer.role}` : judge(done, this.deps.gate);
+      }
+      if (refusal) {
+        metrics.rejected.inc({ reason: refusal });
         this.doc.transact(() => {
           while (undo.canUndo()) undo.undo();
         }, ServerOrigin.server);
+      } else if (done) {
+        // Allowed: let go of the deleted items the undo manager kept alive for a revert, so they are
+        // garbage-collected as they would have been without it.
+        undo.clear();
+        Y.tryGc(done.deleteSet, store, this.doc.gcFilter);
+        this.deps.onAccepted?.(done, peer);
       }
-    } catch {
-      throw new MalformedMessageError('Yjs update could not be applied');
     } finally {
-      undo?.destroy();
+      undo.destroy();
+    }
+    if (failed) throw new MalformedMessageError('Yjs update could not be applied');
+  }
+
+  /** After a write, other peers' waiting items whose dependencies have now arrived are applied, as theirs. */
+  private retryPending(writer: Peer): void {
+    if (!this.pendingByPeer.size) return;
+    for (const [peer, pending] of [...this.pendingByPeer]) {
+      if (peer === writer || !pendingMayApply(pending, this.doc)) continue;
+      const verdict = this.deps.writePolicy(peer);
+      if (verdict === 'drop') this.pendingByPeer.delete(peer);
+      else {
+        try {
+          this.applyGated(peer, verdict, null);
+        } catch {
+          this.pendingByPeer.delete(peer);
+          peer.socket.close(CloseCode.malformed, 'Yjs update could not be applied');
+        }
+      }
     }
   }
 

@@ -6,7 +6,9 @@ import type { Peer } from './socket.js';
 import type { WorkshopRow } from './storage.js';
 import type { RoleHashes } from './auth.js';
 import { DOC_NAMES, PRIVATE_DOC_PREFIX } from '../shared/constants.js';
-import { SERVER_ONLY_BOARD_MAPS, boardMaps, readSettings, type RosterEntry } from '../shared/schema.js';
+import { DOC_ROOTS, RECORD_ROOTS, boardMaps, readSettings, type DocKind, type RosterEntry } from '../shared/schema.js';
+import type { GateRules } from './writeGate.js';
+import { Anonymity } from './anonymity.js';
 import { ScoreReveal } from './scores.js';
 import { ServerRules } from './serverRules.js';
 
@@ -31,7 +33,18 @@ export const PERSON_NEEDED = 'a private document needs a person identity: connec
 
 export const docKey = (workshopId: string, docName: string): string => `${workshopId}:${docName || 'board'}`;
 
-type SharedDeps = Omit<DocRoomDeps, 'writePolicy' | 'serverOnlyMaps'>;
+type SharedDeps = Omit<DocRoomDeps, 'writePolicy' | 'gate' | 'onAccepted'>;
+
+const docKind = (docName: string): DocKind =>
+  docName === DOC_NAMES.board ? 'board' : docName === DOC_NAMES.control ? 'control' : 'private';
+
+/** What clients may write in each kind of document (see DOC_ROOTS). */
+const gateOf = (kind: DocKind): GateRules => ({
+  clientRoots: new Set<string>(DOC_ROOTS[kind].client),
+  serverRoots: new Set<string>(DOC_ROOTS[kind].server),
+  recordRoots: new Set<string>(kind === 'board' ? RECORD_ROOTS : []),
+});
+const GATES: Record<DocKind, GateRules> = { board: gateOf('board'), control: gateOf('control'), private: gateOf('private') };
 
 export class Workshop {
   private readonly rooms = new Map<string, DocRoom>();
@@ -40,6 +53,8 @@ export class Workshop {
   private idleTimer: NodeJS.Timeout | null = null;
   /** Copies blind scores from private docs into the board once the facilitator reveals. */
   private readonly scores = new ScoreReveal(this);
+  /** While the workshop is anonymous, the board holds no author identity. */
+  private readonly anonymity = new Anonymity(this);
   /** Merge repair and auto-advance, which no client may be trusted or relied on to run. */
   private readonly rules = new ServerRules(this);
 
@@ -73,11 +88,13 @@ export class Workshop {
       room = new DocRoom(docKey(this.id, docName), {
         ...this.deps,
         writePolicy: (peer) => this.writePolicy(docName, peer),
-        serverOnlyMaps: docName === DOC_NAMES.board ? SERVER_ONLY_BOARD_MAPS : [],
+        gate: GATES[docKind(docName)],
+        onAccepted: docName === DOC_NAMES.board ? (tr) => this.anonymity.written(tr) : undefined,
       });
       this.rooms.set(docName, room);
       if (docName === DOC_NAMES.board) this.trackRoster(room);
       this.scores.roomLoaded(docName, room);
+      this.anonymity.roomLoaded(docName);
       this.rules.roomLoaded(docName, room);
     }
     return room;

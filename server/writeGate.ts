@@ -17,10 +17,12 @@ export interface GateRules {
   readonly clientRoots: ReadonlySet<string>;
   /** Roots only the server writes. */
   readonly serverRoots: ReadonlySet<string>;
+  /** Roots whose values must all be records (Y.Map): a note that is a bare string breaks every reader. */
+  readonly recordRoots: ReadonlySet<string>;
 }
 
 /** Why a write was refused (a label of `scaleboard_ws_rejected_total`). */
-export type GateRefusal = 'server_only_map' | 'unknown_root';
+export type GateRefusal = 'server_only_map' | 'unknown_root' | 'not_a_record';
 
 /** The names of the root types a transaction changed (inserted into, deleted from, or created). */
 export function changedRoots(tr: Y.Transaction): Set<string> {
@@ -38,10 +40,19 @@ export function changedRoots(tr: Y.Transaction): Set<string> {
 /** Whether a transaction changed anything at all (an empty sync step 2 changes nothing). */
 export const changedAnything = (tr: Y.Transaction): boolean => tr.changed.size > 0 || tr.deleteSet.clients.size > 0;
 
-export function judge(roots: ReadonlySet<string>, rules: GateRules): GateRefusal | null {
-  for (const root of roots) {
+export function judge(tr: Y.Transaction, rules: GateRules): GateRefusal | null {
+  for (const root of changedRoots(tr)) {
     if (rules.serverRoots.has(root)) return 'server_only_map';
     if (!rules.clientRoots.has(root)) return 'unknown_root';
+  }
+  // What a record root holds under each key it changed must be a record (or nothing: a delete).
+  for (const [type, keys] of tr.changed) {
+    if (type._item !== null || !(type instanceof Y.Map)) continue;
+    if (!rules.recordRoots.has(Y.findRootTypeKey(type))) continue;
+    for (const key of keys) {
+      const value = key === null ? undefined : type.get(key);
+      if (value !== undefined && !(value instanceof Y.Map)) return 'not_a_record';
+    }
   }
   return null;
 }

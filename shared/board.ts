@@ -1,7 +1,7 @@
 // Pure selectors over the board's notes and impacts, for views and tests.
 import type * as Y from 'yjs';
 import { IMPACT_CATEGORIES, LANES, type ImpactCategory, type Lane } from './constants.js';
-import { boardMaps, compareNotes, readImpact, readNote, type Impact, type Note, type YRecord } from './schema.js';
+import { boardMaps, compareNotes, readImpact, readNote, recordsOf, type Impact, type Note, type YRecord } from './schema.js';
 
 export interface NotesAndImpacts {
   /** In display order (lane order key, then id). */
@@ -53,8 +53,8 @@ function cachedImpact(m: YRecord): Impact & { createdAt: number } {
 /** Notes and impacts of the board document. A stable function: usable as a snapshot reader. */
 export function readNotesAndImpacts(doc: Y.Doc): NotesAndImpacts {
   const maps = boardMaps(doc);
-  const notes = [...maps.notes.values()].map(cachedNote).sort(compareNotes);
-  const impacts = [...maps.impacts.values()]
+  const notes = recordsOf(maps.notes).map(cachedNote).sort(compareNotes);
+  const impacts = recordsOf(maps.impacts)
     .map(cachedImpact)
     .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { notes, impacts };

@@ -1,5 +1,7 @@
 // Stage 3: aggregate the revealed ROI / urgency scores and rank the initiatives. Pure functions of
 // plain values, shared by the client (matrix, ranked list), the checklist and the decision log.
+// The board carries only a tally per initiative (how many people gave each value; see
+// tallyScores), so everything here is computed from tallies, never from who scored what.
 //
 // The rules, in one place:
 // - A score counts only if it is an integer from 1 to 5; anything else (null, out of range, a
@@ -25,6 +27,7 @@ import {
   type BoardSnapshot,
   type Initiative,
   type Score,
+  type ScoreTally,
 } from './schema.js';
 
 export const SCORE_MIN = 1;
@@ -72,6 +75,8 @@ export interface RankingControl {
   order: string[] | null;
   topN: number;
   scoresRevealed: boolean;
+  /** The reveal names who gave which score. */
+  namedReveal: boolean;
   locked: boolean;
 }
 
@@ -93,26 +98,39 @@ const emptyStats = (initiativeId: string): ScoreStats => ({
 const disagrees = (a: AxisStats): boolean =>
   a.count >= 2 && a.min !== null && a.max !== null && a.max - a.min >= DISAGREEMENT_RANGE;
 
-/** Mean, spread and disagreement per initiative, from individual scores. */
-export function aggregateScores(scores: readonly Score[]): Map<string, ScoreStats> {
-  const byInitiative = new Map<string, { roi: number[]; urgency: number[]; scorers: Set<string> }>();
+/**
+ * How many people gave each value, per initiative: all the board shows of blind scores after an
+ * anonymous reveal (the server computes it from the private documents).
+ */
+export function tallyScores(scores: readonly Score[]): Map<string, ScoreTally> {
+  const out = new Map<string, ScoreTally & { people: Set<string> }>();
   for (const s of scores) {
     const roi = isValidScore(s.roi) ? s.roi : null;
     const urgency = isValidScore(s.urgency) ? s.urgency : null;
     if (roi === null && urgency === null) continue;
-    let acc = byInitiative.get(s.initiativeId);
-    if (!acc) byInitiative.set(s.initiativeId, (acc = { roi: [], urgency: [], scorers: new Set() }));
-    if (roi !== null) acc.roi.push(roi);
-    if (urgency !== null) acc.urgency.push(urgency);
-    acc.scorers.add(s.participantId);
+    let t = out.get(s.initiativeId);
+    if (!t) out.set(s.initiativeId, (t = { initiativeId: s.initiativeId, roi: [0, 0, 0, 0, 0], urgency: [0, 0, 0, 0, 0], scorers: 0, people: new Set() }));
+    if (roi !== null) t.roi[roi - SCORE_MIN]!++;
+    if (urgency !== null) t.urgency[urgency - SCORE_MIN]!++;
+    t.people.add(s.participantId);
+    t.scorers = t.people.size;
   }
-  const out = new Map<string, ScoreStats>();
-  for (const [initiativeId, acc] of byInitiative) {
-    const roi = axisStats(acc.roi);
-    const urgency = axisStats(acc.urgency);
-    out.set(initiativeId, { initiativeId, roi, urgency, scorers: acc.scorers.size, disagreement: disagrees(roi) || disagrees(urgency) });
-  }
-  return out;
+  return new Map([...out].map(([id, { people: _people, ...tally }]) => [id, tally]));
+}
+
+/** The scores a distribution stands for (1, 1, 3, … in order). */
+const valuesOf = (counts: readonly number[]): number[] => counts.flatMap((n, i) => Array<number>(n).fill(i + SCORE_MIN));
+
+/** Mean, spread and disagreement of one initiative, from its tally. */
+export function statsOfTally(t: ScoreTally): ScoreStats {
+  const roi = axisStats(valuesOf(t.roi));
+  const urgency = axisStats(valuesOf(t.urgency));
+  return { initiativeId: t.initiativeId, roi, urgency, scorers: t.scorers, disagreement: disagrees(roi) || disagrees(urgency) };
+}
+
+/** Mean, spread and disagreement per initiative, from individual scores. */
+export function aggregateScores(scores: readonly Score[]): Map<string, ScoreStats> {
+  return new Map([...tallyScores(scores)].map(([id, t]) => [id, statsOfTally(t)]));
 }
 
 /** A valid top N: a whole number ≥ 0; the default when unset or nonsense. */
@@ -129,10 +147,10 @@ const descNullLast = (a: number | null, b: number | null): number =>
  */
 export function rankInitiatives(
   initiatives: readonly Initiative[],
-  scores: readonly Score[],
+  tallies: readonly ScoreTally[],
   opts: { order?: readonly string[] | null; topN?: number } = {},
 ): RankedInitiative[] {
-  const stats = aggregateScores(scores);
+  const stats = new Map(tallies.map((t) => [t.initiativeId, statsOfTally(t)]));
   const rows = initiatives.map((initiative, boardIndex) => {
     const s = stats.get(initiative.id) ?? emptyStats(initiative.id);
     const priority = s.roi.mean !== null && s.urgency.mean !== null ? s.roi.mean * s.urgency.mean : null;
@@ -185,6 +203,7 @@ export function readRankingControl(control: Y.Doc): RankingControl {
     order: readRankingOrder(control),
     topN: normaliseTopN(settings.topN),
     scoresRevealed: readReveals(control).scoresRevealed,
+    namedReveal: readReveals(control).namedReveal,
     locked: settings.locked,
   };
 }

@@ -89,6 +89,33 @@ export interface Score {
   urgency: number | null;
 }
 
+/**
+ * What the board shows of one initiative's blind scores once they are revealed: how many people
+ * gave each value (index 0 is a score of 1), never who gave which.
+ */
+export interface ScoreTally {
+  initiativeId: string;
+  roi: number[];
+  urgency: number[];
+  /** People who scored this initiative on at least one axis. */
+  scorers: number;
+}
+
+/** One person's scores, on the board only when the facilitator chose a named reveal. */
+export interface NamedScore extends Score {
+  name: string;
+}
+
+/** A ballot as everyone may see it before the reveal: whose it is and how far along, never the scores. */
+export interface BallotSummary {
+  personId: string;
+  name: string;
+  /** Initiatives this person has given both scores. */
+  scored: number;
+  /** The facilitator set this ballot aside: it does not count. */
+  discarded: boolean;
+}
+
 export interface RosterEntry {
   id: string;
   name: string;
@@ -112,6 +139,10 @@ export interface Reveals {
   /** Bumped each time the facilitator reveals silently written notes. */
   notesRevealSeq: number;
   scoresRevealed: boolean;
+  /** The reveal shows who gave which score (off: only tallies). */
+  namedReveal: boolean;
+  /** Person ids whose ballots the facilitator set aside. */
+  discardedBallots: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,14 +156,18 @@ export const boardMaps = (doc: Y.Doc) => ({
   initiatives: doc.getMap<YRecord>('initiatives'),
   decisions: doc.getMap<YRecord>('decisions'),
   metrics: doc.getMap<YRecord>('metrics'),
-  /** Written by the server only, when the facilitator reveals scores. Key `${initiative}/${participant}`. */
-  revealedScores: doc.getMap<Score>('revealedScores'),
+  /** Written by the server only, when the facilitator reveals scores: one tally per initiative (key: its id). */
+  revealedScores: doc.getMap<ScoreTally>('revealedScores'),
+  /** Written by the server only, after a named reveal: each person's scores. Key `${initiative}/${person}`. */
+  namedScores: doc.getMap<NamedScore>('namedScores'),
+  /** Written by the server only: each person's ballot (progress, never scores). Key: person id. */
+  ballots: doc.getMap<BallotSummary>('ballots'),
   /** Written by the server only: everyone who has joined, for the decision log. */
   roster: doc.getMap<RosterEntry>('roster'),
 });
 
 /** Names of board maps that only the server may write (clients' writes to them are refused). */
-export const SERVER_ONLY_BOARD_MAPS = ['revealedScores', 'roster'] as const;
+export const SERVER_ONLY_BOARD_MAPS = ['revealedScores', 'namedScores', 'ballots', 'roster'] as const;
 
 /**
  * Every root type of each kind of document, by who may write it. The server reverts a client's
@@ -145,6 +180,12 @@ export const DOC_ROOTS = {
   private: { client: ['scores', 'profile'], server: [] },
 } as const satisfies Record<string, { client: readonly string[]; server: readonly string[] }>;
 export type DocKind = keyof typeof DOC_ROOTS;
+
+/** Board roots whose every value is a record (a Y.Map); the server refuses anything else in them. */
+export const RECORD_ROOTS = ['notes', 'impacts', 'initiatives', 'decisions', 'metrics'] as const;
+
+/** The records of a record root, skipping any value that is not one (stored before the server refused them). */
+export const recordsOf = (m: Y.Map<YRecord>): YRecord[] => [...m.values()].filter((v): v is YRecord => v instanceof Y.Map);
 
 /** The author a note carries while the workshop is anonymous: no identity at all. */
 export const ANONYMOUS_AUTHOR: Author = { id: '', name: '', color: '#888888' };
@@ -178,6 +219,7 @@ const str = (v: unknown, fallback = ''): string => (typeof v === 'string' ? v : 
 const num = (v: unknown, fallback: number | null = null): number | null =>
   typeof v === 'number' && Number.isFinite(v) ? v : fallback;
 const bool = (v: unknown, fallback = false): boolean => (typeof v === 'boolean' ? v : fallback);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const textOf = (v: unknown): string => (v instanceof Y.Text ? v.toString() : str(v));
 
 function authorOf(v: unknown): Author {
@@ -224,7 +266,8 @@ export function readInitiative(m: YRecord): Initiative {
 const oneOf = <T extends string>(v: unknown, allowed: readonly { key: T }[]): T | null =>
   typeof v === 'string' && allowed.some((a) => a.key === v) ? (v as T) : null;
 
-export function readDecision(initiativeId: string, m: YRecord | undefined): Decision {
+export function readDecision(initiativeId: string, value: YRecord | undefined): Decision {
+  const m = value instanceof Y.Map ? value : undefined;
   const dri = m?.get('dri');
   return {
     initiativeId,
@@ -266,6 +309,8 @@ export function readReveals(doc: Y.Doc): Reveals {
   return {
     notesRevealSeq: num(r.get('notesRevealSeq'), 0) as number,
     scoresRevealed: bool(r.get('scoresRevealed')),
+    namedReveal: bool(r.get('namedReveal')),
+    discardedBallots: strings(r.get('discardedBallots')),
   };
 }
 
@@ -274,13 +319,25 @@ export function readRankingOrder(doc: Y.Doc): string[] | null {
   return Array.isArray(order) ? order.filter((x): x is string => typeof x === 'string') : null;
 }
 
+const isCountList = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.length === 5 && v.every((n) => Number.isInteger(n) && n >= 0);
+
+/** A tally as stored, or null if it is not one (the server writes them; readers stay defensive). */
+export function readTally(v: unknown): ScoreTally | null {
+  const t = v as Partial<ScoreTally> | null;
+  if (!t || typeof t.initiativeId !== 'string' || !isCountList(t.roi) || !isCountList(t.urgency)) return null;
+  return { initiativeId: t.initiativeId, roi: t.roi, urgency: t.urgency, scorers: typeof t.scorers === 'number' ? t.scorers : 0 };
+}
+
 export interface BoardSnapshot {
   notes: Note[];
   impacts: Impact[];
   initiatives: Initiative[];
   decisions: Record<string, Decision>;
   metrics: Metric[];
-  revealedScores: Score[];
+  revealedScores: ScoreTally[];
+  namedScores: NamedScore[];
+  ballots: BallotSummary[];
   roster: RosterEntry[];
 }
 
@@ -290,19 +347,21 @@ export const compareNotes = (a: Note, b: Note): number =>
 
 export function readBoard(doc: Y.Doc): BoardSnapshot {
   const maps = boardMaps(doc);
-  const notes = [...maps.notes.values()].map(readNote).sort(compareNotes);
-  const initiatives = [...maps.initiatives.values()]
+  const notes = recordsOf(maps.notes).map(readNote).sort(compareNotes);
+  const initiatives = recordsOf(maps.initiatives)
     .map(readInitiative)
     .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   const decisions: Record<string, Decision> = {};
   for (const i of initiatives) decisions[i.id] = readDecision(i.id, maps.decisions.get(i.id));
   return {
     notes,
-    impacts: [...maps.impacts.values()].map(readImpact),
+    impacts: recordsOf(maps.impacts).map(readImpact),
     initiatives,
     decisions,
-    metrics: [...maps.metrics.values()].map(readMetric),
-    revealedScores: [...maps.revealedScores.values()],
+    metrics: recordsOf(maps.metrics).map(readMetric),
+    revealedScores: [...maps.revealedScores.values()].map(readTally).filter((t): t is ScoreTally => t !== null),
+    namedScores: [...maps.namedScores.values()],
+    ballots: [...maps.ballots.values()],
     roster: [...maps.roster.values()],
   };
 }

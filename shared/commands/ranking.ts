@@ -2,7 +2,7 @@
 // ranking by hand, choose how many initiatives go on (top N). The server drops these writes from
 // anyone but a facilitator.
 import type * as Y from 'yjs';
-import { controlMaps } from '../schema.js';
+import { controlMaps, readReveals } from '../schema.js';
 import { LOCAL_ORIGIN } from './control.js';
 
 /** Reveals everyone's scores: the server then aggregates them into the board (server/scores.ts). */
@@ -42,5 +42,23 @@ export function setTopN(control: Y.Doc, topN: number, origin: unknown = LOCAL_OR
   control.transact(() => {
     const { settings } = controlMaps(control);
     if (settings.get('topN') !== topN) settings.set('topN', topN);
+  }, origin);
+}
+
+/** Whether the reveal shows who gave which score (off, the default: only how many gave each value). */
+export function setNamedReveal(control: Y.Doc, on: boolean, origin: unknown = LOCAL_ORIGIN): void {
+  control.transact(() => {
+    const { reveals } = controlMaps(control);
+    if (reveals.get('namedReveal') !== on) reveals.set('namedReveal', on);
+  }, origin);
+}
+
+/** Sets a person's ballot aside (it stops counting) or takes it back. */
+export function setBallotDiscarded(control: Y.Doc, personId: string, discarded: boolean, origin: unknown = LOCAL_ORIGIN): void {
+  control.transact(() => {
+    const { reveals } = controlMaps(control);
+    const current = readReveals(control).discardedBallots;
+    const next = discarded ? [...new Set([...current, personId])] : current.filter((id) => id !== personId);
+    if (next.length !== current.length) reveals.set('discardedBallots', next);
   }, origin);
 }

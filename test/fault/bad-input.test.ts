@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import http from 'node:http';
 import { canonical, connectClient, waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
 import { createWorkshop, metricValue, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
+import { putRecord, recordValue } from '../helpers/records.js';
 
 const SEED = 0xbad1;
 const MAX_FRAME = 16 * 1024;
@@ -375,9 +376,9 @@ async function expectRoomIntact(label: string): Promise<void> {
   expect(Object.keys(fresh.doc.getMap('roster').toJSON()).filter((k) => k.startsWith('hostile-'))).toEqual([]);
   expect(fresh.doc.getMap('revealedScores').size).toBe(0);
   // Both participants can still write and see each other's writes.
-  a.doc.getMap('notes').set(`probe-a-${label}`, label);
-  b.doc.getMap('notes').set(`probe-b-${label}`, label);
-  await waitFor(() => b.doc.getMap('notes').get(`probe-a-${label}`) === label && a.doc.getMap('notes').get(`probe-b-${label}`) === label, 10_000, `probes ${label}`);
+  putRecord(a.doc, `probe-a-${label}`, label);
+  putRecord(b.doc, `probe-b-${label}`, label);
+  await waitFor(() => recordValue(b.doc, `probe-a-${label}`) === label && recordValue(a.doc, `probe-b-${label}`) === label, 10_000, `probes ${label}`);
   await waitConverged([a.doc, b.doc, fresh.doc], boardOf, 10_000);
   fresh.destroy();
   // The notes that existed before are byte-for-byte what they were.

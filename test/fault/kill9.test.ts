@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { canonical, connectClient, waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
 import { createWorkshop, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { putRecord, recordValue } from '../helpers/records.js';
 
 const WRITERS = 3;
 const EDIT_EVERY_MS = 8;
@@ -43,7 +44,7 @@ describe('kill -9 during a stream of edits', () => {
       const timers = writers.map((w, i) => {
         let seq = 0;
         return setInterval(() => {
-          w.doc.getMap('notes').set(`w${i}-${seq++}`, { by: i, at: Date.now(), pad: 'x'.repeat(seq % 200) });
+          putRecord(w.doc, `w${i}-${seq++}`, { by: i, at: Date.now(), pad: 'x'.repeat(seq % 200) });
           written++;
         }, EDIT_EVERY_MS);
       });

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
 import { createWorkshop, metricValue, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { putRecord, recordValue } from '../helpers/records.js';
 import { jitteredDelay, withJitteredBackoff } from '../../client/sync/backoff.js';
 
 const CLIENTS = 100;
@@ -107,7 +108,7 @@ describe('reconnect storm after a restart', () => {
       });
     });
     await Promise.all(mine.map((c) => waitSynced(c, 20_000)));
-    mine[0]!.doc.getMap('notes').set('before', 'the restart');
+    putRecord(mine[0]!.doc, 'before', 'the restart');
     await waitConverged(
       mine.map((c) => c.doc),
       notesOf,
@@ -136,7 +137,7 @@ describe('reconnect storm after a restart', () => {
     expect(attempts).toBeLessThan(CLIENTS * 10);
 
     // The room works for everyone again: each client writes, all converge on the same board.
-    mine.forEach((c, i) => c.doc.getMap('notes').set(`after-${i}`, i));
+    mine.forEach((c, i) => putRecord(c.doc, `after-${i}`, i));
     await waitConverged(
       mine.map((c) => c.doc),
       notesOf,

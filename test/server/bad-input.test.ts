@@ -5,6 +5,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { connectClient, waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
 import { createWorkshop, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
+import { putRecord, recordValue } from '../helpers/records.js';
 import { openRaw } from '../helpers/raw.js';
 
 let server: TestServer;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   a = connectClient(server.wsUrl, ws.id, ws.tokens.participant);
   b = connectClient(server.wsUrl, ws.id, ws.tokens.participant);
   await Promise.all([waitSynced(a), waitSynced(b)]);
-  for (let i = 0; i < 20; i++) a.doc.getMap('notes').set(`keep-${i}`, `content ${i}`);
+  for (let i = 0; i < 20; i++) putRecord(a.doc, `keep-${i}`, `content ${i}`);
   await waitConverged([a.doc, b.doc], notesOf);
 });
 afterAll(async () => {
@@ -38,9 +39,9 @@ function frame(...parts: ((e: encoding.Encoder) => void)[]): Uint8Array {
 /** The room still holds everything and still relays a fresh edit both ways. */
 async function roomIntact(label: string) {
   expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-  a.doc.getMap('notes').set(`probe-${label}`, label);
-  await waitFor(() => b.doc.getMap('notes').get(`probe-${label}`) === label, 5000, `probe ${label}`);
-  for (let i = 0; i < 20; i++) expect(b.doc.getMap('notes').get(`keep-${i}`)).toBe(`content ${i}`);
+  putRecord(a.doc, `probe-${label}`, label);
+  await waitFor(() => recordValue(b.doc, `probe-${label}`) === label, 5000, `probe ${label}`);
+  for (let i = 0; i < 20; i++) expect(recordValue(b.doc, `keep-${i}`)).toBe(`content ${i}`);
   const fresh = connectClient(server.wsUrl, ws.id, ws.tokens.observer);
   await waitSynced(fresh);
   await waitConverged([a.doc, fresh.doc], notesOf);
@@ -79,10 +80,10 @@ describe('WebSocket frames', () => {
 
   it('keeps a valid but random-looking update from corrupting the room', async () => {
     const other = new Y.Doc();
-    other.getMap('notes').set('legit-from-raw', 'ok');
+    putRecord(other, 'legit-from-raw', 'ok');
     const peer = await openRaw(url());
     peer.ws.send(frame((e) => encoding.writeVarUint(e, 0), (e) => encoding.writeVarUint(e, 2), (e) => encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(other))));
-    await waitFor(() => b.doc.getMap('notes').get('legit-from-raw') === 'ok', 5000, 'valid raw update');
+    await waitFor(() => recordValue(b.doc, 'legit-from-raw') === 'ok', 5000, 'valid raw update');
     peer.ws.close();
     await roomIntact('valid-raw');
   });

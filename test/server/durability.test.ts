@@ -4,6 +4,7 @@ import { afterEach, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
 import { createWorkshop, metricValue, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { putRecord, recordValue } from '../helpers/records.js';
 import { Storage } from '../../server/storage.js';
 
 const cleanup: (() => unknown)[] = [];
@@ -22,9 +23,9 @@ it('keeps every write another client saw through kill -9 and a restart', async (
   await Promise.all([waitSynced(writer), waitSynced(watcher)]);
 
   const text = new Y.Text();
-  writer.doc.getMap('notes').set('with-text', text);
+  putRecord(writer.doc, 'with-text', text);
   for (let i = 0; i < 200; i++) {
-    writer.doc.getMap('notes').set(`n${i}`, { i, text: `note ${i}` });
+    putRecord(writer.doc, `n${i}`, { i, text: `note ${i}` });
     if (i % 10 === 0) text.insert(text.length, `${i};`);
   }
   await waitConverged([writer.doc, watcher.doc], notesOf);
@@ -49,7 +50,7 @@ it('compacts the update log into a snapshot and loads the same state', async () 
   const ws = await createWorkshop(server);
   const a = track(connectClient(server.wsUrl, ws.id, ws.tokens.participant));
   await waitSynced(a);
-  for (let i = 0; i < 180; i++) a.doc.getMap('notes').set(`n${i % 60}`, i);
+  for (let i = 0; i < 180; i++) putRecord(a.doc, `n${i % 60}`, i);
   const b = track(connectClient(server.wsUrl, ws.id, ws.tokens.participant));
   await waitSynced(b);
   await waitConverged([a.doc, b.doc], notesOf);
@@ -83,10 +84,9 @@ it('compacts once the room is quiet, not in the middle of a stream of edits, unl
   const a = track(connectClient(server.wsUrl, ws.id, ws.tokens.participant));
   await waitSynced(a);
   const compactions = () => metricValue(server, 'scaleboard_compactions_total');
-  const notes = a.doc.getMap('notes');
   const stream = async (n: number, gapMs: number) => {
     for (let i = 0; i < n; i++) {
-      notes.set(`n${i % 10}`, i);
+      putRecord(a.doc, `n${i % 10}`, i);
       await new Promise((r) => setTimeout(r, gapMs));
     }
   };
@@ -107,13 +107,13 @@ it('lets a client keep editing while the server is down and merges its edits on 
   const offline = track(connectClient(server.wsUrl, ws.id, ws.tokens.participant));
   const other = track(connectClient(server.wsUrl, ws.id, ws.tokens.participant));
   await Promise.all([waitSynced(offline), waitSynced(other)]);
-  offline.doc.getMap('notes').set('before', 1);
+  putRecord(offline.doc, 'before', 1);
   await waitFor(() => other.doc.getMap('notes').has('before'), 5_000, 'before');
 
   await server.kill9();
   // Both keep working locally while the server is gone.
-  offline.doc.getMap('notes').set('while-down-a', 'a');
-  other.doc.getMap('notes').set('while-down-b', 'b');
+  putRecord(offline.doc, 'while-down-a', 'a');
+  putRecord(other.doc, 'while-down-b', 'b');
 
   const restarted = await server.restart();
   cleanup.push(() => restarted.stop());

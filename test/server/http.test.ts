@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connectClient, waitClosed, waitSynced } from '../helpers/clients.js';
 import { createWorkshop, metricValue, startTestServer, type TestServer } from '../helpers/server.js';
+import { putRecord, recordValue } from '../helpers/records.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -50,7 +51,7 @@ it('serves health, Prometheus metrics and the built client for any /w/ path', as
   const ws = await createWorkshop(server, { title: 'Metrics' });
   const c = connectClient(server.wsUrl, ws.id, ws.tokens.participant);
   await waitSynced(c);
-  c.doc.getMap('notes').set('x', 1);
+  putRecord(c.doc, 'x', 1);
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   for (const name of [
     'scaleboard_ws_connections',

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, waitClosed, waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
 import { createWorkshop, metricValue, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
+import { putRecord, recordValue } from '../helpers/records.js';
 
 let server: TestServer;
 let ws: CreatedWorkshop;
@@ -29,8 +30,8 @@ describe('board sync', () => {
     await Promise.all([a, b, c].map((x) => waitSynced(x!)));
     const sentBefore = await metricValue(server, 'scaleboard_ws_messages_sent_total');
     const bytesBefore = await metricValue(server, 'scaleboard_ws_bytes_sent_total');
-    a!.doc.getMap('impacts').set('counted', 'one edit');
-    await waitFor(() => [b, c].every((x) => x!.doc.getMap('impacts').get('counted') === 'one edit'), 5000, 'relay');
+    putRecord(a!.doc, 'counted', 'one edit', 'impacts');
+    await waitFor(() => [b, c].every((x) => recordValue(x!.doc, 'counted', 'impacts') === 'one edit'), 5000, 'relay');
     // At least the update to b and to c (presence may add more, never fewer).
     expect(await metricValue(server, 'scaleboard_ws_messages_sent_total')).toBeGreaterThanOrEqual(sentBefore + 2);
     expect(await metricValue(server, 'scaleboard_ws_bytes_sent_total')).toBeGreaterThan(bytesBefore + 2 * 'one edit'.length);
@@ -41,10 +42,10 @@ describe('board sync', () => {
     const a = client(server.wsUrl, ws.id, ws.tokens.participant);
     const b = client(server.wsUrl, ws.id, ws.tokens.participant);
     await Promise.all([waitSynced(a), waitSynced(b)]);
-    a.doc.getMap('notes').set('n1', 'from a');
-    b.doc.getMap('notes').set('n2', 'from b');
-    a.doc.getMap('notes').set('shared', 'a');
-    b.doc.getMap('notes').set('shared', 'b');
+    putRecord(a.doc, 'n1', 'from a');
+    putRecord(b.doc, 'n2', 'from b');
+    putRecord(a.doc, 'shared', 'a');
+    putRecord(b.doc, 'shared', 'b');
     await waitConverged([a.doc, b.doc], notesOf);
     expect(notesOf(a.doc)).toEqual(notesOf(b.doc));
     expect(Object.keys(notesOf(a.doc)).sort()).toEqual(['n1', 'n2', 'shared']);
@@ -93,10 +94,10 @@ describe('access', () => {
     const observer = client(server.wsUrl, ws.id, ws.tokens.observer);
     const participant = client(server.wsUrl, ws.id, ws.tokens.participant);
     await Promise.all([waitSynced(observer), waitSynced(participant)]);
-    observer.doc.getMap('notes').set('observer-note', 'should not land');
+    putRecord(observer.doc, 'observer-note', 'should not land');
     await waitFor(async () => (await metricValue(server, 'scaleboard_ws_rejected_total', { reason: 'write_forbidden_observer' })) > before, 5000, 'rejection counted');
     // A marker written after the observer's write arrives, so the observer's write would have too.
-    participant.doc.getMap('notes').set('marker', 'after');
+    putRecord(participant.doc, 'marker', 'after');
     const fresh = client(server.wsUrl, ws.id, ws.tokens.facilitator);
     await waitSynced(fresh);
     await waitFor(() => fresh.doc.getMap('notes').has('marker'), 5000, 'marker');
@@ -129,7 +130,7 @@ describe('access', () => {
     const p = client(server.wsUrl, ws.id, ws.tokens.participant);
     await waitSynced(p);
     p.doc.getMap('roster').set('fake', { id: 'fake', name: 'Mallory', role: 'facilitator', color: '#000000', firstSeen: 0 });
-    p.doc.getMap('notes').set('after-roster', 'x');
+    putRecord(p.doc, 'after-roster', 'x');
     const fresh = client(server.wsUrl, ws.id, ws.tokens.facilitator);
     await waitSynced(fresh);
     await waitFor(() => fresh.doc.getMap('notes').has('after-roster'), 5000, 'marker');
@@ -154,8 +155,8 @@ describe('access', () => {
       }, 5000, `lock=${locked} stored`);
     f.doc.getMap('settings').set('locked', true);
     await serverSeesLock(true);
-    p.doc.getMap('notes').set('while-locked', 'x');
-    fBoard.doc.getMap('notes').set('facilitator-while-locked', 'y');
+    putRecord(p.doc, 'while-locked', 'x');
+    putRecord(fBoard.doc, 'facilitator-while-locked', 'y');
     await waitFor(() => p.doc.getMap('notes').has('facilitator-while-locked'), 5000, 'facilitator write');
     // The server reverts the participant's write, on its own screen too.
     await waitFor(() => !p.doc.getMap('notes').has('while-locked'), 5000, 'revert reaches the writer');
@@ -164,8 +165,8 @@ describe('access', () => {
     // After unlocking, the same participant writes again normally: its history was not broken.
     f.doc.getMap('settings').set('locked', false);
     await serverSeesLock(false);
-    p.doc.getMap('notes').set('after-unlock', 'z');
-    await waitFor(() => fBoard.doc.getMap('notes').get('after-unlock') === 'z', 5000, 'write after unlock');
+    putRecord(p.doc, 'after-unlock', 'z');
+    await waitFor(() => recordValue(fBoard.doc, 'after-unlock') === 'z', 5000, 'write after unlock');
     await waitConverged([p.doc, fBoard.doc], notesOf);
   });
 });

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { connectClient, waitClosed, waitSynced, type TestClient } from '../helpers/clients.js';
 import { openRaw, type RawPeer } from '../helpers/raw.js';
 import { createWorkshop, metricValue, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
+import { putRecord, recordValue } from '../helpers/records.js';
 import { encodeStructs, updateFrame, updateOf } from '../helpers/updates.js';
 
 let server: TestServer;
@@ -49,7 +50,7 @@ async function workshopWithFacilitator() {
 
 /** A fresh client's copy of the board, once it holds the marker note written after the attack. */
 async function freshBoardAfter(ws: CreatedWorkshop, writer: TestClient, marker: string): Promise<TestClient> {
-  writer.doc.getMap('notes').set(marker, 'x');
+  putRecord(writer.doc, marker, 'x');
   const fresh = client(server.wsUrl, ws.id, ws.tokens.observer);
   await waitSynced(fresh);
   await waitFor(() => fresh.doc.getMap('notes').has(marker), 5000, `marker ${marker}`);
@@ -155,27 +156,44 @@ describe('new roots', () => {
   });
 });
 
+describe('record roots', () => {
+  it('reverts a value in a record root that is not a record, so every reader and export keeps working', async () => {
+    const ws = await createWorkshop(server);
+    const p = client(server.wsUrl, ws.id, ws.tokens.participant);
+    await waitSynced(p);
+    const before = await rejected('not_a_record');
+    p.doc.getMap('notes').set('bare', 'a string where a note record belongs');
+    p.doc.getMap('decisions').set('also-bare', 42);
+    await waitFor(async () => (await rejected('not_a_record')) >= before + 2, 5000, 'both refused');
+    const fresh = await freshBoardAfter(ws, p, 'record-marker');
+    expect(fresh.doc.getMap('notes').has('bare')).toBe(false);
+    expect(fresh.doc.getMap('decisions').has('also-bare')).toBe(false);
+    const log = await fetch(`${server.url}/api/workshops/${ws.id}/decision-log.json`, { headers: { authorization: `Bearer ${ws.tokens.observer}` } });
+    expect(log.status).toBe(200);
+  });
+});
+
 describe('client ids', () => {
   it("refuses a write under another person's client id, so their next edit is not skipped", async () => {
     const ws = await createWorkshop(server);
     const fac = client(server.wsUrl, ws.id, ws.tokens.facilitator);
     await waitSynced(fac);
-    fac.doc.getMap('notes').set('first', 'mine');
+    putRecord(fac.doc, 'first', 'mine');
     const view = client(server.wsUrl, ws.id, ws.tokens.participant);
     await waitSynced(view);
     await waitFor(() => view.doc.getMap('notes').has('first'), 5000, 'first edit');
     // The facilitator's next clock, taken first by the attacker.
-    const squat = updateOf(view.doc, (d) => d.getMap('notes').set('squat', 'not yours'), fac.doc.clientID);
+    const squat = updateOf(view.doc, (d) => putRecord(d, 'squat', 'not yours'), fac.doc.clientID);
     const before = await rejected('foreign_client_id');
     const attacker = await raw(ws, ws.tokens.participant);
     attacker.ws.send(updateFrame(squat));
     expect((await attacker.closed).code).toBe(4400);
     expect(await rejected('foreign_client_id')).toBe(before + 1);
 
-    fac.doc.getMap('notes').set('second', 'also mine');
+    putRecord(fac.doc, 'second', 'also mine');
     const fresh = client(server.wsUrl, ws.id, ws.tokens.observer);
     await waitSynced(fresh);
-    await waitFor(() => fresh.doc.getMap('notes').get('second') === 'also mine', 5000, "the facilitator's next edit");
+    await waitFor(() => recordValue(fresh.doc, 'second') === 'also mine', 5000, "the facilitator's next edit");
     expect(fresh.doc.getMap('notes').has('squat')).toBe(false);
   });
 
@@ -184,15 +202,15 @@ describe('client ids', () => {
     const doc = new Y.Doc();
     const first = client(server.wsUrl, ws.id, ws.tokens.participant, { doc });
     await waitSynced(first);
-    doc.getMap('notes').set('before', 1);
+    putRecord(doc, 'before', 1);
     first.provider.disconnect();
     await waitFor(() => !first.provider.wsconnected, 5000, 'disconnected');
     await new Promise((r) => setTimeout(r, 200)); // the server has seen the close
-    doc.getMap('notes').set('offline', 2);
+    putRecord(doc, 'offline', 2);
     first.provider.connect();
     const fresh = client(server.wsUrl, ws.id, ws.tokens.observer);
     await waitSynced(fresh);
-    await waitFor(() => fresh.doc.getMap('notes').get('offline') === 2, 5000, 'offline edit after reconnect');
+    await waitFor(() => recordValue(fresh.doc, 'offline') === 2, 5000, 'offline edit after reconnect');
     expect(first.closeEvents.filter((e) => e.code === 4400)).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { boardMaps, controlMaps, initControl, type RosterEntry, type Score, type Threshold } from '../../shared/schema.js';
 import { initialEngineState } from '../../shared/stages.js';
 import { templateDurations } from '../../shared/templates.js';
+import { tallyScores } from '../../shared/ranking.js';
 import { nextStage, pauseTimer, resumeTimer, startTimer } from '../../shared/commands/control.js';
 import type { Approach, ImpactCategory, Lane, Phase } from '../../shared/constants.js';
 
@@ -75,10 +76,9 @@ function metric(doc: Y.Doc, id: string, initiativeId: string, f: { name: string;
 }
 
 function scores(doc: Y.Doc, initiativeId: string, roi: (number | null)[], urgency: (number | null)[]): void {
-  roi.forEach((r, i) => {
-    const s: Score = { initiativeId, participantId: `p${i + 1}`, roi: r, urgency: urgency[i] ?? null };
-    boardMaps(doc).revealedScores.set(`${initiativeId}/p${i + 1}`, s);
-  });
+  const all = roi.map((r, i): Score => ({ initiativeId, participantId: `p${i + 1}`, roi: r, urgency: urgency[i] ?? null }));
+  const tally = tallyScores(all).get(initiativeId);
+  if (tally) boardMaps(doc).revealedScores.set(initiativeId, tally);
 }
 
 function member(doc: Y.Doc, e: Omit<RosterEntry, 'color'>): void {

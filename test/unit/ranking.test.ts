@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import fc from 'fast-check';
-import { aggregateScores, rankInitiatives, rankingOf, readRankingControl, topIdsOf, DISAGREEMENT_RANGE } from '../../shared/ranking.js';
+import { aggregateScores, rankInitiatives as rankTallies, tallyScores, rankingOf, readRankingControl, topIdsOf, DISAGREEMENT_RANGE } from '../../shared/ranking.js';
 import { boardMaps, controlMaps, initControl, type Initiative, type Score } from '../../shared/schema.js';
 import { createInitiative } from '../../shared/commands/initiatives.js';
 import { setRankingOrder, setTopN, revealScores, clearRankingOrder } from '../../shared/commands/ranking.js';
@@ -16,6 +16,9 @@ const score = (initiativeId: string, participantId: string, roi: number | null, 
   urgency,
 });
 const ids = (r: { initiative: Initiative }[]) => r.map((x) => x.initiative.id);
+/** Ranks from individual scores, through the tallies the board carries. */
+const rankInitiatives = (initiatives: Initiative[], scores: Score[], opts?: Parameters<typeof rankTallies>[2]) =>
+  rankTallies(initiatives, [...tallyScores(scores).values()], opts);
 
 const A = initiative('a', 1);
 const B = initiative('b', 2);
@@ -150,9 +153,8 @@ describe('rankingOf (from the documents)', () => {
     createInitiative(board, { id: 'a', title: 'A', bottleneckIds: [], now: 1 });
     createInitiative(board, { id: 'b', title: 'B', bottleneckIds: [], now: 2 });
     createInitiative(board, { id: 'c', title: 'C', bottleneckIds: [], now: 3 });
-    boardMaps(board).revealedScores.set('c/p1', score('c', 'p1', 5, 5));
-    boardMaps(board).revealedScores.set('b/p1', score('b', 'p1', 2, 2));
-    expect(readRankingControl(control)).toEqual({ order: null, topN: 3, scoresRevealed: false, locked: false });
+    for (const [id, t] of tallyScores([score('c', 'p1', 5, 5), score('b', 'p1', 2, 2)])) boardMaps(board).revealedScores.set(id, t);
+    expect(readRankingControl(control)).toEqual({ order: null, topN: 3, scoresRevealed: false, namedReveal: false, locked: false });
     expect(ids(rankingOf(board, control))).toEqual(['c', 'b', 'a']);
 
     setRankingOrder(control, ['a']);

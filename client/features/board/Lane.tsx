@@ -4,7 +4,7 @@ import { memo, type KeyboardEvent, type FormEvent } from 'react';
 import { useDroppable } from '@dnd-kit/core';
 import type { Lane as LaneKey } from '../../../shared/constants';
 import { laneTitle } from '../../../shared/log/format';
-import type { Note } from '../../../shared/schema';
+import { ANONYMOUS_AUTHOR, type Note } from '../../../shared/schema';
 import { addNote } from '../../../shared/commands/notes';
 import { useBoardEnv } from './boardContext';
 import { controlSynced } from './boardState';
@@ -80,7 +80,7 @@ function AddNoteForm({ lane, title }: { lane: LaneKey; title: string }) {
     const value = text.trim();
     if (!value) return;
     if (silent) addPrivateNote(session, { lane, text: value, now: serverClock.now() });
-    else addNote(session.board, { lane, text: value, author: session.user, now: serverClock.now() });
+    else addNote(session.board, { lane, text: value, author: access.anonymous ? ANONYMOUS_AUTHOR : session.user, now: serverClock.now() });
     clearDraft();
     setEditing(session.awareness, null);
   }

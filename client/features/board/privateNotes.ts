@@ -8,7 +8,7 @@ import { createJSONStorage, persist } from 'zustand/middleware';
 import type { Lane } from '../../../shared/constants';
 import { addNote } from '../../../shared/commands/notes';
 import { newId } from '../../../shared/commands/ids';
-import type { Threshold } from '../../../shared/schema';
+import { ANONYMOUS_AUTHOR, type Threshold } from '../../../shared/schema';
 import type { WorkshopSession } from '../../sync/session';
 import { controlSynced, readBoardControl } from './boardState';
 
@@ -80,10 +80,12 @@ export function publishDueNotes(session: WorkshopSession): number {
   const mine = usePrivateNotesStore.getState().byOwner[owner] ?? [];
   const due = mine.filter((n) => !settings.silentWriting || reveals.notesRevealSeq > n.seq);
   if (!due.length) return 0;
+  // An anonymous workshop's board holds no author identity (the server clears any that arrives).
+  const author = settings.anonymous ? ANONYMOUS_AUTHOR : session.user;
   session.board.transact(() => {
     for (const n of due) {
       // The note keeps its id, so publishing twice (two tabs, a retry) still makes one note.
-      addNote(session.board, { id: n.id, lane: n.lane, text: n.text, threshold: n.threshold, author: session.user, now: n.createdAt, origin: PUBLISH_ORIGIN });
+      addNote(session.board, { id: n.id, lane: n.lane, text: n.text, threshold: n.threshold, author, now: n.createdAt, origin: PUBLISH_ORIGIN });
     }
   }, PUBLISH_ORIGIN);
   usePrivateNotesStore.getState().remove(owner, due.map((n) => n.id));

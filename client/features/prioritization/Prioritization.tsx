@@ -5,6 +5,7 @@ import { hideScores, revealScores, setTopN, MAX_TOP_N } from '../../../shared/co
 import { usePrivateScores } from './privateScores';
 import { InitiativeList, NewInitiativeForm } from './Initiatives';
 import { Matrix } from './Matrix';
+import { Ballots } from './Ballots';
 import { RankedList } from './RankedList';
 import type { PrioritizationData } from './usePrioritization';
 
@@ -40,6 +41,7 @@ export function Prioritization({ data }: { data: PrioritizationData }) {
           )}
         </div>
       )}
+      <Ballots data={data} />
       <TopN data={data} />
       {control.scoresRevealed && data.ranking.length > 0 && (
         <div className="prio-results">
