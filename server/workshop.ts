@@ -124,11 +124,10 @@ export class Workshop {
     const prefix = docKey(this.id, PRIVATE_DOC_PREFIX);
     // Documents named after anything but a person of this workshop (made before people existed) are no ballot.
     const people = new Set(this.deps.storage.personIds(this.id));
-    return this.deps.storage
-      .listDocs(prefix)
-      .map((k) => k.slice(prefix.length))
-      .filter((id) => people.has(id))
-      .map((id) => PRIVATE_DOC_PREFIX + id);
+    // Loaded ones too: a document's first update may not be committed yet when this is read.
+    const stored = this.deps.storage.listDocs(prefix).map((k) => PRIVATE_DOC_PREFIX + k.slice(prefix.length));
+    const loaded = [...this.rooms.keys()].filter((name) => name.startsWith(PRIVATE_DOC_PREFIX));
+    return [...new Set([...stored, ...loaded])].filter((name) => people.has(name.slice(PRIVATE_DOC_PREFIX.length)));
   }
 
   connected(): void {

@@ -2,8 +2,10 @@
 // record every frame a participant's connections actually receive and show that nobody else's
 // scores are in them, and that another person's private document cannot be opened: `private`
 // always opens the connecting person's own. After the reveal, every client (late joiners too) holds the same, correctly
-// aggregated revealedScores, and it keeps up with later changes, reconnects, going back a stage,
-// hiding again, a lock and a server restart.
+// aggregated revealedScores (a tally per initiative: how many gave each value, never who), and it
+// keeps up with later changes, reconnects, going back a stage, hiding again, a lock and a server
+// restart. Who gave which score reaches the board only after a named reveal; the facilitator can set
+// a ballot aside.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
@@ -11,12 +13,13 @@ import { WebsocketProvider } from 'y-websocket';
 import * as decoding from 'lib0/decoding';
 import { connectClient, waitClosed, waitConverged, waitSynced, canonical, type TestClient } from '../helpers/clients.js';
 import { createPerson, createWorkshop, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
-import { boardMaps, privateMaps, readBoard, readCurrentStage, type Score } from '../../shared/schema.js';
+import { boardMaps, privateMaps, readBoard, readCurrentStage, type Score, type ScoreTally } from '../../shared/schema.js';
 import { createInitiative } from '../../shared/commands/initiatives.js';
 import { readOwnScores, scoreInitiative, setScoreProfile } from '../../shared/commands/scores.js';
-import { hideScores, revealScores } from '../../shared/commands/ranking.js';
+import { hideScores, revealScores, setBallotDiscarded, setNamedReveal } from '../../shared/commands/ranking.js';
 import { nextStage, previousStage, setLocked } from '../../shared/commands/control.js';
-import { rankingOf } from '../../shared/ranking.js';
+import { rankingOf, tallyScores } from '../../shared/ranking.js';
+import { putRecord } from '../helpers/records.js';
 import { collectScores } from '../../server/scores.js';
 
 let server: TestServer;
@@ -99,10 +102,12 @@ async function join(name: string, opts: { record?: boolean; token?: string } = {
   return { id, name, personToken, board, private: priv };
 }
 
-const revealedOf = (d: Y.Doc) => boardMaps(d).revealedScores.toJSON() as Record<string, Score>;
+const revealedOf = (d: Y.Doc) => boardMaps(d).revealedScores.toJSON() as Record<string, ScoreTally>;
+/** What the board should show for these individual scores: their tallies, keyed by initiative. */
+const talliesOf = (scores: Record<string, Score>) => Object.fromEntries(tallyScores(Object.values(scores)));
 const expectRevealed = (people: Person[], expected: Record<string, Score>, others: TestClient[] = []) =>
   waitFor(
-    () => [...people.map((p) => p.board), ...others].every((c) => canonical(revealedOf(c.doc)) === canonical(expected)),
+    () => [...people.map((p) => p.board), ...others].every((c) => canonical(revealedOf(c.doc)) === canonical(talliesOf(expected))),
     10_000,
     'revealed scores on every client',
   );
@@ -151,8 +156,8 @@ describe('before the reveal', () => {
     await waitFor(() => Object.keys(readOwnScores(bobAgain.doc)).length === 2, 5000, "Bob's scores stored");
     expect(readOwnScores(bobAgain.doc)).toEqual({ checkout: { roi: 1, urgency: 2 }, observability: { roi: 4, urgency: 5 } });
     // And a later board change reached Ada, so anything sent before it would have reached her too.
-    facilitatorBoard.doc.getMap('testMarkers').set('marker', 'after scores');
-    await waitFor(() => ada.board.doc.getMap('testMarkers').has('marker'), 5000, 'marker');
+    putRecord(facilitatorBoard.doc, 'marker', 'after scores');
+    await waitFor(() => ada.board.doc.getMap('notes').has('marker'), 5000, 'marker');
 
     // What Ada's client actually received, frame by frame, on the board and control documents:
     const isPrivate = (f: Frame) => new URL(f.url).pathname.endsWith('/private');
@@ -194,9 +199,9 @@ describe('before the reveal', () => {
   });
 
   it('refuses a participant writing revealedScores on the board (server-only)', async () => {
-    boardMaps(ada.board.doc).revealedScores.set('checkout/forged', { initiativeId: 'checkout', participantId: 'forged', roi: 5, urgency: 5 });
-    facilitatorBoard.doc.getMap('testMarkers').set('marker2', 'x');
-    await waitFor(() => ada.board.doc.getMap('testMarkers').has('marker2') && boardMaps(ada.board.doc).revealedScores.size === 0, 5000, 'revert');
+    boardMaps(ada.board.doc).revealedScores.set('checkout', { initiativeId: 'checkout', roi: [0, 0, 0, 0, 9], urgency: [0, 0, 0, 0, 9], scorers: 9 });
+    putRecord(facilitatorBoard.doc, 'marker2', 'x');
+    await waitFor(() => ada.board.doc.getMap('notes').has('marker2') && boardMaps(ada.board.doc).revealedScores.size === 0, 5000, 'revert');
     expect(boardMaps(facilitatorBoard.doc).revealedScores.size).toBe(0);
   });
 });
@@ -222,6 +227,36 @@ describe('after the reveal', () => {
     expect(checkout.stats.urgency.mean).toBe(3);
     expect(checkout.stats.disagreement).toBe(true);
     expect(checkout.priority).toBe(9);
+    // The board says how many gave each value, not who: no person id in what was revealed.
+    const revealed = JSON.stringify(boardMaps(ada.board.doc).revealedScores.toJSON());
+    expect(revealed).not.toContain(ada.id);
+    expect(revealed).not.toContain(bob.id);
+    expect(boardMaps(ada.board.doc).namedScores.size).toBe(0);
+  });
+
+  it("lists each person's ballot with how far they are, never their scores", async () => {
+    await waitFor(() => boardMaps(ada.board.doc).ballots.size === 2, 5000, 'ballots');
+    expect(boardMaps(ada.board.doc).ballots.toJSON()).toEqual({
+      [ada.id]: { personId: ada.id, name: 'Ada', scored: 2, discarded: false },
+      [bob.id]: { personId: bob.id, name: 'Bob', scored: 2, discarded: false },
+    });
+  });
+
+  it('names who gave which score only after a named reveal, and clears the names when it is turned off', async () => {
+    setNamedReveal(facilitatorControl.doc, true);
+    await waitFor(() => boardMaps(ada.board.doc).namedScores.size === 4, 5000, 'named scores');
+    expect(boardMaps(ada.board.doc).namedScores.get(`checkout/${bob.id}`)).toEqual({ initiativeId: 'checkout', participantId: bob.id, roi: 1, urgency: 2, name: 'Bob' });
+    setNamedReveal(facilitatorControl.doc, false);
+    await waitFor(() => boardMaps(ada.board.doc).namedScores.size === 0 && boardMaps(facilitatorBoard.doc).namedScores.size === 0, 5000, 'names cleared');
+  });
+
+  it("leaves a ballot the facilitator set aside out of the tallies, and counts it again when taken back", async () => {
+    setBallotDiscarded(facilitatorControl.doc, bob.id, true);
+    const withoutBob = Object.fromEntries(Object.entries(expected).filter(([, v]) => v.participantId !== bob.id));
+    await expectRevealed([ada, bob], withoutBob, [facilitatorBoard]);
+    await waitFor(() => boardMaps(ada.board.doc).ballots.get(bob.id)?.discarded === true, 5000, 'marked as set aside');
+    setBallotDiscarded(facilitatorControl.doc, bob.id, false);
+    await expectRevealed([ada, bob], expected, [facilitatorBoard]);
   });
 
   it('keeps up with later score changes and cleared scores', async () => {
@@ -245,7 +280,7 @@ describe('after the reveal', () => {
     bob.private.provider.disconnect();
     await waitFor(() => !bob.private.provider.wsconnected, 5000, 'disconnected');
     scoreInitiative(bob.private.doc, { initiativeId: 'checkout', roi: 2 });
-    expect(revealedOf(ada.board.doc)[`checkout/${bob.id}`]!.roi).toBe(1);
+    expect(revealedOf(ada.board.doc).checkout!.roi).toEqual([1, 0, 0, 0, 1]); // Bob's 1 and Ada's 5, unchanged yet
     bob.private.provider.connect();
     Object.assign(expected, Object.fromEntries([s('checkout', bob, 2, 2)]));
     await expectRevealed([ada, bob], expected, [facilitatorBoard]);
@@ -294,7 +329,7 @@ describe('after the reveal', () => {
     const fresh = client(server.wsUrl, ws.id, ws.tokens.observer);
     await waitSynced(fresh);
     await waitConverged([fresh.doc, ada.board.doc, bob.board.doc, facilitatorBoard.doc], (d) => readBoard(d));
-    expect(revealedOf(fresh.doc)).toEqual(expected);
+    expect(revealedOf(fresh.doc)).toEqual(talliesOf(expected));
   }, 60_000);
 });
 
