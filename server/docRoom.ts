@@ -334,6 +334,12 @@ export class DocRoom implements PendingRoom {
             metrics.rejected.inc({ reason: `awareness_${verdict}` });
             continue;
           }
+          // Presence announces the client id a person's document edits will carry (y-websocket uses
+          // one id for both): it is theirs from now on, before anyone else can write under it.
+          if (entry.state !== null && !this.clientIds.claim(peer.personId, [entry.clientId])) {
+            metrics.rejected.inc({ reason: 'awareness_foreign' });
+            continue;
+          }
           accepted.push(entry.state === null ? entry : { ...entry, state: sanitizePresence(entry.state, peer) });
         }
         if (accepted.length) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), peer);

@@ -197,6 +197,24 @@ describe('client ids', () => {
     expect(fresh.doc.getMap('notes').has('squat')).toBe(false);
   });
 
+  it('refuses a write under the client id of someone who has only announced their presence so far', async () => {
+    const ws = await createWorkshop(server);
+    const fac = client(server.wsUrl, ws.id, ws.tokens.facilitator);
+    const view = client(server.wsUrl, ws.id, ws.tokens.participant);
+    await Promise.all([waitSynced(fac), waitSynced(view)]);
+    fac.provider.awareness.setLocalStateField('user', { name: 'Fran' });
+    await waitFor(() => view.provider.awareness.getStates().has(fac.doc.clientID), 5000, 'presence seen');
+    const squat = updateOf(view.doc, (d) => putRecord(d, 'squat', 'first under her id'), fac.doc.clientID);
+    const attacker = await raw(ws, ws.tokens.participant);
+    attacker.ws.send(updateFrame(squat));
+    expect((await attacker.closed).code).toBe(4400);
+    putRecord(fac.doc, 'hers', 'her first edit');
+    const fresh = client(server.wsUrl, ws.id, ws.tokens.observer);
+    await waitSynced(fresh);
+    await waitFor(() => recordValue(fresh.doc, 'hers') === 'her first edit', 5000, "the facilitator's first edit");
+    expect(fresh.doc.getMap('notes').has('squat')).toBe(false);
+  });
+
   it("lets a client without a person identity reconnect and keep writing under its own client id", async () => {
     const ws = await createWorkshop(server);
     const doc = new Y.Doc();
