@@ -116,6 +116,16 @@ it('walks stages 3 to 5 with two participants and ends with a complete Ship-It c
   expect(await card(ada.page, 'Checkout rewrite').getByLabel('Urgency').inputValue()).toBe('4');
 
   // --- The reveal: the 2×2 and the ranking appear for everyone.
+  // The facilitator sees whose ballots are in and how many people cast them, never the scores.
+  await f.page.getByText('2 ballots from 2 people').waitFor();
+  const ballots = f.page.getByRole('list', { name: 'Ballots' });
+  expect(await ballots.textContent()).toMatch(/Ada.*has scored every initiative/);
+  expect(await ballots.textContent()).not.toMatch(/ROI|Urgency/);
+  // Setting Bob's ballot aside, and taking it back, counts in the line above.
+  await f.page.getByRole('button', { name: 'Discard ballot of Bob' }).click();
+  await f.page.getByText('1 ballot from 1 person').waitFor();
+  await f.page.getByRole('button', { name: 'Count ballot of Bob' }).click();
+  await f.page.getByText('2 ballots from 2 people').waitFor();
   await f.page.getByRole('button', { name: 'Reveal' }).click();
   for (const page of everyone) {
     await boardOf(page).getByRole('figure', { name: 'ROI × urgency matrix' }).waitFor();
