@@ -3,7 +3,7 @@
 import * as Y from 'yjs';
 import { APPROACHES, PHASES, type Approach, type Phase } from '../constants.js';
 import { boardMaps, type YRecord } from '../schema.js';
-import { replaceText } from './initiatives.js';
+import { replaceText } from './text.js';
 import { LOCAL_ORIGIN } from './control.js';
 
 const APPROACH_KEYS = new Set<string>(APPROACHES.map((a) => a.key));

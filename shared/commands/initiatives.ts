@@ -4,25 +4,7 @@ import * as Y from 'yjs';
 import { boardMaps, type YRecord } from '../schema.js';
 import { LOCAL_ORIGIN } from './control.js';
 import { newId } from './ids.js';
-
-
-/**
- * Makes `text` read `next` with the smallest edit (common prefix and suffix kept), so two people
- * typing in different parts of the same field both keep their words.
- */
-export function replaceText(text: Y.Text, next: string): void {
-  const prev = text.toString();
-  if (prev === next) return;
-  let start = 0;
-  const max = Math.min(prev.length, next.length);
-  while (start < max && prev[start] === next[start]) start++;
-  let end = 0;
-  while (end < max - start && prev[prev.length - 1 - end] === next[next.length - 1 - end]) end++;
-  const removed = prev.length - start - end;
-  if (removed > 0) text.delete(start, removed);
-  const inserted = next.slice(start, next.length - end);
-  if (inserted) text.insert(start, inserted);
-}
+import { replaceText } from './text.js';
 
 const uniqueStrings = (ids: readonly string[]): string[] => [...new Set(ids.filter((x) => typeof x === 'string' && x))];
 

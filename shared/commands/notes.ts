@@ -11,6 +11,7 @@ import { LANE_KEYS, THRESHOLD_KINDS, type Lane } from '../constants.js';
 import { boardMaps, compareNotes, noteMergeMap, readNote, type Author, type Note, type Threshold } from '../schema.js';
 import { LOCAL_ORIGIN } from './control.js';
 import { isValidId, newId } from './ids.js';
+import { replaceText } from './text.js';
 import {
   clipText,
   mergeKey,
@@ -111,8 +112,6 @@ export function addNote(doc: Y.Doc, args: AddNoteArgs): string {
   return id;
 }
 
-const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
-const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 
 /**
  * Replaces a note's text by applying only the difference (common prefix and suffix kept), so a
@@ -124,17 +123,7 @@ export function editNoteText(doc: Y.Doc, args: { id: string; text: string; origi
     const rec = boardMaps(doc).notes.get(args.id);
     if (!rec) return;
     const text = textOf(rec);
-    const cur = text.toString();
-    const next = clipText(args.text);
-    if (cur === next) return;
-    let p = 0;
-    while (p < cur.length && p < next.length && cur[p] === next[p]) p++;
-    if (p > 0 && isHighSurrogate(cur.charCodeAt(p - 1))) p--;
-    let s = 0;
-    while (s < cur.length - p && s < next.length - p && cur[cur.length - 1 - s] === next[next.length - 1 - s]) s++;
-    if (s > 0 && isLowSurrogate(cur.charCodeAt(cur.length - s))) s--;
-    if (cur.length - p - s > 0) text.delete(p, cur.length - p - s);
-    if (next.length - p - s > 0) text.insert(p, next.slice(p, next.length - s));
+    if (!replaceText(text, clipText(args.text))) return;
     changed = true;
   }, args.origin ?? LOCAL_ORIGIN);
   return changed;

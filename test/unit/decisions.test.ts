@@ -8,9 +8,10 @@ import {
   deleteInitiative,
   linkBottleneck,
   renameInitiative,
-  replaceText,
   unlinkBottleneck,
 } from '../../shared/commands/initiatives.js';
+import { replaceText } from '../../shared/commands/text.js';
+import fc from 'fast-check';
 import { newId } from '../../shared/commands/ids.js';
 import { setApproach, setDri, setPhase, setRationale } from '../../shared/commands/decisions.js';
 import { addMetric, removeMetric, updateMetric } from '../../shared/commands/metrics.js';
@@ -57,6 +58,35 @@ describe('initiatives', () => {
       replaceText(text, next);
       expect(text.toString()).toBe(next);
     }
+  });
+
+  it('replaceText replaces one emoji by another without breaking either (no U+FFFD)', () => {
+    const doc = new Y.Doc();
+    const text = doc.getText('t');
+    // 😀 and 😃 share their first UTF-16 half; 👍🏽 and 👍🏿 their first three.
+    for (const next of ['Ship it 😀', 'Ship it 😃', 'Ship it 😃!', '😃 first', '😀 first', 'Thumbs 👍🏽', 'Thumbs 👍🏿', '']) {
+      replaceText(text, next);
+      expect(text.toString()).toBe(next);
+    }
+    // The initiative title and the rationale go through the same replace.
+    createInitiative(doc, { id: 'i1', title: 'Fix 😀', bottleneckIds: [], now: 1 });
+    renameInitiative(doc, { id: 'i1', title: 'Fix 😃' });
+    expect(readBoard(doc).initiatives[0]!.title).toBe('Fix 😃');
+  });
+
+  it('replaceText ends on the text asked for, whatever the two strings (emoji included)', () => {
+    const chars = fc.constantFrom('a', 'b', ' ', '😀', '😃', '👍', '🏽', '🏿', 'é', '\u{1F1EB}');
+    const str = fc.array(chars, { maxLength: 12 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(str, str, (a, b) => {
+        const doc = new Y.Doc();
+        const text = doc.getText('t');
+        replaceText(text, a);
+        replaceText(text, b);
+        expect(text.toString()).toBe(b);
+        expect(text.toString()).not.toContain('\uFFFD');
+      }),
+    );
   });
 
   it('links and unlinks bottlenecks; concurrent links of different notes are last-writer-wins on the list', () => {
