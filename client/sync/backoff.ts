@@ -13,6 +13,8 @@ export interface BackoffOptions {
   maxMs?: number;
   /** Source of randomness in [0, 1); tests pass a seeded one. */
   random?: () => number;
+  /** Told each retry as it is scheduled: the delay drawn and the attempt number (0-based). */
+  onRetry?: (delayMs: number, attempt: number) => void;
 }
 
 /** Delay (ms) before retry number `attempt` (0-based): uniform in [0, min(maxMs, baseMs · 2^attempt)]. */
@@ -41,10 +43,12 @@ export function withJitteredBackoff(provider: WebsocketProvider, options: Backof
     // Take the retry over from the provider: its own timer finds shouldConnect false and does nothing.
     provider.shouldConnect = false;
     cancel();
+    const delay = jitteredDelay(attempt, options);
+    options.onRetry?.(delay, attempt++);
     timer = setTimeout(() => {
       timer = null;
       provider.connect();
-    }, jitteredDelay(attempt++, options));
+    }, delay);
   };
   const onSync = (synced: boolean) => {
     if (synced) attempt = 0;

@@ -80,8 +80,8 @@ describe('reconnect storm after a restart', () => {
     const mine = Array.from({ length: CLIENTS }, () => connectClient(server.wsUrl, ws.id, ws.tokens.participant));
     clients.push(...mine);
     // Per client: when it lost the server, when it first tried again, when it was back, and the
-    // first retry delay its back-off drew (the random draw is recorded, not timed: a busy
-    // machine delays timers, it does not change what was scheduled).
+    // first retry delay its back-off scheduled, as withJitteredBackoff reports it (recorded, not
+    // timed: a busy machine delays timers, it does not change what was scheduled).
     const lostAt: number[] = new Array(CLIENTS).fill(NaN);
     const retriedAt: number[] = new Array(CLIENTS).fill(NaN);
     const backAt: number[] = new Array(CLIENTS).fill(NaN);
@@ -89,12 +89,10 @@ describe('reconnect storm after a restart', () => {
     let stopping = false;
     let attempts = 0;
     mine.forEach((c, i) => {
-      const random = () => {
-        const r = Math.random();
-        if (stopping && Number.isNaN(firstDelay[i]!)) firstDelay[i] = jitteredDelay(0, { baseMs: 600, maxMs: 2_000, random: () => r });
-        return r;
+      const onRetry = (delayMs: number, attempt: number) => {
+        if (stopping && attempt === 0 && Number.isNaN(firstDelay[i]!)) firstDelay[i] = delayMs;
       };
-      withJitteredBackoff(c.provider, { baseMs: 600, maxMs: 2_000, random });
+      withJitteredBackoff(c.provider, { baseMs: 600, maxMs: 2_000, onRetry });
       c.provider.on('connection-close', () => {
         if (stopping && Number.isNaN(lostAt[i]!)) lostAt[i] = performance.now();
       });
