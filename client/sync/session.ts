@@ -57,7 +57,29 @@ export function openProvider(
     disableBc,
   });
   withJitteredBackoff(provider, { maxMs: MAX_BACKOFF_MS });
+  freshPresenceAfterClose(provider);
   return provider;
+}
+
+/**
+ * Makes presence whole again as soon as a connection reopens. When a connection closes,
+ * y-websocket drops everyone else's presence but keeps their clocks (awareness.meta), and
+ * y-protocols ignores a state whose clock it has seen: after a server restart every peer
+ * re-announces itself at its old clock and stays hidden until its 15 s renewal. Likewise a server
+ * that stayed up still holds our last clock and drops a re-announcement at it as an echo. So on
+ * close: forget the clocks of states no longer held, and renew our own state, so the next
+ * connection announces a clock nobody has seen.
+ */
+export function freshPresenceAfterClose(provider: WebsocketProvider): void {
+  provider.on('status', ({ status }: { status: string }) => {
+    if (status !== 'disconnected') return;
+    const { awareness } = provider;
+    for (const id of [...awareness.meta.keys()]) {
+      if (id !== awareness.clientID && !awareness.states.has(id)) awareness.meta.delete(id);
+    }
+    const own = awareness.getLocalState();
+    if (own !== null) awareness.setLocalState(own);
+  });
 }
 
 export class WorkshopSession {
