@@ -7,7 +7,8 @@
 // checklistOf(boardDoc, controlDoc), which does exactly that. The result is always the five items
 // below, in this order, as `{ key, label, done }` (the decision log's JSON contract).
 //
-// The rules (every one is false while there is no top initiative):
+// The rules (every one is false while there is no top initiative, as before the scores are
+// revealed or the facilitator has ranked by hand: see shared/ranking.ts):
 // - priorities:    the top initiatives together address bottlenecks in all three lanes
 //                  (Product, Platform, Organization): the plan that ships spans all three.
 // - sequencing:    every top initiative has a phase (Now, Next or Later).

@@ -16,7 +16,10 @@
 // - Facilitator override (control doc, ranking map key `order`): the initiatives it lists come
 //   first, in its order; any it does not list (created after the last reorder) follow in computed
 //   order. Ids of deleted initiatives are skipped.
-// - Top N (settings.topN, default 3): the first N of the final order go on to stages 4 and 5.
+// - Top N (settings.topN, default 3): the first N of the final order go on to stages 4 and 5,
+//   but only once there is a ranking to speak of: the scores are revealed, or the facilitator has
+//   ordered the list by hand. Before that the order is just the order of creation, and nothing is
+//   top (no Build / Buy / Partner, no Ship-It item, no decision in the log).
 import type * as Y from 'yjs';
 import { DEFAULT_TOP_N } from './constants.js';
 import {
@@ -66,7 +69,7 @@ export interface RankedInitiative {
   stats: ScoreStats;
   /** ROI mean × urgency mean, or null when either is missing. */
   priority: number | null;
-  /** Among the first N: goes on to Build / Buy / Partner. */
+  /** Among the first N once ranked (revealed or ordered by hand): goes on to Build / Buy / Partner. */
   top: boolean;
 }
 
@@ -148,7 +151,7 @@ const descNullLast = (a: number | null, b: number | null): number =>
 export function rankInitiatives(
   initiatives: readonly Initiative[],
   tallies: readonly ScoreTally[],
-  opts: { order?: readonly string[] | null; topN?: number } = {},
+  opts: { order?: readonly string[] | null; topN?: number; revealed?: boolean } = {},
 ): RankedInitiative[] {
   const stats = new Map(tallies.map((t) => [t.initiativeId, statsOfTally(t)]));
   const rows = initiatives.map((initiative, boardIndex) => {
@@ -163,6 +166,7 @@ export function rankInitiatives(
   const computedRank = new Map(computed.map((r, i) => [r.initiative.id, i + 1]));
 
   let final = computed;
+  let ordered = false;
   if (opts.order?.length) {
     const byId = new Map(rows.map((r) => [r.initiative.id, r]));
     const seen = new Set<string>();
@@ -175,9 +179,10 @@ export function rankInitiatives(
       }
     }
     final = [...pinned, ...computed.filter((r) => !seen.has(r.initiative.id))];
+    ordered = pinned.length > 0;
   }
 
-  const topN = normaliseTopN(opts.topN);
+  const topN = opts.revealed || ordered ? normaliseTopN(opts.topN) : 0;
   return final.map((r, i) => ({
     initiative: r.initiative,
     rank: i + 1,
@@ -189,8 +194,11 @@ export function rankInitiatives(
 }
 
 /** The ranking as everyone sees it: board initiatives, revealed scores, facilitator's order, top N. */
-export function rankBoard(board: Pick<BoardSnapshot, 'initiatives' | 'revealedScores'>, control: Pick<RankingControl, 'order' | 'topN'>): RankedInitiative[] {
-  return rankInitiatives(board.initiatives, board.revealedScores, control);
+export function rankBoard(
+  board: Pick<BoardSnapshot, 'initiatives' | 'revealedScores'>,
+  control: Pick<RankingControl, 'order' | 'topN' | 'scoresRevealed'>,
+): RankedInitiative[] {
+  return rankInitiatives(board.initiatives, board.revealedScores, { order: control.order, topN: control.topN, revealed: control.scoresRevealed });
 }
 
 export const topIdsOf = (ranking: readonly RankedInitiative[]): string[] =>

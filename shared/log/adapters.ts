@@ -18,9 +18,9 @@ export interface RankedForLog {
   urgency: number | null;
 }
 
-/** The top N initiatives in final order (computed order, then the facilitator's override). */
-export function topInitiativesForLog(board: BoardSnapshot, settings: Settings, rankingOrder: string[] | null): RankedForLog[] {
-  return rankBoard(board, { order: rankingOrder, topN: settings.topN })
+/** The top N initiatives in final order (computed order, then the facilitator's override); none before a ranking exists. */
+export function topInitiativesForLog(board: BoardSnapshot, settings: Settings, rankingOrder: string[] | null, scoresRevealed: boolean): RankedForLog[] {
+  return rankBoard(board, { order: rankingOrder, topN: settings.topN, scoresRevealed })
     .filter((r) => r.top)
     .map((r) => ({ initiative: r.initiative, roi: r.stats.roi.mean, urgency: r.stats.urgency.mean }));
 }

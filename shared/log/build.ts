@@ -7,6 +7,7 @@ import { readEngineState, type EngineState } from '../stages.js';
 import {
   readBoard,
   readRankingOrder,
+  readReveals,
   readSettings,
   type BoardSnapshot,
   type Decision,
@@ -28,6 +29,8 @@ export interface LogControl {
   settings: Settings;
   engine: EngineState;
   rankingOrder: string[] | null;
+  /** Nothing is top before the reveal unless the facilitator ordered by hand (shared/ranking.ts). */
+  scoresRevealed: boolean;
 }
 
 export function readLogControl(control: Y.Doc): LogControl {
@@ -35,6 +38,7 @@ export function readLogControl(control: Y.Doc): LogControl {
     settings: readSettings(control),
     engine: readEngineState(control),
     rankingOrder: readRankingOrder(control),
+    scoresRevealed: readReveals(control).scoresRevealed,
   };
 }
 
@@ -73,7 +77,7 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
   const bottlenecks = bottlenecksOf(board);
   const known = new Set(bottlenecks.map((b) => b.id));
 
-  const top = topInitiativesForLog(board, settings, control.rankingOrder);
+  const top = topInitiativesForLog(board, settings, control.rankingOrder, control.scoresRevealed);
   const decisions: LogDecision[] = top.map(({ initiative, roi, urgency }, i) => {
     const d = board.decisions[initiative.id];
     return {

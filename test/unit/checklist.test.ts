@@ -7,7 +7,7 @@ import { boardMaps, initControl, readBoard, type BoardSnapshot, type YRecord } f
 import { createInitiative, linkBottleneck } from '../../shared/commands/initiatives.js';
 import { setApproach, setDri, setPhase, setRationale } from '../../shared/commands/decisions.js';
 import { addMetric, updateMetric } from '../../shared/commands/metrics.js';
-import { setTopN } from '../../shared/commands/ranking.js';
+import { revealScores, setRankingOrder, setTopN } from '../../shared/commands/ranking.js';
 
 function addNote(doc: Y.Doc, id: string, lane: 'product' | 'platform' | 'org'): void {
   const m = new Y.Map<unknown>() as YRecord;
@@ -162,13 +162,25 @@ describe('Ship-It checklist', () => {
     const { board } = completeBoard();
     const control = new Y.Doc();
     initControl(control, { title: 'T', template: 'scaleup', createdAt: 0 }, { current: 4 });
-    // No scores: board order, top 3 = i1..i3, all complete.
+    // Before the reveal nothing is top, however complete the first initiatives are.
+    expect(checklistOf(board, control).some((i) => i.done)).toBe(false);
+    // Revealed without scores: board order, top 3 = i1..i3, all complete.
+    revealScores(control);
     expect(checklistOf(board, control).every((i) => i.done)).toBe(true);
     // Top 4 brings in i4, which has no decision yet.
     setTopN(control, 4);
     const list = checklistOf(board, control);
     expect(list.find((i) => i.key === 'approach')!.done).toBe(false);
     expect(list.find((i) => i.key === 'observability')!.done).toBe(true);
+  });
+
+  it('checklistOf counts a ranking by hand before the reveal', () => {
+    const { board } = completeBoard();
+    const control = new Y.Doc();
+    initControl(control, { title: 'T', template: 'scaleup', createdAt: 0 }, { current: 2 });
+    expect(checklistOf(board, control).find((i) => i.key === 'priorities')!.done).toBe(false);
+    setRankingOrder(control, ['i3', 'i2', 'i1']);
+    expect(checklistOf(board, control).every((i) => i.done)).toBe(true);
   });
 });
 

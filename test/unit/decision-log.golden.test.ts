@@ -12,7 +12,8 @@ import { toMarkdown } from '../../shared/log/markdown.js';
 import { CSV_COLUMNS, toCsv } from '../../shared/log/csv.js';
 import { contentDisposition, exportFileName } from '../../shared/log/filename.js';
 import schema from '../../shared/log/decision-log.v1.schema.json';
-import { boardMaps } from '../../shared/schema.js';
+import { boardMaps, controlMaps } from '../../shared/schema.js';
+import { revealScores } from '../../shared/commands/ranking.js';
 import { buildFixture, HOSTILE, NOW, SECRET_AUTHOR, WORKSHOP_ID } from './decision-log.fixture.js';
 
 const GOLDEN_DIR = path.resolve(import.meta.dirname, '../golden');
@@ -80,6 +81,25 @@ describe('the log object', () => {
     // A deleted bottleneck is not referenced; the empty metric draft is left out.
     expect(log.decisions[1]!.bottleneckIds).toEqual(['n-p1', 'n-f3']);
     expect(log.decisions[1]!.metrics.map((m) => m.name)).toEqual(['=1+1']);
+  });
+
+  it('has no decision and no Ship-It item done before the reveal, unless the facilitator ordered by hand', () => {
+    const { board, control } = buildFixture();
+    controlMaps(control).ranking.delete('order');
+    const blind = buildDecisionLog({ board, control, workshopId: WORKSHOP_ID, now: NOW });
+    expect(blind.decisions).toEqual([]);
+    expect(blind.checklist.some((c) => c.done)).toBe(false);
+    expect(toMarkdown(blind)).not.toContain('### 1.');
+    const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
+    expect(validate(blind), JSON.stringify(validate.errors)).toBe(true);
+
+    revealScores(control);
+    const revealed = buildDecisionLog({ board, control, workshopId: WORKSHOP_ID, now: NOW });
+    expect(revealed.decisions.map((d) => d.initiative)).toEqual([
+      'Checkout performance program',
+      'Observability: tracing & SLOs',
+      '=HYPERLINK("http://evil.example") platform team',
+    ]);
   });
 
   it('lists bottlenecks lane by lane without blank drafts, with thresholds and impacts by magnitude', () => {

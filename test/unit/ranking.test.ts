@@ -118,9 +118,20 @@ describe('rankInitiatives', () => {
 
   it('marks the top N (default 3) in final order', () => {
     const scores = [score('a', 'p1', 5, 5), score('b', 'p1', 4, 4), score('c', 'p1', 3, 3), score('d', 'p1', 2, 2)];
-    expect(topIdsOf(rankInitiatives([A, B, C, D], scores))).toEqual(['a', 'b', 'c']);
+    expect(topIdsOf(rankInitiatives([A, B, C, D], scores, { revealed: true }))).toEqual(['a', 'b', 'c']);
     expect(topIdsOf(rankInitiatives([A, B, C, D], scores, { topN: 2, order: ['d'] }))).toEqual(['d', 'a']);
-    expect(topIdsOf(rankInitiatives([A, B], scores, { topN: 5 }))).toEqual(['a', 'b']);
+    expect(topIdsOf(rankInitiatives([A, B], scores, { topN: 5, revealed: true }))).toEqual(['a', 'b']);
+  });
+
+  it('marks nothing top before the reveal, unless the facilitator has ordered by hand', () => {
+    // Before the reveal the computed order is the order of creation: the first N are no priority.
+    expect(topIdsOf(rankInitiatives([A, B, C, D], []))).toEqual([]);
+    expect(rankInitiatives([A, B, C, D], []).some((r) => r.top)).toBe(false);
+    // Revealed (even with nobody's scores) or ordered by hand: the first N go on.
+    expect(topIdsOf(rankInitiatives([A, B, C, D], [], { revealed: true }))).toEqual(['a', 'b', 'c']);
+    expect(topIdsOf(rankInitiatives([A, B, C, D], [], { order: ['c', 'a'] }))).toEqual(['c', 'a', 'b']);
+    // An order naming only deleted initiatives is no ranking by hand.
+    expect(topIdsOf(rankInitiatives([A, B, C, D], [], { order: ['gone'] }))).toEqual([]);
   });
 
   it('is a permutation of the initiatives for any scores and any override (property)', () => {
@@ -156,6 +167,7 @@ describe('rankingOf (from the documents)', () => {
     for (const [id, t] of tallyScores([score('c', 'p1', 5, 5), score('b', 'p1', 2, 2)])) boardMaps(board).revealedScores.set(id, t);
     expect(readRankingControl(control)).toEqual({ order: null, topN: 3, scoresRevealed: false, namedReveal: false, locked: false });
     expect(ids(rankingOf(board, control))).toEqual(['c', 'b', 'a']);
+    expect(topIdsOf(rankingOf(board, control))).toEqual([]); // not revealed, not ordered by hand
 
     setRankingOrder(control, ['a']);
     setTopN(control, 1);

@@ -136,7 +136,7 @@ export function ApproachBoard({ data }: { data: PrioritizationData }) {
     setApproach(session.board, { initiativeId: String(active.id), approach: target === UNDECIDED ? null : (target as Approach) });
   }
 
-  if (!top.length) return <p className="muted">No top initiatives yet: create and rank them in stage 3.</p>;
+  if (!top.length) return <p className="muted">No top initiatives yet: they are chosen in stage 3, once the scores are revealed.</p>;
   const undecided = inColumn(UNDECIDED);
   return (
     <div className="approach-board">

@@ -112,7 +112,7 @@ function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data:
 export function MetricsOwners({ data }: { data: PrioritizationData }) {
   const peopleListId = useId();
   const people = [...new Set(data.board.roster.filter((r) => r.role !== 'observer').map((r) => r.name))].sort((a, b) => a.localeCompare(b));
-  if (!data.top.length) return <p className="muted">No top initiatives yet: create and rank them in stage 3.</p>;
+  if (!data.top.length) return <p className="muted">No top initiatives yet: they are chosen in stage 3, once the scores are revealed.</p>;
   return (
     <div className="metrics-owners">
       <p className="muted">
