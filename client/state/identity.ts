@@ -1,11 +1,13 @@
 // What this browser remembers about the person at it: the name typed at join (for next time), and
-// per workshop and role the person token the server issued (server/people.ts), so a reload and
-// the browser's other tabs are the same person. Kept per role: one browser may hold both the
-// facilitator and the participant link of a workshop, and each is its own person.
+// per workshop and role the person token the server issued (server/people.ts) and the name they
+// joined under, so a reload and the browser's other tabs are the same person, straight back in.
+// Kept per role: one browser may hold both the facilitator and the participant link of a
+// workshop, and each is its own person.
 import type { Role } from '../../shared/constants';
 
 const KEY = 'scaleboard:user';
 const personKey = (workshopId: string, role: Role) => `scaleboard:person:${workshopId}:${role}`;
+const joinedKey = (workshopId: string, role: Role) => `scaleboard:joined:${workshopId}:${role}`;
 
 export function loadName(): string {
   try {
@@ -25,4 +27,16 @@ export function loadPersonToken(workshopId: string, role: Role): string | undefi
 
 export function savePersonToken(workshopId: string, role: Role, token: string): void {
   localStorage.setItem(personKey(workshopId, role), token);
+}
+
+/**
+ * The name this browser's person joined a workshop under ('' if they never pressed Join here):
+ * with their person token still valid, a reload goes straight back in under it.
+ */
+export function loadJoinedName(workshopId: string, role: Role): string {
+  return localStorage.getItem(joinedKey(workshopId, role)) ?? '';
+}
+
+export function saveJoinedName(workshopId: string, role: Role, name: string): void {
+  localStorage.setItem(joinedKey(workshopId, role), name);
 }

@@ -3,9 +3,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { NO_TOKEN_MESSAGE, fetchPerson, fetchSession, type Person, type SessionInfo } from '../api';
 import { ErrorScreen } from './ErrorScreen';
-import { loadName, loadPersonToken, saveName, savePersonToken } from '../state/identity';
+import { loadJoinedName, loadName, loadPersonToken, saveJoinedName, saveName, savePersonToken } from '../state/identity';
 import { WorkshopSession, type LocalUser } from '../sync/session';
 import { SessionContext } from '../sync/SessionContext';
+import type { Role } from '../../shared/constants';
 import { WorkshopLayout } from './WorkshopLayout';
 
 export function WorkshopPage({ workshopId, token }: { workshopId: string; token: string | null }) {
@@ -21,10 +22,15 @@ export function WorkshopPage({ workshopId, token }: { workshopId: string; token:
     let cancelled = false;
     (async () => {
       const info = await fetchSession(workshopId, token);
-      const person = await fetchPerson(workshopId, token, loadPersonToken(workshopId, info.role));
+      const known = loadPersonToken(workshopId, info.role);
+      const person = await fetchPerson(workshopId, token, known);
       if (cancelled) return;
       savePersonToken(workshopId, info.role, person.personToken);
       setEntry({ info, person });
+      // A known person on a known browser (a reload, another tab) goes straight back in under the
+      // name they joined with; a new person, or one who never pressed Join here, is asked.
+      const name = person.personToken === known ? loadJoinedName(workshopId, info.role) : '';
+      if (name) setUser({ id: person.personId, name, color: person.color });
     })().catch((err: Error) => !cancelled && setError(err.message));
     return () => {
       cancelled = true;
@@ -63,6 +69,8 @@ export function WorkshopPage({ workshopId, token }: { workshopId: string; token:
   );
 }
 
+const JOINING_AS: Record<Role, string> = { facilitator: 'the facilitator', participant: 'a participant', observer: 'an observer' };
+
 function JoinForm({ info, person, onJoin }: { info: SessionInfo; person: Person; onJoin: (u: LocalUser) => void }) {
   const [name, setName] = useState(loadName);
   function submit(e: FormEvent) {
@@ -70,12 +78,13 @@ function JoinForm({ info, person, onJoin }: { info: SessionInfo; person: Person;
     const user = { id: person.personId, name: name.trim(), color: person.color };
     if (!user.name) return;
     saveName(user.name);
+    saveJoinedName(info.id, info.role, user.name);
     onJoin(user);
   }
   return (
     <main className="landing">
       <h1>{info.title}</h1>
-      <p className="lede">You are joining as {info.role}.</p>
+      <p className="lede">You are joining as {JOINING_AS[info.role]}.</p>
       <form onSubmit={submit} className="card form">
         <label>
           Your name
