@@ -33,7 +33,7 @@ describe('Impact editor', () => {
     await user.click(impactsOf('Checkout slow').getByRole('button', { name: 'Add impact' }));
     expect(readBoard(h.board).impacts).toHaveLength(1);
     expect(impactsOf('Checkout slow').queryByText('No impact yet')).toBeNull();
-    expect(screen.getByText('1 of 2 bottlenecks have no impact yet.')).toBeTruthy();
+    expect(screen.getByText('1 of 2 bottlenecks has no impact yet.')).toBeTruthy();
 
     const editor = impactsOf('Checkout slow');
     await user.selectOptions(editor.getByRole('combobox', { name: 'Impact category' }), 'Customer trust / reliability');
@@ -53,6 +53,17 @@ describe('Impact editor', () => {
     for (const button of impactsOf('Checkout slow').getAllByRole('button', { name: 'Remove impact' })) await user.click(button);
     expect(readBoard(h.board).impacts).toEqual([]);
     expect(impactsOf('Checkout slow').getByText('No impact yet')).toBeTruthy();
+  });
+
+  it('counts one bottleneck in the singular', async () => {
+    const user = userEvent.setup();
+    const h = makeSession();
+    addNote(h.board, { lane: 'product', text: 'Checkout slow', author: ADA, now: 1 });
+    renderBoard(h, 'impact');
+    expect(screen.getByText('1 of 1 bottleneck has no impact yet.')).toBeTruthy();
+    await user.click(impactsOf('Checkout slow').getByRole('button', { name: 'Add impact' }));
+    expect(screen.getByText('The bottleneck has an impact.')).toBeTruthy();
+    expect(document.body.textContent).not.toMatch(/\b1 bottlenecks\b/);
   });
 
   it('groups bottlenecks by impact category in the compact view, strongest first', async () => {

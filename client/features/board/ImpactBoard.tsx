@@ -7,6 +7,7 @@ import type { Impact, Note } from '../../../shared/schema';
 import { ImpactList } from './ImpactEditor';
 import { NoteCard } from './NoteCard';
 import type { Peer } from './presence';
+import { countOf } from '../../text';
 
 const NO_IMPACTS: Impact[] = [];
 
@@ -19,11 +20,7 @@ export function ImpactBoard({ notes, impacts, editors }: { notes: Note[]; impact
     <div className="impact-board">
       <div className="impact-summary">
         <p role="status" className={flagged.length ? 'impact-flag' : 'impact-ok'}>
-          {notes.length === 0
-            ? 'No bottlenecks yet: add them in stage 1.'
-            : flagged.length === 0
-              ? `All ${notes.length} bottlenecks have an impact.`
-              : `${flagged.length} of ${notes.length} bottlenecks have no impact yet.`}
+          {impactSummary(notes.length, flagged.length)}
         </p>
         <button type="button" aria-pressed={grouped} onClick={() => setGrouped(!grouped)}>
           Group by impact
@@ -54,6 +51,12 @@ export function ImpactBoard({ notes, impacts, editors }: { notes: Note[]; impact
       )}
     </div>
   );
+}
+
+function impactSummary(total: number, flagged: number): string {
+  if (total === 0) return 'No bottlenecks yet: add them in stage 1.';
+  if (flagged === 0) return total === 1 ? 'The bottleneck has an impact.' : `All ${total} bottlenecks have an impact.`;
+  return `${flagged} of ${countOf(total, 'bottleneck', 'bottlenecks')} ${flagged === 1 ? 'has' : 'have'} no impact yet.`;
 }
 
 function GroupedByImpact({ notes, impacts, flagged }: { notes: Note[]; impacts: Impact[]; flagged: Note[] }) {
