@@ -1,10 +1,12 @@
 // Reading Yjs from React: one hook on useSyncExternalStore. Each document has one observer that
 // counts its transactions; a reader's snapshot is rebuilt at most once per transaction and shared
 // by every view that reads it (the decision log and the checklist read the same board), so renders
-// never call toJSON().
+// never call toJSON(). Presence is read the same way, through values derived from it that change
+// only when what a view shows does.
 import { useCallback, useDeferredValue, useRef, useSyncExternalStore } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
+import type { PresenceState } from './session';
 
 type Reader = (doc: Y.Doc) => unknown;
 
@@ -60,20 +62,31 @@ export function useDeferredYSnapshot<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T 
   return useDeferredValue(useYSnapshot(doc, read));
 }
 
-/** Presence states of everyone connected (including ourselves), keyed by awareness client id. */
-export function useAwarenessStates<T = Record<string, unknown>>(awareness: Awareness): Map<number, T> {
-  const cache = useRef<Map<number, T> | null>(null);
+/**
+ * A value derived from presence (Yjs awareness) that only changes, by identity, when its
+ * signature does: a view of who is here or who is editing what does not re-render for the stream
+ * of cursor moves that also rides on presence. `derive` gets every state (ourselves included) and
+ * our own client id.
+ */
+export function useDerivedPresence<T>(
+  awareness: Awareness,
+  derive: (states: Map<number, PresenceState>, self: number) => T,
+  signature: (value: T) => string,
+): T {
+  const cache = useRef<{ sig: string; value: T } | null>(null);
   const subscribe = useCallback(
     (onChange: () => void) => {
-      const handler = () => {
-        cache.current = null;
-        onChange();
-      };
-      awareness.on('change', handler);
-      return () => awareness.off('change', handler);
+      awareness.on('change', onChange);
+      return () => awareness.off('change', onChange);
     },
     [awareness],
   );
-  const getSnapshot = () => (cache.current ??= new Map(awareness.getStates() as Map<number, T>));
+  const getSnapshot = () => {
+    const value = derive(awareness.getStates() as Map<number, PresenceState>, awareness.clientID);
+    const sig = signature(value);
+    if (cache.current && cache.current.sig === sig) return cache.current.value;
+    cache.current = { sig, value };
+    return value;
+  };
   return useSyncExternalStore(subscribe, getSnapshot);
 }

@@ -1,10 +1,9 @@
 // Stage 2: impact mapping. Every bottleneck, lane by lane, with its impacts; those without an
 // impact are flagged and counted. A compact view groups the bottlenecks by impact category.
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { LANES } from '../../../shared/constants';
 import { bottlenecksWithoutImpact, groupByImpactCategory, impactsByNote, notesByLane } from '../../../shared/board';
 import type { Impact, Note } from '../../../shared/schema';
-import { ImpactList } from './ImpactEditor';
 import { NoteCard } from './NoteCard';
 import type { Peer } from './presence';
 import { countOf } from '../../text';
@@ -13,7 +12,7 @@ const NO_IMPACTS: Impact[] = [];
 
 export function ImpactBoard({ notes, impacts, editors }: { notes: Note[]; impacts: Impact[]; editors: Map<string, Peer[]> }) {
   const [grouped, setGrouped] = useState(false);
-  const byNote = useMemo(() => impactsByNote(impacts), [impacts]);
+  const byNote = useStableImpactsByNote(impacts);
   const flagged = useMemo(() => bottlenecksWithoutImpact(notes, impacts), [notes, impacts]);
   const byLane = useMemo(() => notesByLane(notes), [notes]);
   return (
@@ -38,11 +37,7 @@ export function ImpactBoard({ notes, impacts, editors }: { notes: Note[]; impact
               <ol className="lane-notes" aria-label={`${title} notes`}>
                 {byLane[key].map((n) => {
                   const list = byNote.get(n.id) ?? NO_IMPACTS;
-                  return (
-                    <NoteCard key={n.id} note={n} editors={editors.get(n.id)} compact flagged={list.length === 0}>
-                      <ImpactList note={n} impacts={list} />
-                    </NoteCard>
-                  );
+                  return <NoteCard key={n.id} note={n} editors={editors.get(n.id)} compact flagged={list.length === 0} impacts={list} />;
                 })}
               </ol>
             </section>
@@ -51,6 +46,24 @@ export function ImpactBoard({ notes, impacts, editors }: { notes: Note[]; impact
       )}
     </div>
   );
+}
+
+/**
+ * Impacts by note, each note's list the very same array as before while its impacts are the same
+ * (impacts themselves are structurally shared, see shared/board.ts): memoised notes then re-render
+ * only when their own impacts change.
+ */
+function useStableImpactsByNote(impacts: Impact[]): Map<string, Impact[]> {
+  const previous = useRef(new Map<string, Impact[]>());
+  return useMemo(() => {
+    const next = impactsByNote(impacts);
+    for (const [noteId, list] of next) {
+      const old = previous.current.get(noteId);
+      if (old && old.length === list.length && old.every((impact, i) => impact === list[i])) next.set(noteId, old);
+    }
+    previous.current = next;
+    return next;
+  }, [impacts]);
 }
 
 function impactSummary(total: number, flagged: number): string {

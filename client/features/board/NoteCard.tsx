@@ -1,13 +1,14 @@
 // One bottleneck note: text (edited in place), author colour and name (hidden when anonymous),
 // co-authors after a merge, the optional threshold, who else is editing it, and its actions.
 // Memoised: with 300 notes on the board, only the notes whose props change re-render.
-import { memo, useId, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
-import type { Note } from '../../../shared/schema';
+import { memo, useId, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import type { Impact, Note } from '../../../shared/schema';
 import { laneTitle, thresholdLine } from '../../../shared/log/format';
 import { useBoardEnv } from './boardContext';
 import { draftKeys, useDraft } from '../../state/drafts';
 import { setEditing, type Peer } from './presence';
 import { ThresholdEditor } from './ThresholdEditor';
+import { ImpactList } from './ImpactEditor';
 import { dragNoteAttr } from './dnd';
 import type { DragHandleProps } from './dragHandles';
 import { isComposing } from './keys';
@@ -24,8 +25,11 @@ export interface NoteCardProps {
   dropBefore?: boolean;
   mergeTarget?: boolean;
   dragging?: boolean;
-  /** Extra content under the note (stage 2: its impacts). */
-  children?: ReactNode;
+  /**
+   * Stage 2: the note's impacts, listed under it. An array that keeps its identity while they do
+   * not change (see ImpactBoard), so an edit elsewhere does not re-render this note.
+   */
+  impacts?: Impact[];
   /** Stage 2 shows notes without their editing actions. */
   compact?: boolean;
   /** Stage 2: no impact yet. */
@@ -35,7 +39,7 @@ export interface NoteCardProps {
 const short = (text: string) => shorten(text, 60) || '(empty note)';
 
 export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
-  const { note, isPrivate = false, editors, handle, dropBefore, mergeTarget, dragging, children, compact, flagged } = props;
+  const { note, isPrivate = false, editors, handle, dropBefore, mergeTarget, dragging, impacts, compact, flagged } = props;
   const env = useBoardEnv();
   const { access, session } = env;
   const ops = isPrivate ? env.private : env.shared;
@@ -169,7 +173,7 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
         <ThresholdEditor value={note.threshold} onSave={(t) => ops.setThreshold(note.id, t)} onClose={() => setPanel(null)} />
       )}
       {canEdit && panel === 'merge' && !isPrivate && <MergeMenu note={note} onDone={() => setPanel(null)} />}
-      {children}
+      {impacts && <ImpactList note={note} impacts={impacts} />}
     </li>
   );
 });

@@ -1,9 +1,9 @@
 // Presence on the board through Yjs awareness: live cursors (throttled), who is editing which
 // note (`editing`, which the Participants panel shows as "typing…"), and how many private notes
 // someone holds during silent writing (so the facilitator knows what Reveal will show).
-import { useCallback, useRef, useSyncExternalStore } from 'react';
 import type { Awareness } from 'y-protocols/awareness';
 import type { PresenceState } from '../../sync/session';
+import { useDerivedPresence } from '../../sync/useYjs';
 
 /** At most ~20 cursor updates per second per person, the last position always sent. */
 export const CURSOR_INTERVAL_MS = 50;
@@ -51,29 +51,6 @@ export function throttle<T>(fn: (value: T) => void, ms: number, now: () => numbe
 
 export function setEditing(awareness: Awareness, target: string | null): void {
   if ((awareness.getLocalState()?.editing ?? null) !== target) awareness.setLocalStateField('editing', target);
-}
-
-/**
- * A value derived from everyone else's presence that only changes (by identity) when its
- * signature changes, so a stream of cursor moves does not re-render the notes.
- */
-function useDerivedPresence<T>(awareness: Awareness, derive: (states: Map<number, PresenceState>, self: number) => T, signature: (v: T) => string): T {
-  const cache = useRef<{ sig: string; value: T } | null>(null);
-  const subscribe = useCallback(
-    (onChange: () => void) => {
-      awareness.on('change', onChange);
-      return () => awareness.off('change', onChange);
-    },
-    [awareness],
-  );
-  const getSnapshot = () => {
-    const value = derive(awareness.getStates() as Map<number, PresenceState>, awareness.clientID);
-    const sig = signature(value);
-    if (cache.current && cache.current.sig === sig) return cache.current.value;
-    cache.current = { sig, value };
-    return value;
-  };
-  return useSyncExternalStore(subscribe, getSnapshot);
 }
 
 const peerOf = (clientId: number, s: PresenceState): Peer | null =>
