@@ -6,6 +6,7 @@ import { loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { Storage } from './storage.js';
+import { lockDataDir } from './dataDir.js';
 import { Workshops } from './workshops.js';
 import { createHttpHandler } from './http.js';
 import { decisionLogRoutes } from './decisionLog.js';
@@ -18,10 +19,19 @@ const CHECKPOINT_INTERVAL_MS = 1_000;
 export async function startServer(overrides: Partial<Config> = {}) {
   const config = loadConfig(process.env, overrides);
   const log = createLogger(config.logLevel);
-  const metrics = createMetrics();
-  const storage = new Storage(config.dataDir);
+  // One server per DATA_DIR: a second one refuses to start (StartupError, printed by main.ts).
+  const unlock = lockDataDir(config.dataDir);
+  let storage: Storage;
+  try {
+    storage = new Storage(config.dataDir);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  const metrics = createMetrics({ walBytes: () => storage.walBytes() });
   storage.startCheckpointer({
     intervalMs: CHECKPOINT_INTERVAL_MS,
+    maxWalBytes: config.maxWalBytes,
     onCheckpoint: () => metrics.checkpoints.inc(),
     onError: (err) => log.error({ err }, 'checkpoint worker failed; SQLite checkpoints in commits again'),
   });
@@ -49,6 +59,7 @@ export async function startServer(overrides: Partial<Config> = {}) {
       server.closeAllConnections();
       workshops.closeAll();
       storage.close();
+      unlock();
     })());
 
   return { port, config, log, metrics, storage, workshops, close };

@@ -16,6 +16,8 @@ export interface Config {
   roomIdleMs: number;
   /** Compact a document's update log into a snapshot after this many updates. */
   compactAfterUpdates: number;
+  /** The SQLite WAL file is kept under this size (see Storage.startCheckpointer). */
+  maxWalBytes: number;
   /** Per-connection message budget: sustained messages per second and burst size. */
   rateLimitPerSec: number;
   rateLimitBurst: number;
@@ -46,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxBodyBytes: int(env.MAX_BODY_BYTES, 64 * 1024),
     roomIdleMs: int(env.ROOM_IDLE_MS, 30_000),
     compactAfterUpdates: int(env.COMPACT_AFTER_UPDATES, 500),
+    maxWalBytes: Math.max(1024 * 1024, int(env.WAL_MAX_BYTES, 32 * 1024 * 1024)),
     rateLimitPerSec: int(env.RATE_LIMIT_PER_SEC, 200),
     rateLimitBurst: int(env.RATE_LIMIT_BURST, 1000),
     rateLimitMaxQueued: int(env.RATE_LIMIT_MAX_QUEUED, int(env.RATE_LIMIT_BURST, 1000)),

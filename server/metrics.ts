@@ -1,7 +1,12 @@
 // Prometheus metrics (prom-client), one registry per server instance so tests can run several.
 import client from 'prom-client';
 
-export function createMetrics() {
+/** Values read at each scrape. */
+export interface MetricSources {
+  walBytes?: () => number;
+}
+
+export function createMetrics(sources: MetricSources = {}) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const m = {
@@ -20,6 +25,14 @@ export function createMetrics() {
       registers: [registry],
     }),
     checkpoints: new client.Counter({ name: 'scaleboard_wal_checkpoints_total', help: 'WAL checkpoints that moved pages into the database file (run off the event loop)', registers: [registry] }),
+    walBytes: new client.Gauge({
+      name: 'scaleboard_wal_bytes',
+      help: 'Size of the SQLite WAL file (kept under WAL_MAX_BYTES)',
+      registers: [registry],
+      collect() {
+        if (sources.walBytes) this.set(sources.walBytes());
+      },
+    }),
     compactions: new client.Counter({ name: 'scaleboard_compactions_total', help: 'Update logs compacted into snapshots', registers: [registry] }),
     httpRequests: new client.Counter({ name: 'scaleboard_http_requests_total', help: 'HTTP requests', labelNames: ['route', 'status'], registers: [registry] }),
   };

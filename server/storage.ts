@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Role, TemplateKey } from '../shared/constants.js';
+import { StartupError } from './dataDir.js';
 
 export interface WorkshopRow {
   id: string;
@@ -36,6 +37,12 @@ const SCHEMA_VERSION = 2;
 
 /** SQLite's own threshold (pages of WAL) for checkpointing inside a commit. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+/** How often the checkpoint worker looks at the WAL's size. */
+const WAL_POLL_MS = 50;
+/** How many milliseconds boundWal waits at most for the worker's checkpoint to finish. */
+const WAL_RESTART_ATTEMPTS = 200;
+/** Something to Atomics.wait on: a synchronous pause of the event loop, for boundWal only. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 export interface CheckpointResult {
   /** Frames in the WAL, and how many of them are now in the database file. */
@@ -48,15 +55,27 @@ export class Storage {
   readonly file: string;
   private readonly stmts;
   private checkpointer: Worker | null = null;
+  /** Past this WAL size the writer checkpoints and restarts the log (see boundWal); null without a checkpointer. */
+  private walRestartAboveBytes: number | null = null;
 
   constructor(dataDir: string, fileName = 'scaleboard.db') {
     fs.mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, fileName);
     this.db = new Database(this.file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+    try {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('busy_timeout = 5000');
+      this.migrate();
+      this.createTables();
+    } catch (err) {
+      this.db.close();
+      throw unreadableDatabase(this.file, err);
+    }
+    this.stmts = this.prepareStatements();
+  }
+
+  private createTables(): void {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS workshops (
         id TEXT PRIMARY KEY,
@@ -89,7 +108,10 @@ export class Storage {
       );
       CREATE UNIQUE INDEX IF NOT EXISTS people_token_hash ON people (token_hash);
     `);
-    this.stmts = {
+  }
+
+  private prepareStatements() {
+    return {
       insertWorkshop: this.db.prepare(
         `INSERT INTO workshops (id, title, template, created_at, facilitator_hash, participant_hash, observer_hash)
          VALUES (@id, @title, @template, @createdAt, @facilitatorHash, @participantHash, @observerHash)`,
@@ -194,11 +216,26 @@ export class Storage {
    * tens of them on a busy disk) would hold up every room. A worker thread with its own
    * connection checkpoints every `intervalMs` instead (PASSIVE: it never blocks a writer).
    * Should the worker fail, SQLite's own checkpoints come back on.
+   *
+   * PASSIVE alone does not bound the WAL: under sustained writes it never catches up with the
+   * newest frame, so the log never starts over and grows without end (hundreds of MB a minute).
+   * So once the WAL passes a quarter of `maxWalBytes` the worker checkpoints every WAL_POLL_MS
+   * instead, copying most frames while commits go on, and past half of it the writer finishes
+   * the job after a commit (boundWal): it copies what is left and the next commit starts the
+   * log over, which `journal_size_limit` cuts back to a quarter of the bound.
    */
-  startCheckpointer(opts: { intervalMs: number; onCheckpoint?: (r: CheckpointResult) => void; onError?: (err: Error) => void }): void {
+  startCheckpointer(opts: {
+    intervalMs: number;
+    maxWalBytes: number;
+    onCheckpoint?: (r: CheckpointResult) => void;
+    onError?: (err: Error) => void;
+  }): void {
     if (this.checkpointer) return;
     this.db.pragma('wal_autocheckpoint = 0');
-    const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData: { file: this.file, intervalMs: opts.intervalMs } });
+    this.db.pragma(`journal_size_limit = ${Math.floor(opts.maxWalBytes / 4)}`);
+    this.walRestartAboveBytes = Math.floor(opts.maxWalBytes / 2);
+    const workerData = { file: this.file, intervalMs: opts.intervalMs, pollMs: WAL_POLL_MS, eagerAboveBytes: Math.floor(opts.maxWalBytes / 4) };
+    const worker = new Worker(CHECKPOINTER_SOURCE, { eval: true, workerData });
     worker.unref();
     worker.on('message', (r: CheckpointResult) => opts.onCheckpoint?.(r));
     worker.on('error', (err) => {
@@ -207,6 +244,35 @@ export class Storage {
       opts.onError?.(err);
     });
     this.checkpointer = worker;
+  }
+
+  /**
+   * Keeps the WAL under its bound; called after each commit on the event loop (one stat, about a
+   * microsecond). Past half the bound, checkpoint here and have the next commit start the log
+   * over (RESTART): this turn waits for what the worker has not copied yet, and the WAL cannot
+   * grow meanwhile. SQLite runs one checkpoint at a time and does not wait for another: while the
+   * worker is mid-checkpoint this gives up at once, and the next commit tries again; past five
+   * eighths of the bound it waits for the worker, a millisecond at a time (it takes a few).
+   */
+  boundWal(): void {
+    if (this.walRestartAboveBytes === null) return;
+    const size = this.walBytes();
+    if (size <= this.walRestartAboveBytes) return;
+    const attempts = size > this.walRestartAboveBytes * 1.25 ? WAL_RESTART_ATTEMPTS : 1;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) Atomics.wait(PAUSE, 0, 0, 1);
+      const [r] = this.db.pragma('wal_checkpoint(RESTART)') as { busy: number }[];
+      if (!r?.busy) return;
+    }
+  }
+
+  /** Size of the WAL file now, in bytes (0 when there is none). */
+  walBytes(): number {
+    try {
+      return fs.statSync(`${this.file}-wal`).size;
+    } catch {
+      return 0;
+    }
   }
 
   /** Appends one update durably as number `seq` of its document (one more than the last). */
@@ -231,6 +297,7 @@ export class Storage {
       this.stmts.putSnapshot.run(doc, uptoSeq, snapshot);
       this.stmts.deleteUpdatesUpTo.run(doc, uptoSeq);
     })();
+    this.boundWal();
   }
 
   /** Names of stored documents that start with `prefix`. */
@@ -254,11 +321,33 @@ export class Storage {
  */
 const CHECKPOINTER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const Database = require('better-sqlite3');
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
+const walBytes = () => {
+  try {
+    return fs.statSync(workerData.file + '-wal').size;
+  } catch {
+    return 0;
+  }
+};
+let last = 0;
 setInterval(() => {
+  const now = Date.now();
+  if (now - last < workerData.intervalMs && walBytes() <= workerData.eagerAboveBytes) return;
+  last = now;
   const [r] = db.pragma('wal_checkpoint(PASSIVE)');
   if (r && r.checkpointed > 0) parentPort.postMessage({ log: r.log, checkpointed: r.checkpointed });
-}, workerData.intervalMs);
+}, workerData.pollMs);
 `;
+
+/** Why the database file cannot be used, in one sentence for the operator (see main.ts). */
+function unreadableDatabase(file: string, err: unknown): Error {
+  const code = (err as { code?: string }).code ?? '';
+  if (!['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_IOERR'].some((c) => code.startsWith(c))) return err as Error;
+  return new StartupError(
+    `The database file ${file} cannot be used (${(err as Error).message}): ` +
+      `restore it from a backup, or move it and its -wal and -shm files out of DATA_DIR to start with an empty one.`,
+  );
+}

@@ -51,6 +51,7 @@ export class TurnWriter {
     } finally {
       end();
     }
+    this.storage.boundWal();
     for (const r of rooms) r.relayPersisted();
   };
 }

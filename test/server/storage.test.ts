@@ -69,7 +69,8 @@ it('checkpoints the WAL from a worker thread, never inside a commit', async () =
   const dir = tempDir();
   const storage = open(dir);
   const results: CheckpointResult[] = [];
-  storage.startCheckpointer({ intervalMs: 20, onCheckpoint: (r) => results.push(r) });
+  const maxWalBytes = 32 * 1024 * 1024;
+  storage.startCheckpointer({ intervalMs: 20, maxWalBytes, onCheckpoint: (r) => results.push(r) });
   expect(storage.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
   const data = new Uint8Array(3000).fill(7);
   for (let seq = 1; seq <= 200; seq++) storage.appendUpdate('w3:board', seq, data);
