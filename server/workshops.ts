@@ -13,6 +13,7 @@ import { DOC_NAMES, type Role, type TemplateKey } from '../shared/constants.js';
 import { initControl } from '../shared/schema.js';
 import { initialEngineState } from '../shared/stages.js';
 import { templateDurations } from '../shared/templates.js';
+import { seedScenarios } from '../shared/scenarios.js';
 
 export class Workshops {
   private readonly loaded = new Map<string, Workshop>();
@@ -33,6 +34,9 @@ export class Workshops {
     const tokens = { facilitator: newToken(), participant: newToken(), observer: newToken() };
     const control = new Y.Doc();
     initControl(control, { title: args.title, template: args.template, createdAt: args.now }, initialEngineState(templateDurations(args.template)));
+    // The board starts with the template's growth scenarios (SPEC 7), for the room to edit.
+    const board = new Y.Doc();
+    seedScenarios(board, args.template, 'server');
     const { storage } = this.deps;
     storage.db.transaction(() => {
       storage.createWorkshop({
@@ -45,8 +49,10 @@ export class Workshops {
         observerHash: hashToken(tokens.observer),
       });
       storage.appendUpdate(docKey(id, DOC_NAMES.control), 1, Y.encodeStateAsUpdate(control));
+      storage.appendUpdate(docKey(id, DOC_NAMES.board), 1, Y.encodeStateAsUpdate(board));
     })();
     control.destroy();
+    board.destroy();
     return { id, tokens };
   }
 

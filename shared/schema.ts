@@ -156,6 +156,8 @@ export const boardMaps = (doc: Y.Doc) => ({
   initiatives: doc.getMap<YRecord>('initiatives'),
   decisions: doc.getMap<YRecord>('decisions'),
   metrics: doc.getMap<YRecord>('metrics'),
+  /** Growth scenarios (SPEC 7): one record per threshold kind (key: the kind). */
+  scenarios: doc.getMap<YRecord>('scenarios'),
   /** Written by the server only, when the facilitator reveals scores: one tally per initiative (key: its id). */
   revealedScores: doc.getMap<ScoreTally>('revealedScores'),
   /** Written by the server only, after a named reveal: each person's scores. Key `${initiative}/${person}`. */
@@ -175,14 +177,14 @@ export const SERVER_ONLY_BOARD_MAPS = ['revealedScores', 'namedScores', 'ballots
  * late joiner) or a server-only one. Add a root here when the layout grows.
  */
 export const DOC_ROOTS = {
-  board: { client: ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'noteMerges'], server: SERVER_ONLY_BOARD_MAPS },
+  board: { client: ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'noteMerges', 'scenarios'], server: SERVER_ONLY_BOARD_MAPS },
   control: { client: ['settings', 'engine', 'reveals', 'ranking'], server: [] },
   private: { client: ['scores', 'profile'], server: [] },
 } as const satisfies Record<string, { client: readonly string[]; server: readonly string[] }>;
 export type DocKind = keyof typeof DOC_ROOTS;
 
 /** Board roots whose every value is a record (a Y.Map); the server refuses anything else in them. */
-export const RECORD_ROOTS = ['notes', 'impacts', 'initiatives', 'decisions', 'metrics'] as const;
+export const RECORD_ROOTS = ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'scenarios'] as const;
 
 /** The records of a record root, skipping any value that is not one (stored before the server refused them). */
 export const recordsOf = (m: Y.Map<YRecord>): YRecord[] => [...m.values()].filter((v): v is YRecord => v instanceof Y.Map);
