@@ -84,6 +84,7 @@ it('walks stages 3 to 5 with two participants and ends with a complete Ship-It c
   ]);
   // The title is editable, live for everyone.
   await card(ada.page, 'Data residency').getByLabel('Title').fill('EU data residency');
+  await card(ada.page, 'Data residency').getByLabel('Title').press('Enter'); // text fields commit on Enter or blur
   await card(bob.page, 'EU data residency').waitFor();
 
   // Blind scores: each participant scores in their own private document.
@@ -107,10 +108,8 @@ it('walks stages 3 to 5 with two participants and ends with a complete Ship-It c
   expect(await card(f.page, 'Checkout rewrite').getByLabel('ROI').inputValue()).toBe('');
   expect(await ada.page.getByRole('button', { name: 'Reveal' }).count()).toBe(0);
 
-  // Ada reloads (a reconnect): her scores come back from her private document.
+  // Ada reloads (a reconnect; she goes straight back in): her scores come back from her private document.
   await ada.page.reload();
-  await ada.page.getByLabel('Your name').fill('Ada');
-  await ada.page.getByRole('button', { name: 'Join' }).click();
   await ada.page.getByText('Connected', { exact: true }).waitFor();
   await waitFor(async () => (await card(ada.page, 'Team topology').getByLabel('ROI').inputValue()) === '1', 10_000, "Ada's scores after reload");
   expect(await card(ada.page, 'Checkout rewrite').getByLabel('Urgency').inputValue()).toBe('4');
@@ -184,6 +183,7 @@ it('walks stages 3 to 5 with two participants and ends with a complete Ship-It c
   await boardOf(ada.page).getByRole('region', { name: 'Partner', exact: true }).getByRole('article', { name: 'Team topology' }).waitFor();
   const decide = async (page: Page, title: string, rationale: string, phase: string) => {
     await card(page, title).getByLabel('Rationale').fill(rationale);
+    await card(page, title).getByLabel('Rationale').press('Enter');
     await card(page, title).getByLabel('Phase').selectOption({ label: phase });
   };
   await decide(ada.page, 'Checkout rewrite', 'Checkout speed is our edge', 'Now');
@@ -220,6 +220,7 @@ it('walks stages 3 to 5 with two participants and ends with a complete Ship-It c
     await row.getByLabel('Due').fill(values[3]);
     if (observability) await row.getByLabel('Observability metric').check();
     await c.getByLabel('DRI').fill(dri);
+    await c.getByLabel('DRI').press('Enter');
   };
   await metric(ada.page, 'Checkout rewrite', ['Checkout p99', '2.1 s', '500 ms', '2025-12-31'], 'Ada');
   await card(bob.page, 'Checkout rewrite').getByText('Metrics and owner complete.').waitFor();
