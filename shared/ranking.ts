@@ -193,12 +193,24 @@ export function rankInitiatives(
   }));
 }
 
+/**
+ * The last ranking of each board snapshot (keyed by its initiatives array, which readBoard makes
+ * anew for every change): the stage views, the checklist and the live decision log rank the same
+ * snapshot, so it is ranked once per change, not once per view. Results are shared: read-only.
+ */
+const lastRanking = new WeakMap<readonly Initiative[], { tallies: readonly ScoreTally[]; control: string; ranking: RankedInitiative[] }>();
+
 /** The ranking as everyone sees it: board initiatives, revealed scores, facilitator's order, top N. */
 export function rankBoard(
   board: Pick<BoardSnapshot, 'initiatives' | 'revealedScores'>,
   control: Pick<RankingControl, 'order' | 'topN' | 'scoresRevealed'>,
 ): RankedInitiative[] {
-  return rankInitiatives(board.initiatives, board.revealedScores, { order: control.order, topN: control.topN, revealed: control.scoresRevealed });
+  const key = JSON.stringify([control.order, control.topN, control.scoresRevealed]);
+  const last = lastRanking.get(board.initiatives);
+  if (last && last.tallies === board.revealedScores && last.control === key) return last.ranking;
+  const ranking = rankInitiatives(board.initiatives, board.revealedScores, { order: control.order, topN: control.topN, revealed: control.scoresRevealed });
+  lastRanking.set(board.initiatives, { tallies: board.revealedScores, control: key, ranking });
+  return ranking;
 }
 
 export const topIdsOf = (ranking: readonly RankedInitiative[]): string[] =>

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import fc from 'fast-check';
-import { aggregateScores, rankInitiatives as rankTallies, tallyScores, rankingOf, readRankingControl, topIdsOf, DISAGREEMENT_RANGE } from '../../shared/ranking.js';
-import { boardMaps, controlMaps, initControl, type Initiative, type Score } from '../../shared/schema.js';
+import { aggregateScores, rankBoard, rankInitiatives as rankTallies, tallyScores, rankingOf, readRankingControl, topIdsOf, DISAGREEMENT_RANGE } from '../../shared/ranking.js';
+import { boardMaps, controlMaps, initControl, readBoard, type Initiative, type Score } from '../../shared/schema.js';
 import { createInitiative } from '../../shared/commands/initiatives.js';
 import { setRankingOrder, setTopN, revealScores, clearRankingOrder } from '../../shared/commands/ranking.js';
 
@@ -177,5 +177,22 @@ describe('rankingOf (from the documents)', () => {
     clearRankingOrder(control);
     expect(topIdsOf(rankingOf(board, control))).toEqual(['c']);
     expect(controlMaps(control).ranking.has('order')).toBe(false);
+  });
+
+  it('ranks a board snapshot once for every view: equal controls give the very same ranking', () => {
+    const board = new Y.Doc();
+    const control = new Y.Doc();
+    initControl(control, { title: 'T', template: 'scaleup', createdAt: 0 }, { current: 2 });
+    createInitiative(board, { id: 'a', title: 'A', bottleneckIds: [], now: 1 });
+    const snapshot = readBoard(board);
+    const first = rankBoard(snapshot, readRankingControl(control));
+    // The checklist and the log read the controls on their own, and the log copies the snapshot.
+    expect(rankBoard({ ...snapshot }, { ...readRankingControl(control) })).toBe(first);
+    revealScores(control);
+    const revealed = rankBoard(snapshot, readRankingControl(control));
+    expect(revealed).not.toBe(first);
+    expect(topIdsOf(revealed)).toEqual(['a']);
+    createInitiative(board, { id: 'b', title: 'B', bottleneckIds: [], now: 2 });
+    expect(ids(rankBoard(readBoard(board), readRankingControl(control)))).toEqual(['a', 'b']);
   });
 });

@@ -1,14 +1,13 @@
 // Stage 2: the impacts of one bottleneck. Each impact is a category (SPEC), a magnitude 1–5 and
 // an optional line of evidence; a bottleneck without any impact is flagged.
-import { memo, useId, type KeyboardEvent } from 'react';
+import { memo, useId } from 'react';
 import { IMPACT_CATEGORIES, type ImpactCategory } from '../../../shared/constants';
 import { impactTitle } from '../../../shared/log/format';
 import type { Impact, Note } from '../../../shared/schema';
 import { addImpact, removeImpact, updateImpact } from '../../../shared/commands/impacts';
 import { useBoardEnv } from './boardContext';
-import { draftKeys, useDraft } from '../../state/drafts';
+import { draftKeys, useDraftField } from '../../state/drafts';
 import { serverClock } from '../../sync/clock';
-import { isComposing } from './keys';
 import { shorten } from '../../text';
 
 const MAGNITUDES = [1, 2, 3, 4, 5] as const;
@@ -50,7 +49,10 @@ export const ImpactEditor = memo(function ImpactEditor({ impact, position, readO
   const env = useBoardEnv();
   const board = env.session.board;
   const id = useId();
-  const [draft, setDraft, clearDraft] = useDraft(draftKeys.evidence(impact.id));
+  // Evidence is committed when the field is left or Enter is pressed, not per keystroke.
+  const evidence = useDraftField(draftKeys.evidence(impact.id), impact.evidence, (text) =>
+    updateImpact(board, { id: impact.id, evidence: text.trim() }),
+  );
   if (readOnly) {
     return (
       <p className="impact-readonly">
@@ -58,18 +60,6 @@ export const ImpactEditor = memo(function ImpactEditor({ impact, position, readO
       </p>
     );
   }
-  const commitEvidence = () => {
-    if (draft === undefined) return;
-    updateImpact(board, { id: impact.id, evidence: draft.trim() });
-    clearDraft();
-  };
-  const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (isComposing(e)) return;
-    if (e.key === 'Enter') {
-      e.preventDefault();
-      commitEvidence();
-    } else if (e.key === 'Escape') clearDraft();
-  };
   return (
     <fieldset className="impact-editor">
       <legend className="visually-hidden">Impact {position}</legend>
@@ -90,15 +80,7 @@ export const ImpactEditor = memo(function ImpactEditor({ impact, position, readO
         ))}
       </select>
       <label htmlFor={`${id}-ev`}>Evidence</label>
-      <input
-        id={`${id}-ev`}
-        value={draft ?? impact.evidence}
-        maxLength={300}
-        placeholder="e.g. 12% of trials drop at step 3"
-        onChange={(e) => setDraft(e.target.value)}
-        onBlur={commitEvidence}
-        onKeyDown={onKey}
-      />
+      <input id={`${id}-ev`} {...evidence} maxLength={300} placeholder="e.g. 12% of trials drop at step 3" />
       <button type="button" className="danger" onClick={() => removeImpact(board, { id: impact.id })}>
         Remove impact
       </button>

@@ -15,7 +15,7 @@ import type { DragHandleProps } from './dragHandles';
 import { addPrivateNote, type PrivateNote } from './privateNotes';
 import { setEditing, type Peer } from './presence';
 import { dropLaneAttr, laneDropId } from './dnd';
-import { isComposing } from './keys';
+import { isComposing } from '../../keys';
 
 export interface LaneProps {
   lane: LaneKey;

@@ -11,7 +11,7 @@ import { ThresholdEditor } from './ThresholdEditor';
 import { ImpactList } from './ImpactEditor';
 import { dragNoteAttr } from './dnd';
 import type { DragHandleProps } from './dragHandles';
-import { isComposing } from './keys';
+import { isComposing } from '../../keys';
 import { shorten } from '../../text';
 import { NEUTRAL_COLOR, safeColor } from '../../../shared/colors';
 

@@ -1,18 +1,17 @@
 // The Ship-It checklist: always visible, computed live from the board and the ranking (never
 // ticked by hand). The rules are in shared/checklist.ts.
-import { useMemo } from 'react';
-import { readBoard } from '../../../shared/schema';
-import { rankBoard, readRankingControl, topIdsOf } from '../../../shared/ranking';
+import { useDeferredValue, useMemo } from 'react';
+import { topIdsOf } from '../../../shared/ranking';
 import { CHECKLIST_ITEMS, checklistGaps } from '../../../shared/checklist';
 import { useSession } from '../../sync/SessionContext';
-import { useDeferredYSnapshot, useYSnapshot } from '../../sync/useYjs';
+import { useRanking } from '../prioritization/usePrioritization';
 import './checklist.css';
 
 export function ChecklistPanel() {
   const session = useSession();
-  const board = useDeferredYSnapshot(session.board, readBoard);
-  const control = useYSnapshot(session.control, readRankingControl);
-  const gaps = useMemo(() => checklistGaps(board, topIdsOf(rankBoard(board, control))), [board, control]);
+  // Beside the board: it follows a change in a transition, after the urgent render.
+  const { board, ranking } = useDeferredValue(useRanking(session));
+  const gaps = useMemo(() => checklistGaps(board, topIdsOf(ranking)), [board, ranking]);
   const done = CHECKLIST_ITEMS.filter((i) => gaps[i.key] === '').length;
   return (
     <section aria-label="Ship-It checklist" className="panel checklist">

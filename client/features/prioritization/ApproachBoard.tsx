@@ -1,6 +1,7 @@
 // Stage 4: each top initiative goes into Build, Buy or Partner, with the criteria in view, and
 // gets a rationale and a sequencing phase. Cards are dragged between columns (mouse, touch, or
 // keyboard on the handle) or placed with the Approach select; either way one command writes it.
+// The rationale is committed on blur or Enter (Shift+Enter for a new line).
 import type { ReactNode } from 'react';
 import {
   DndContext,
@@ -23,6 +24,7 @@ import { setApproach, setPhase, setRationale } from '../../../shared/commands/de
 import { decisionGaps } from '../../../shared/checklist';
 import { displayTitle, type PrioritizationData } from './usePrioritization';
 import { dragAnnouncements } from './dragAnnouncements';
+import { draftKeys, useDraftField } from '../../state/drafts';
 
 const UNDECIDED = 'undecided';
 
@@ -39,6 +41,9 @@ function DecisionCard({ item, data }: { item: RankedInitiative; data: Prioritiza
   const name = displayTitle(item.initiative.title);
   const { attributes, listeners, setNodeRef, transform, isDragging } = useDraggable({ id, disabled: !canEdit });
   const gaps = decisionGaps(decision);
+  const rationale = useDraftField<HTMLTextAreaElement>(draftKeys.rationale(id), decision?.rationale ?? '', (text) =>
+    setRationale(session.board, { initiativeId: id, rationale: text }),
+  );
   return (
     <article
       ref={setNodeRef}
@@ -72,13 +77,7 @@ function DecisionCard({ item, data }: { item: RankedInitiative; data: Prioritiza
       </label>
       <label>
         Rationale
-        <textarea
-          rows={2}
-          maxLength={2000}
-          value={decision?.rationale ?? ''}
-          disabled={!canEdit}
-          onChange={(e) => setRationale(session.board, { initiativeId: id, rationale: e.target.value })}
-        />
+        <textarea rows={2} maxLength={2000} {...rationale} disabled={!canEdit} />
       </label>
       <label>
         Phase

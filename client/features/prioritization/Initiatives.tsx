@@ -1,5 +1,6 @@
 // Stage 3, part one: turn bottlenecks into initiatives (one initiative may address several), edit
-// their titles, and score each one blind for ROI and urgency in the private document.
+// their titles (committed on blur or Enter), and score each one blind for ROI and urgency in the
+// private document.
 import type * as Y from 'yjs';
 import { LANES } from '../../../shared/constants';
 import { impactTitle, laneTitle } from '../../../shared/log/format';
@@ -10,6 +11,7 @@ import { SCORE_MAX, SCORE_MIN } from '../../../shared/ranking';
 import { useYSnapshot } from '../../sync/useYjs';
 import { serverClock } from '../../sync/clock';
 import { shorten } from '../../text';
+import { draftKeys, useDraftField } from '../../state/drafts';
 import { useNewInitiativeDraft } from './draftStore';
 import { displayTitle, type PrioritizationData } from './usePrioritization';
 
@@ -102,6 +104,9 @@ export function InitiativeCard({
       .map((i) => `${impactTitle(i.category)} ${i.magnitude}`)
       .join(' · ');
   const name = displayTitle(initiative.title);
+  const title = useDraftField(draftKeys.initiativeTitle(initiative.id), initiative.title, (text) =>
+    renameInitiative(session.board, { id: initiative.id, title: text }),
+  );
   const score = (field: 'roi' | 'urgency', value: string) =>
     privateDoc && scoreInitiative(privateDoc, { initiativeId: initiative.id, [field]: value === '' ? null : Number(value) });
 
@@ -110,12 +115,7 @@ export function InitiativeCard({
       <div className="initiative-head">
         <label className="prio-grow">
           Title
-          <input
-            value={initiative.title}
-            maxLength={200}
-            disabled={!canEdit}
-            onChange={(e) => renameInitiative(session.board, { id: initiative.id, title: e.target.value })}
-          />
+          <input {...title} maxLength={200} disabled={!canEdit} />
         </label>
         {canEdit && (
           <button type="button" className="prio-subtle" aria-label={`Delete initiative ${name}`} onClick={() => deleteInitiative(session.board, { id: initiative.id })}>

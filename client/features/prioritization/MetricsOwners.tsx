@@ -1,6 +1,7 @@
 // Stage 5: per decision, one or more success metrics (metric, baseline, target, due date) and
 // exactly one DRI (a participant from the roster or a typed name). Missing pieces are flagged on
-// each card; a metric can be tagged observability (it counts for the Ship-It checklist).
+// each card; a metric can be tagged observability (it counts for the Ship-It checklist). Text
+// fields are committed on blur or Enter.
 import { useId } from 'react';
 import { approachTitle, phaseTitle } from '../../../shared/log/format';
 import type { Metric } from '../../../shared/schema';
@@ -9,6 +10,8 @@ import { isMetricComplete, metricGaps } from '../../../shared/checklist';
 import { setDri } from '../../../shared/commands/decisions';
 import { addMetric, removeMetric, updateMetric, type MetricTextField } from '../../../shared/commands/metrics';
 import { displayTitle, type PrioritizationData } from './usePrioritization';
+import { draftKeys, useDraftField } from '../../state/drafts';
+import type { WorkshopSession } from '../../sync/session';
 
 const FIELDS: { key: MetricTextField; label: string; type: string; placeholder: string }[] = [
   { key: 'name', label: 'Metric', type: 'text', placeholder: 'e.g. checkout p99 latency' },
@@ -28,16 +31,7 @@ function MetricRow({ metric, index, data }: { metric: Metric; index: number; dat
       <legend>Metric {index + 1}</legend>
       <div className="metric-fields">
         {FIELDS.map((f) => (
-          <label key={f.key}>
-            {f.label}
-            <input
-              type={f.type}
-              value={metric[f.key]}
-              maxLength={200}
-              placeholder={f.placeholder}
-              onChange={(e) => updateMetric(session.board, { id: metric.id, [f.key]: e.target.value })}
-            />
-          </label>
+          <MetricField key={f.key} metric={metric} field={f} session={session} />
         ))}
       </div>
       <div className="metric-foot">
@@ -54,6 +48,18 @@ function MetricRow({ metric, index, data }: { metric: Metric; index: number; dat
   );
 }
 
+function MetricField({ metric, field, session }: { metric: Metric; field: (typeof FIELDS)[number]; session: WorkshopSession }) {
+  const input = useDraftField(draftKeys.metric(metric.id, field.key), metric[field.key], (text) =>
+    updateMetric(session.board, { id: metric.id, [field.key]: text }),
+  );
+  return (
+    <label>
+      {field.label}
+      <input type={field.type} {...input} maxLength={200} placeholder={field.placeholder} />
+    </label>
+  );
+}
+
 function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data: PrioritizationData; peopleListId: string }) {
   const { board, session, canEdit } = data;
   const id = item.initiative.id;
@@ -66,6 +72,7 @@ function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data:
   if (!decision?.dri?.trim()) flags.push('No DRI');
   const approach = approachTitle(decision?.approach ?? null) || 'Approach not decided';
   const phase = phaseTitle(decision?.phase ?? null) || 'phase not set';
+  const dri = useDraftField(draftKeys.dri(id), decision?.dri ?? '', (text) => setDri(session.board, { initiativeId: id, dri: text }));
   return (
     <article className="owner card" aria-label={name}>
       <div className="decision-head">
@@ -85,14 +92,7 @@ function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data:
       )}
       <label className="dri">
         DRI
-        <input
-          value={decision?.dri ?? ''}
-          list={peopleListId}
-          maxLength={80}
-          disabled={!canEdit}
-          placeholder="Pick a participant or type a name"
-          onChange={(e) => setDri(session.board, { initiativeId: id, dri: e.target.value })}
-        />
+        <input {...dri} list={peopleListId} maxLength={80} disabled={!canEdit} placeholder="Pick a participant or type a name" />
       </label>
       {flags.length > 0 ? (
         <ul className="prio-flags" aria-label={`Missing for ${name}`}>

@@ -18,11 +18,26 @@ export interface PrioritizationData {
   canEdit: boolean;
 }
 
-export function usePrioritization(): PrioritizationData {
-  const session = useSession();
+export interface RankedBoard {
+  board: BoardSnapshot;
+  control: RankingControl;
+  ranking: RankedInitiative[];
+}
+
+/**
+ * The board, the ranking controls and the ranking from them, one object per change of either:
+ * what stages 3 to 5 and the checklist read (rankBoard ranks each snapshot once for all of them,
+ * the live decision log included).
+ */
+export function useRanking(session: WorkshopSession): RankedBoard {
   const board = useYSnapshot(session.board, readBoard);
   const control = useYSnapshot(session.control, readRankingControl);
-  const ranking = useMemo(() => rankBoard(board, control), [board, control]);
+  return useMemo(() => ({ board, control, ranking: rankBoard(board, control) }), [board, control]);
+}
+
+export function usePrioritization(): PrioritizationData {
+  const session = useSession();
+  const { board, control, ranking } = useRanking(session);
   const top = useMemo(() => ranking.filter((r) => r.top), [ranking]);
   const isFacilitator = session.role === 'facilitator';
   const canEdit = isFacilitator || (session.role === 'participant' && !control.locked);

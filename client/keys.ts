@@ -1,4 +1,4 @@
-// Keyboard helpers for the board's text fields.
+// Keyboard helpers for text fields.
 import type { KeyboardEvent } from 'react';
 
 /**
