@@ -4,7 +4,9 @@
 // Templates suggest starting values; the server writes them into a new workshop's board.
 import * as Y from 'yjs';
 import { THRESHOLD_KINDS, type TemplateKey, type ThresholdKind } from './constants.js';
-import { boardMaps } from './schema.js';
+import { boardMaps, readScenarios } from './schema.js';
+
+export { readScenarios };
 import { SCENARIOS, type GrowthModel, type ScenarioKey } from './forecast.js';
 import { LOCAL_ORIGIN } from './commands/control.js';
 
@@ -13,24 +15,6 @@ export const MAX_UNIT_LENGTH = 40;
 export const GROWTH_RANGE = { min: -100, max: 1000 } as const;
 
 export type ScenarioField = 'current' | 'unit' | ScenarioKey;
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-/** Every kind's model in the fixed order of THRESHOLD_KINDS (blank where nobody has said). */
-export function readScenarios(doc: Y.Doc): GrowthModel[] {
-  const records = boardMaps(doc).scenarios;
-  return THRESHOLD_KINDS.map(({ key }) => {
-    const r = records.get(key);
-    const get = (f: string): unknown => (r instanceof Y.Map ? r.get(f) : undefined);
-    const unit = get('unit');
-    return {
-      kind: key,
-      current: num(get('current')),
-      unit: typeof unit === 'string' ? unit : '',
-      growth: Object.fromEntries(SCENARIOS.map((s) => [s.key, num(get(s.key))])) as GrowthModel['growth'],
-    };
-  });
-}
 
 export const modelsByKind = (models: readonly GrowthModel[]): Map<ThresholdKind, GrowthModel> => new Map(models.map((m) => [m.kind, m]));
 

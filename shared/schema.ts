@@ -8,7 +8,8 @@
 //   control – written by facilitators only (the server enforces it): settings, the stage engine
 //             state, reveal flags and the facilitator's ranking order.
 import * as Y from 'yjs';
-import { APPROACHES, PHASES } from './constants.js';
+import { APPROACHES, PHASES, THRESHOLD_KINDS } from './constants.js';
+import type { GrowthModel } from './forecast.js';
 import type {
   Approach,
   ImpactCategory,
@@ -331,6 +332,24 @@ export function readTally(v: unknown): ScoreTally | null {
   return { initiativeId: t.initiativeId, roi: t.roi, urgency: t.urgency, scorers: typeof t.scorers === 'number' ? t.scorers : 0 };
 }
 
+const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** Every kind's growth model in the fixed order of THRESHOLD_KINDS (blank where nobody has said). */
+export function readScenarios(doc: Y.Doc): GrowthModel[] {
+  const records = boardMaps(doc).scenarios;
+  return THRESHOLD_KINDS.map(({ key }) => {
+    const r = records.get(key);
+    const get = (f: string): unknown => (r instanceof Y.Map ? r.get(f) : undefined);
+    const unit = get('unit');
+    return {
+      kind: key,
+      current: finite(get('current')),
+      unit: typeof unit === 'string' ? unit : '',
+      growth: { conservative: finite(get('conservative')), realistic: finite(get('realistic')), optimistic: finite(get('optimistic')) },
+    };
+  });
+}
+
 export interface BoardSnapshot {
   notes: Note[];
   impacts: Impact[];
@@ -341,6 +360,8 @@ export interface BoardSnapshot {
   namedScores: NamedScore[];
   ballots: BallotSummary[];
   roster: RosterEntry[];
+  /** Growth models per threshold kind, all four, in THRESHOLD_KINDS order. */
+  scenarios: GrowthModel[];
 }
 
 /** Notes in display order: by lane order key, then id (ties from concurrent inserts). */
@@ -364,6 +385,7 @@ export function readBoard(doc: Y.Doc): BoardSnapshot {
     revealedScores: [...maps.revealedScores.values()].map(readTally).filter((t): t is ScoreTally => t !== null),
     namedScores: [...maps.namedScores.values()],
     ballots: [...maps.ballots.values()],
+    scenarios: readScenarios(doc),
     roster: [...maps.roster.values()],
   };
 }

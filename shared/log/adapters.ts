@@ -5,6 +5,7 @@ import { stageTimings, type EngineState, type StageTiming } from '../stages.js';
 import { rankBoard } from '../ranking.js';
 import { computeChecklist, type ChecklistItem } from '../checklist.js';
 import type { BoardSnapshot, Initiative, Settings } from '../schema.js';
+import { scalingPlan, type ScalingPlan } from '../roadmap.js';
 
 /** Planned vs actual minutes per stage, in stage order (one decimal). */
 export function stageTimingsForLog(engine: EngineState, now: number): StageTiming[] {
@@ -31,4 +32,9 @@ export function checklistForLog(board: BoardSnapshot, top: Initiative[]): Checkl
     board,
     top.map((i) => i.id),
   );
+}
+
+/** Forecasts, forecast urgency and the roadmap (SPEC 7), on the same ranking as the decisions. */
+export function planForLog(board: BoardSnapshot, settings: Settings, rankingOrder: string[] | null, scoresRevealed: boolean): ScalingPlan {
+  return scalingPlan(board, board.scenarios, rankBoard(board, { order: rankingOrder, topN: settings.topN, scoresRevealed }));
 }

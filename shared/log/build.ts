@@ -14,14 +14,17 @@ import {
   type Impact,
   type Settings,
 } from '../schema.js';
-import { checklistForLog, stageTimingsForLog, topInitiativesForLog } from './adapters.js';
+import { checklistForLog, planForLog, stageTimingsForLog, topInitiativesForLog } from './adapters.js';
+import { hasModel, type ScenarioMonths } from '../forecast.js';
 import {
   DECISION_LOG_SCHEMA,
   type DecisionLog,
   type LogBottleneck,
   type LogDecision,
   type LogImpact,
+  type LogForecast,
   type LogParticipant,
+  type LogScenario,
 } from './types.js';
 
 /** What the log needs from the control document, read in one go (a stable snapshot for React). */
@@ -74,12 +77,17 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
   const board = withCleanDecisions(args.board);
   const { settings } = control;
 
-  const bottlenecks = bottlenecksOf(board);
+  const plan = planForLog(board, settings, control.rankingOrder, control.scoresRevealed);
+  const bottlenecks = bottlenecksOf(board).map((b) => {
+    const f = plan.forecasts.get(b.id);
+    return { ...b, forecast: f?.ok ? monthsForLog(f.months) : null };
+  });
   const known = new Set(bottlenecks.map((b) => b.id));
 
   const top = topInitiativesForLog(board, settings, control.rankingOrder, control.scoresRevealed);
   const decisions: LogDecision[] = top.map(({ initiative, roi, urgency }, i) => {
     const d = board.decisions[initiative.id];
+    const f = plan.initiatives.get(initiative.id);
     return {
       rank: i + 1,
       initiative: initiative.title,
@@ -94,8 +102,13 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
         .map(({ name, baseline, target, due }) => ({ name, baseline, target, due })),
       dri: d?.dri ?? null,
+      forecastUrgency: f?.forecastUrgency ?? null,
+      earliestBreakMonths: round(f?.earliestBreakMonths ?? null, 1),
     };
   });
+  // The top N are the first N of the final order, so a roadmap card's rank is its decision's rank.
+  const { roadmap } = plan;
+  const ranks = (cards: { rank: number }[]) => cards.map((c) => c.rank);
 
   return {
     schema: DECISION_LOG_SCHEMA,
@@ -119,8 +132,31 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
       board,
       top.map((t) => t.initiative),
     ).map(({ key, label, done }) => ({ key, label, done })),
+    scenarios: board.scenarios.filter(hasModelOrUnit).map(
+      (m): LogScenario => ({ kind: m.kind, current: m.current, unit: m.unit, growth: { ...m.growth } }),
+    ),
+    roadmap: {
+      now: ranks(roadmap.now),
+      next: ranks(roadmap.next),
+      later: ranks(roadmap.later),
+      deferred: roadmap.deferred.map((d) => ({ initiative: d.initiative, roi: round(d.roi, 2), urgency: round(d.urgency, 2) })),
+      milestones: roadmap.milestones.map((m) => ({ ...m })),
+      warnings: roadmap.warnings
+        .filter((w) => known.has(w.bottleneckId))
+        .map((w) => ({ bottleneckId: w.bottleneckId, rank: w.rank, text: w.text })),
+    },
   };
 }
+
+const monthsForLog = (m: ScenarioMonths): LogForecast => ({
+  conservative: round(m.conservative, 1),
+  realistic: round(m.realistic, 1),
+  optimistic: round(m.optimistic, 1),
+});
+
+/** A kind the room has said anything about (a blank kind stays out of the log). */
+const hasModelOrUnit = (m: BoardSnapshot['scenarios'][number]): boolean =>
+  hasModel(m) || m.current !== null || m.unit.trim() !== '' || Object.values(m.growth).some((g) => g !== null);
 
 /** The board with each decision's fields as the contract allows (see oneOf above). */
 function withCleanDecisions(board: BoardSnapshot): BoardSnapshot {

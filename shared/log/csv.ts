@@ -20,6 +20,8 @@ export const CSV_COLUMNS = [
   'Dimensions',
   'ROI',
   'Urgency',
+  'Breaks in (months)',
+  'Forecast urgency',
 ] as const;
 
 // Spreadsheets treat a cell starting with these as a formula (the full-width forms too, in some
@@ -61,6 +63,8 @@ export function toCsv(log: DecisionLog): string {
         base.dimensions,
         d.roi ?? '',
         d.urgency ?? '',
+        d.earliestBreakMonths ?? '',
+        d.forecastUrgency ?? '',
       ]);
     }
   }

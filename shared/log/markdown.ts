@@ -1,7 +1,7 @@
 // The decision log as Markdown (GitHub-flavoured), readable as is and safe to paste into a wiki.
 // Every piece of user text goes through one of three escapers (cell, inline, heading), so pipes,
 // backticks, HTML, emphasis, links and line-leading block markers (#, >, -, +, 1.) stay text.
-import type { DecisionLog, LogBottleneck } from './types.js';
+import type { DecisionLog, LogBottleneck, LogForecast } from './types.js';
 import {
   approachCriterion,
   approachTitle,
@@ -16,6 +16,7 @@ import {
   parkingLot,
   phaseTitle,
   templateTitle,
+  thresholdKindTitle,
   thresholdLine,
 } from './format.js';
 
@@ -75,6 +76,7 @@ function bottleneckItem(b: LogBottleneck, indent: string): string[] {
   const sub = indent + '  ';
   const out = [`${indent}- ${mdInline(b.text, sub)} _(${laneTitle(b.dimension)})_`];
   if (b.threshold) out.push(`${sub}- Threshold: ${mdInline(thresholdLine(b.threshold), sub + '  ')}`);
+  if (b.forecast) out.push(`${sub}- Forecast: ${forecastLine(b.forecast)}`);
   if (b.impacts.length === 0) out.push(`${sub}- Impact: not mapped`);
   for (const i of b.impacts) {
     const evidence = i.evidence.trim() ? `: ${mdInline(i.evidence, sub + '  ')}` : '';
@@ -119,6 +121,27 @@ export function toMarkdown(log: DecisionLog): string {
     ),
   );
 
+  const scenarios = log.scenarios ?? [];
+  if (log.scenarios) {
+    section(
+      'Growth scenarios',
+      ...(scenarios.length
+        ? table(
+            ['Kind', 'Current', 'Unit', 'Conservative (%/month)', 'Realistic (%/month)', 'Optimistic (%/month)'],
+            ['l', 'r', 'l', 'r', 'r', 'r'],
+            scenarios.map((m) => [
+              thresholdKindTitle(m.kind),
+              or(formatNumber(m.current), DASH),
+              or(mdCell(m.unit), DASH),
+              or(formatNumber(m.growth.conservative), DASH),
+              or(formatNumber(m.growth.realistic), DASH),
+              or(formatNumber(m.growth.optimistic), DASH),
+            ]),
+          )
+        : ['_No growth model yet._']),
+    );
+  }
+
   section('Decisions');
   if (log.decisions.length === 0) out.push('_No decisions yet._');
   else {
@@ -157,7 +180,69 @@ export function toMarkdown(log: DecisionLog): string {
         ...d.metrics.map((m) => `  - ${mdInline(metricLine(m), '    ')}`),
         `- **DRI:** ${or(mdInline(d.dri ?? '', '  '), 'not assigned')}`,
       );
+      if (d.forecastUrgency !== undefined) {
+        out.push(
+          `- **Forecast urgency:** ${
+            d.forecastUrgency === null
+              ? 'no forecast'
+              : `${d.forecastUrgency}/5 (${earliestText(d.earliestBreakMonths ?? null)}, realistic case)`
+          }`,
+        );
+      }
     }
+  }
+
+  if (log.roadmap) {
+    const { roadmap } = log;
+    const byRank = new Map(log.decisions.map((d) => [d.rank, d]));
+    const card = (rank: number) => {
+      const d = byRank.get(rank);
+      if (!d) return `- #${rank}`;
+      const metric = d.metrics.find((m) => m.name.trim());
+      const parts = [
+        `DRI: ${or(mdInline(d.dri ?? '', '  '), 'not assigned')}`,
+        metric ? `metric: ${mdInline(metricLine(metric), '  ')}` : 'no metric yet',
+      ];
+      return `- **#${d.rank} ${or(mdHeading(d.initiative), 'Untitled initiative')}**: ${parts.join('; ')}`;
+    };
+    section(
+      'Roadmap',
+      ...(['now', 'next', 'later'] as const).flatMap((phase) => [
+        `### ${phaseTitle(phase)}`,
+        '',
+        ...(roadmap[phase].length ? roadmap[phase].map(card) : ['_Nothing in this phase._']),
+        '',
+      ]),
+      '### Growth milestones',
+      '',
+      ...(roadmap.milestones.length
+        ? roadmap.milestones.map(
+            (m) =>
+              `- ${thresholdKindTitle(m.kind)} ${m.multiple}× today, ${m.scenario}: ${m.months === null ? 'not with this growth' : `in ${monthsText(m.months)}`}`,
+          )
+        : ['_No traffic model: no milestones._']),
+      '',
+      '### Warnings',
+      '',
+      ...(roadmap.warnings.length
+        ? roadmap.warnings.map((w) => {
+            const b = log.bottlenecks.find((x) => x.id === w.bottleneckId);
+            return `- ${b ? mdInline(b.text, '  ') : mdCell(w.bottleneckId)} (#${w.rank}): ${mdCell(w.text)}`;
+          })
+        : ['_None: no bottleneck breaks before the phase that addresses it._']),
+    );
+    section(
+      'Deferred',
+      'Initiatives outside the top N: what the team chose not to do now.',
+      '',
+      ...(roadmap.deferred.length
+        ? table(
+            ['Initiative', 'ROI', 'Urgency'],
+            ['l', 'r', 'r'],
+            roadmap.deferred.map((d) => [or(mdCell(d.initiative), '_Untitled initiative_'), or(formatNumber(d.roi), DASH), or(formatNumber(d.urgency), DASH)]),
+          )
+        : ['_Nothing deferred._']),
+    );
   }
 
   const parked = parkingLot(log.bottlenecks, log.decisions);
@@ -179,3 +264,22 @@ const criterionPhrase = (approach: string) => {
 };
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** `0 months (breaking now)`, `1 month`, `7.3 months`. */
+function monthsText(m: number): string {
+  if (m === 0) return '0 months (breaking now)';
+  return `${formatNumber(round1(m))} ${m === 1 ? 'month' : 'months'}`;
+}
+
+function earliestText(m: number | null): string {
+  if (m === null) return 'nothing breaks within 3 years';
+  return m === 0 ? 'a bottleneck is breaking now' : `first bottleneck breaks in ${monthsText(m)}`;
+}
+
+/** `breaks in 10.2 months (realistic); conservative: not within 3 years; optimistic: 6.1 months`. */
+function forecastLine(f: LogForecast): string {
+  if (f.conservative === 0 && f.realistic === 0 && f.optimistic === 0) return 'breaking now in every scenario';
+  const one = (m: number | null) => (m === null ? 'not within 3 years' : m === 0 ? 'breaking now' : monthsText(m));
+  const head = f.realistic === null ? 'not within 3 years (realistic)' : f.realistic === 0 ? 'breaking now' : `breaks in ${monthsText(f.realistic)} (realistic)`;
+  return `${head}; conservative: ${one(f.conservative)}; optimistic: ${one(f.optimistic)}`;
+}

@@ -32,12 +32,40 @@ export interface LogImpact {
   evidence: string;
 }
 
+/** Months until the threshold breaks per scenario: 0 = breaking now, null = not within 36 months. */
+export interface LogForecast {
+  conservative: number | null;
+  realistic: number | null;
+  optimistic: number | null;
+}
+
 export interface LogBottleneck {
   id: string;
   text: string;
   dimension: Lane;
   threshold: LogThreshold | null;
   impacts: LogImpact[];
+  /** SPEC 7: null when the threshold cannot be forecast (none, no model for its kind, another unit). */
+  forecast?: LogForecast | null;
+}
+
+/** SPEC 7: a growth model per threshold kind (monthly growth in percent per scenario). */
+export interface LogScenario {
+  kind: ThresholdKind;
+  current: number | null;
+  unit: string;
+  growth: LogForecast;
+}
+
+export interface LogRoadmap {
+  /** Decision ranks per phase. */
+  now: number[];
+  next: number[];
+  later: number[];
+  /** Initiatives outside the top N, with their mean scores: what the team chose not to do now. */
+  deferred: { initiative: string; roi: number | null; urgency: number | null }[];
+  milestones: { kind: ThresholdKind; multiple: number; scenario: 'conservative' | 'realistic' | 'optimistic'; months: number | null }[];
+  warnings: { bottleneckId: string; rank: number; text: string }[];
 }
 
 export interface LogMetric {
@@ -60,6 +88,10 @@ export interface LogDecision {
   phase: Phase | null;
   metrics: LogMetric[];
   dri: string | null;
+  /** SPEC 7: 1–5 from the earliest realistic break of its bottlenecks, or null without a forecast. */
+  forecastUrgency?: number | null;
+  /** SPEC 7: months until its first bottleneck breaks (realistic), one decimal, or null. */
+  earliestBreakMonths?: number | null;
 }
 
 export interface LogChecklistItem {
@@ -83,4 +115,7 @@ export interface DecisionLog {
   bottlenecks: LogBottleneck[];
   decisions: LogDecision[];
   checklist: LogChecklistItem[];
+  /** SPEC 7 (added to v1; absent in logs written before). */
+  scenarios?: LogScenario[];
+  roadmap?: LogRoadmap;
 }

@@ -7,6 +7,7 @@ import { boardMaps, controlMaps, initControl, type RosterEntry, type Score, type
 import { initialEngineState } from '../../shared/stages.js';
 import { templateDurations } from '../../shared/templates.js';
 import { tallyScores } from '../../shared/ranking.js';
+import { seedScenarios } from '../../shared/scenarios.js';
 import { nextStage, pauseTimer, resumeTimer, startTimer } from '../../shared/commands/control.js';
 import type { Approach, ImpactCategory, Lane, Phase } from '../../shared/constants.js';
 
@@ -126,6 +127,8 @@ export function buildFixture(opts: { anonymous?: boolean } = {}): { board: Y.Doc
  */
 export function seedBoardContent(board: Y.Doc): void {
   board.transact(() => {
+    // Scaleup growth models: traffic 10k concurrent users (+7 % a month realistic), data 2 TB.
+    seedScenarios(board, 'scaleup', 'fixture');
     note(board, 'n-p1', 'product', 'a0', 'Checkout slows down under peak load', {
       kind: 'traffic',
       value: 20000,

@@ -57,6 +57,32 @@ describe('the log object', () => {
     expect(validate(badEnum)).toBe(false);
   });
 
+  it('keeps validating logs written before the scaling plan was added (v1 only grows)', () => {
+    const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
+    const before = JSON.parse(fs.readFileSync(path.join(GOLDEN_DIR, 'decision-log.v1-before-plan.json'), 'utf8'));
+    expect(before.scenarios).toBeUndefined();
+    expect(validate(before), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('carries the scaling plan: scenarios, forecasts, forecast urgency and the roadmap (SPEC 7)', () => {
+    expect(log.scenarios?.map((s) => s.kind)).toEqual(['traffic', 'data-volume', 'team-size', 'cost']);
+    expect(log.scenarios?.[0]).toEqual({ kind: 'traffic', current: 10_000, unit: 'concurrent users', growth: { conservative: 3, realistic: 7, optimistic: 12 } });
+    const checkout = log.bottlenecks.find((b) => b.id === 'n-p1')!;
+    // 10k -> 20k: ln 2 / ln 1.07 = 10.2 months realistic; ln 2 / ln 1.12 = 6.1 optimistic; 3 %: 23.4.
+    expect(checkout.forecast).toEqual({ conservative: 23.4, realistic: 10.2, optimistic: 6.1 });
+    expect(log.bottlenecks.find((b) => b.id === 'n-f3')!.forecast).toEqual({ conservative: 0, realistic: 0, optimistic: 0 }); // 2 TB today
+    expect(log.bottlenecks.find((b) => b.id === 'n-f2')!.forecast).toBeNull(); // no threshold
+    expect(log.decisions.map((d) => [d.rank, d.forecastUrgency, d.earliestBreakMonths])).toEqual([
+      [1, null, null],
+      [2, 5, 0],
+      [3, null, null],
+    ]);
+    expect(log.roadmap).toMatchObject({ now: [1], next: [2], later: [3] });
+    expect(log.roadmap!.deferred.map((d) => d.initiative)).toEqual(['Self-serve onboarding', 'Hiring rubric']);
+    expect(log.roadmap!.warnings).toEqual([{ bottleneckId: 'n-f3', rank: 2, text: 'breaks now, its initiative is in Next' }]);
+    expect(log.roadmap!.milestones).toHaveLength(4);
+  });
+
   it('has the workshop, five stages with planned vs actual minutes, and participants without duplicates', () => {
     expect(log.schema).toBe('scaleboard.decision-log/v1');
     expect(log.workshop).toMatchObject({ id: WORKSHOP_ID, template: 'scaleup', createdAt: '2025-03-14T09:00:00.000Z' });
@@ -147,10 +173,18 @@ describe('Markdown escaping', () => {
       '# Decision log: Platform scaling Q3 — Acme 🚀',
       '## Participants',
       '## Stage timings',
+      '## Growth scenarios',
       '## Decisions',
       '### 1. Observability: tracing & SLOs',
       '### 2. Checkout performance program',
       '### 3. \\=HYPERLINK("http://evil.example") platform team',
+      '## Roadmap',
+      '### Now',
+      '### Next',
+      '### Later',
+      '### Growth milestones',
+      '### Warnings',
+      '## Deferred',
       '## Parking lot',
       '## Ship-It checklist',
     ]);
