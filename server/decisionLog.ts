@@ -2,6 +2,7 @@
 // bearer token of any role. Reads top to bottom: authenticate, load, build, send.
 import type { createHttpHandler, HttpDeps } from './http.js';
 import { authenticate, HttpError } from './http.js';
+import { WorkshopLoadError } from './workshop.js';
 import { buildDecisionLog } from '../shared/log/build.js';
 import { LOG_FORMATS } from '../shared/log/formats.js';
 import { contentDisposition, type LogFormat } from '../shared/log/filename.js';
@@ -17,7 +18,7 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
       name: 'decision_log',
       handler: (req, res, [id, ext]) => {
         authenticate(req, workshops, id!);
-        const workshop = workshops.get(id!);
+        const workshop = loadWorkshop(deps, id!);
         if (!workshop) throw new HttpError(404, 'unknown workshop');
         // Count the read as a connection: a workshop loaded only for this export is unloaded after
         // the usual idle grace period instead of staying in memory for good.
@@ -41,4 +42,15 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
       },
     },
   ];
+}
+
+/** The workshop, loaded; a damaged one answers 500 naming the problem, not its internals. */
+function loadWorkshop({ workshops, metrics }: HttpDeps, id: string) {
+  try {
+    return workshops.get(id);
+  } catch (err) {
+    if (!(err instanceof WorkshopLoadError)) throw err;
+    metrics.rejected.inc({ reason: 'load_failed' });
+    throw new HttpError(500, 'workshop could not be loaded: its stored data is damaged');
+  }
 }

@@ -64,6 +64,8 @@ export interface DocRoomDeps {
   gate: GateRules;
   /** Called after a client's write passed the gate, with its transaction (server-side rules react to it). */
   onAccepted?: (tr: Y.Transaction, peer: Peer) => void;
+  /** Called when the room dropped itself after a failed commit (see dropPending): forget it. */
+  onDropped?: (room: DocRoom) => void;
 }
 
 export class MalformedMessageError extends Error {}
@@ -113,7 +115,14 @@ export class DocRoom implements PendingRoom {
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.awareness.setLocalState(null); // the server has no presence of its own
     this.awarenessOwners = new AwarenessOwners(new Set([this.awareness.clientID]), MAX_AWARENESS_IDS_PER_PEER);
-    this.load();
+    try {
+      this.load();
+    } catch (err) {
+      // A damaged stored update: no room (the awareness's timer would keep this one alive).
+      this.awareness.destroy();
+      this.doc.destroy();
+      throw err;
+    }
     this.doc.on('update', this.onDocUpdate);
     // y-protocols emits 'change' (states that differ) just before 'update' (also bare renewals).
     this.awareness.on('change', this.onAwarenessChange);
@@ -152,14 +161,22 @@ export class DocRoom implements PendingRoom {
     }
   }
 
-  /** Called by the TurnWriter when the transaction failed: nothing of it may be relayed. */
+  /**
+   * Called by the TurnWriter when the transaction failed: nothing of it may be relayed, nor stay
+   * in this document, or a later joiner would receive what storage does not hold. So every
+   * connection closes (their clients still hold their edits, resync and send them again) and the
+   * room is dropped: the next connection loads it from storage.
+   */
   dropPending(err: unknown): void {
-    const origins = new Set(this.outbox.map((b) => b.origin));
     this.outbox = [];
     this.deps.metrics.rejected.inc({ reason: 'persist_failed' });
-    this.deps.log.error({ err, doc: this.key }, 'storing updates failed; closing their senders');
-    // Their clients still hold the edits and send them again when they reconnect.
-    for (const peer of this.peers.keys()) if (origins.has(peer)) peer.socket.close(1011, 'storage failed');
+    this.deps.log.error({ err, doc: this.key, peers: this.peers.size }, 'storing updates failed; closing the room to reload it from storage');
+    for (const peer of this.peers.keys()) peer.socket.close(CloseCode.storageFailed, 'storage failed; reconnect');
+    if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+    if (this.compactTimer) clearTimeout(this.compactTimer);
+    this.awareness.destroy();
+    this.doc.destroy(); // never compacted or stored again (compact() skips a destroyed doc)
+    this.deps.onDropped?.(this);
   }
 
   /**

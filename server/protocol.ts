@@ -20,6 +20,10 @@ export const CloseCode = {
   tooBig: 1009,
   slowConsumer: 1013,
   shuttingDown: 1001,
+  /** Storing the room's updates failed: the room is reloaded from storage; reconnect and resend. */
+  storageFailed: 1011,
+  /** The workshop's stored documents are damaged: it cannot be loaded (reconnecting will not help). */
+  loadFailed: 4500,
 } as const;
 
 export function encodeSyncStep1(doc: Y.Doc): Uint8Array {

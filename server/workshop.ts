@@ -33,7 +33,7 @@ export const PERSON_NEEDED = 'a private document needs a person identity: connec
 
 export const docKey = (workshopId: string, docName: string): string => `${workshopId}:${docName || 'board'}`;
 
-type SharedDeps = Omit<DocRoomDeps, 'writePolicy' | 'gate' | 'onAccepted'>;
+type SharedDeps = Omit<DocRoomDeps, 'writePolicy' | 'gate' | 'onAccepted' | 'onDropped'>;
 
 const docKind = (docName: string): DocKind =>
   docName === DOC_NAMES.board ? 'board' : docName === DOC_NAMES.control ? 'control' : 'private';
@@ -45,6 +45,17 @@ const gateOf = (kind: DocKind): GateRules => ({
   recordRoots: new Set<string>(kind === 'board' ? RECORD_ROOTS : []),
 });
 const GATES: Record<DocKind, GateRules> = { board: gateOf('board'), control: gateOf('control'), private: gateOf('private') };
+
+/** A document of a workshop could not be loaded from storage (a damaged row): that workshop is unavailable. */
+export class WorkshopLoadError extends Error {
+  constructor(
+    readonly workshopId: string,
+    readonly docName: string,
+    cause: unknown,
+  ) {
+    super(`workshop ${workshopId} could not be loaded: document ${docName || 'board'} is damaged (${(cause as Error)?.message ?? cause})`, { cause });
+  }
+}
 
 export class Workshop {
   private readonly rooms = new Map<string, DocRoom>();
@@ -85,12 +96,20 @@ export class Workshop {
   room(docName: string): DocRoom {
     let room = this.rooms.get(docName);
     if (!room) {
-      room = new DocRoom(docKey(this.id, docName), {
-        ...this.deps,
-        writePolicy: (peer) => this.writePolicy(docName, peer),
-        gate: GATES[docKind(docName)],
-        onAccepted: docName === DOC_NAMES.board ? (tr) => this.anonymity.written(tr) : undefined,
-      });
+      try {
+        room = new DocRoom(docKey(this.id, docName), {
+          ...this.deps,
+          writePolicy: (peer) => this.writePolicy(docName, peer),
+          gate: GATES[docKind(docName)],
+          onAccepted: docName === DOC_NAMES.board ? (tr) => this.anonymity.written(tr) : undefined,
+          // Reloaded from storage on its next use.
+          onDropped: (dropped) => {
+            if (this.rooms.get(docName) === dropped) this.rooms.delete(docName);
+          },
+        });
+      } catch (err) {
+        throw new WorkshopLoadError(this.id, docName, err);
+      }
       this.rooms.set(docName, room);
       if (docName === DOC_NAMES.board) this.trackRoster(room);
       this.scores.roomLoaded(docName, room);
@@ -98,6 +117,17 @@ export class Workshop {
       this.rules.roomLoaded(docName, room);
     }
     return room;
+  }
+
+  /**
+   * Loads every document of the workshop, or throws WorkshopLoadError. All of them are needed at
+   * once anyway (ballots read every private document), and a document that cannot be loaded
+   * (a damaged row) then fails here, where the caller answers for this workshop alone.
+   */
+  loadAll(): void {
+    this.room(DOC_NAMES.control);
+    this.room(DOC_NAMES.board);
+    for (const name of this.privateDocNames()) this.room(name);
   }
 
   /** Whether this peer may open the requested document at all: true, or the reason it may not. */

@@ -56,7 +56,7 @@ export class Workshops {
     return { id, tokens };
   }
 
-  /** The loaded workshop, loading it if it exists; null for an unknown id. */
+  /** The loaded workshop, loading it if it exists; null for an unknown id. Throws WorkshopLoadError for a damaged one. */
   get(id: string): Workshop | null {
     const hit = this.loaded.get(id);
     if (hit) return hit;
@@ -73,6 +73,14 @@ export class Workshops {
       roomIdleMs: config.roomIdleMs,
       onIdle: (w) => this.unload(w),
     });
+    try {
+      workshop.loadAll();
+    } catch (err) {
+      // This workshop is unavailable (its clients get 4500, its log 500); every other one goes on.
+      workshop.destroy();
+      log.error({ err, workshop: id }, 'workshop could not be loaded');
+      throw err;
+    }
     this.loaded.set(id, workshop);
     metrics.rooms.set(this.loaded.size);
     return workshop;

@@ -10,7 +10,7 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Workshops } from './workshops.js';
 import { roleForToken } from './auth.js';
-import { isValidDocName, roomNameFor } from './workshop.js';
+import { WorkshopLoadError, isValidDocName, roomNameFor } from './workshop.js';
 import { PERSON_COLORS } from '../shared/colors.js';
 import { MalformedMessageError } from './docRoom.js';
 import { CloseCode } from './protocol.js';
@@ -53,7 +53,16 @@ export function attachWebSocket(
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      // Nothing one connection brings may take the process (and every other workshop) down.
+      try {
+        onConnection(ws, req);
+      } catch (err) {
+        if (err instanceof WorkshopLoadError) return refuse(ws, CloseCode.loadFailed, 'workshop could not be loaded', 'load_failed');
+        log.error({ err }, 'error opening a connection; closing it');
+        refuse(ws, 1011, 'internal error', 'internal_error');
+      }
+    });
   });
 
   function refuse(ws: WebSocket, code: number, reason: string, metric: string): void {

@@ -35,7 +35,13 @@ export interface PresenceState {
 export const timingMark = (doc: 'board' | 'control', event: 'connected' | 'synced') => `scaleboard:${doc}-${event}`;
 
 /** Close codes after which reconnecting is pointless (see server/protocol.ts). */
-const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404]);
+const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404, 4500]);
+
+/** The close code of a workshop whose stored data is damaged (server/protocol.ts CloseCode.loadFailed). */
+export const WORKSHOP_UNAVAILABLE_CODE = 4500;
+/** What the screen says then: no new link or reload helps, the server's operator has to restore it. */
+export const WORKSHOP_UNAVAILABLE_MESSAGE =
+  'This workshop could not be loaded: its stored data is damaged. Ask whoever runs the server to restore it from a backup.';
 
 /** Longest wait between reconnect attempts (ms). */
 const MAX_BACKOFF_MS = 5_000;
@@ -110,7 +116,7 @@ export class WorkshopSession {
       p.on('status', () => this.updateStatus());
       p.on('connection-close', (event: CloseEvent | null) => {
         if (event && FATAL_CLOSE_CODES.has(event.code)) {
-          this.refusal = event.reason || `refused (${event.code})`;
+          this.refusal = event.code === WORKSHOP_UNAVAILABLE_CODE ? WORKSHOP_UNAVAILABLE_MESSAGE : event.reason || `refused (${event.code})`;
           for (const q of this.providers) q.disconnect();
           this.updateStatus();
         }

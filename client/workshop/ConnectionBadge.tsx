@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { useSession } from '../sync/SessionContext';
+import { WORKSHOP_UNAVAILABLE_MESSAGE } from '../sync/session';
 
 const LABELS = {
   connecting: 'Connecting…',
@@ -11,10 +12,18 @@ const LABELS = {
 export function ConnectionBadge() {
   const session = useSession();
   const status = useSyncExternalStore(session.subscribe, session.getStatus);
+  const refusal = status === 'refused' ? session.getRefusal() : null;
   return (
     <p className={`connection connection-${status}`} role="status" aria-live="polite" data-status={status}>
-      {LABELS[status]}
-      {status === 'refused' && session.getRefusal() ? ` (${session.getRefusal()}).` : status === 'refused' ? '.' : ''}
+      {refusal === WORKSHOP_UNAVAILABLE_MESSAGE ? (
+        // Not a matter of access: the workshop itself cannot be loaded.
+        refusal
+      ) : (
+        <>
+          {LABELS[status]}
+          {refusal ? ` (${refusal}).` : status === 'refused' ? '.' : ''}
+        </>
+      )}
     </p>
   );
 }
