@@ -7,12 +7,12 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { Storage } from './storage.js';
 import { lockDataDir } from './dataDir.js';
-import { installTestFaults } from './testFaults.js';
 import { Workshops } from './workshops.js';
 import { createHttpHandler } from './http.js';
 import { decisionLogRoutes } from './decisionLog.js';
 import { attachWebSocket } from './ws.js';
 import { CloseCode } from './protocol.js';
+import { describeLinkPolicy } from './links.js';
 
 /** How often the WAL is checkpointed into the database file, off the event loop. */
 const CHECKPOINT_INTERVAL_MS = 1_000;
@@ -29,7 +29,6 @@ export async function startServer(overrides: Partial<Config> = {}) {
     unlock();
     throw err;
   }
-  installTestFaults(storage, process.env, log);
   const metrics = createMetrics({ walBytes: () => storage.walBytes() });
   storage.startCheckpointer({
     intervalMs: CHECKPOINT_INTERVAL_MS,
@@ -52,6 +51,7 @@ export async function startServer(overrides: Partial<Config> = {}) {
   });
   const port = (server.address() as AddressInfo).port;
   log.info({ port, dataDir: config.dataDir }, 'scaleboard listening');
+  log.info({ publicUrl: config.publicUrl, trustedHosts: config.trustedHosts }, describeLinkPolicy(config));
 
   let closing: Promise<void> | null = null;
   const close = () =>

@@ -29,6 +29,14 @@ export interface Config {
   maxBufferedBytes: number;
   /** Most people (server-issued identities) one workshop may have. */
   maxPeoplePerWorkshop: number;
+  /** Hosts (`name` or `name:port`) whose Host header may build role links when PUBLIC_URL is unset; loopback always may. */
+  trustedHosts: string[];
+  /** Serve the client's source maps (`.map`); off in production by default. */
+  serveSourcemaps: boolean;
+  /** Per client IP, in each window of httpLimitWindowSec: workshops created, and other HTTP writes. */
+  httpCreateLimit: number;
+  httpWriteLimit: number;
+  httpLimitWindowSec: number;
 }
 
 const int = (v: string | undefined, fallback: number): number => {
@@ -55,6 +63,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitCloseAfterMs: int(env.RATE_LIMIT_CLOSE_AFTER_MS, 10_000),
     maxBufferedBytes: int(env.MAX_BUFFERED_BYTES, 8 * 1024 * 1024),
     maxPeoplePerWorkshop: int(env.MAX_PEOPLE_PER_WORKSHOP, 500),
+    trustedHosts: (env.TRUSTED_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    serveSourcemaps: env.SERVE_SOURCEMAPS === '1' || env.SERVE_SOURCEMAPS === 'true',
+    httpCreateLimit: Math.max(1, int(env.HTTP_CREATE_LIMIT, 30)),
+    httpWriteLimit: Math.max(1, int(env.HTTP_WRITE_LIMIT, 300)),
+    httpLimitWindowSec: Math.max(1, int(env.HTTP_LIMIT_WINDOW_SEC, 60)),
     ...overrides,
   };
 }

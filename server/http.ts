@@ -1,8 +1,6 @@
 // The HTTP API, health, metrics and the built client. Handlers read top to bottom:
 // authenticate, validate, act.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import fs from 'node:fs';
-import sirv from 'sirv';
 import { z } from 'zod';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -10,6 +8,10 @@ import { pathOnly } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Workshops } from './workshops.js';
 import { roleForToken } from './auth.js';
+import { securityHeaders } from './securityHeaders.js';
+import { createStaticHandler } from './staticFiles.js';
+import { HttpLimits, type WriteKind } from './httpLimits.js';
+import { linkBase } from './links.js';
 import { TEMPLATE_KEYS, type Role } from '../shared/constants.js';
 
 export class HttpError extends Error {
@@ -17,13 +19,24 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly field?: string,
+    /** Extra response headers, e.g. Retry-After on a 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
 }
 
+/** C0 and C1 control characters (tabs and line breaks included): no title or name holds one. */
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+const hasNoControlCharacters = (s: string): boolean => !CONTROL_CHARACTERS.test(s);
+
 export const CreateWorkshopBody = z.object({
-  title: z.string({ error: 'title must be a string' }).trim().min(1, 'title must not be empty').max(200, 'title is at most 200 characters'),
+  title: z
+    .string({ error: 'title must be a string' })
+    .trim()
+    .min(1, 'title must not be empty')
+    .max(200, 'title is at most 200 characters')
+    .refine(hasNoControlCharacters, 'title must not contain control characters'),
   template: z.enum(TEMPLATE_KEYS, { error: `template must be one of ${TEMPLATE_KEYS.join(', ')}` }).optional(),
 });
 
@@ -33,6 +46,7 @@ export const EnterPersonBody = z.object({
     .string({ error: 'personToken must be a string' })
     .min(1, 'personToken must not be empty')
     .max(256, 'personToken is at most 256 characters')
+    .refine(hasNoControlCharacters, 'personToken must not contain control characters')
     .optional(),
 });
 
@@ -53,9 +67,17 @@ interface Route {
 
 export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps) => Route[] = () => []) {
   const { config, log, metrics, workshops } = deps;
-  const serveStatic = fs.existsSync(config.staticDir)
-    ? sirv(config.staticDir, { single: true, etag: true, gzip: true })
-    : null;
+  const serveStatic = createStaticHandler(config);
+  const setSecurityHeaders = securityHeaders(config);
+  const limits = new HttpLimits(config);
+  /** Every endpoint that creates or writes spends the client's budget first: 429 with Retry-After past it. */
+  const limit = async (req: IncomingMessage, kind: WriteKind): Promise<void> => {
+    const over = await limits.consume(req, kind);
+    if (!over) return; // a 429 is counted in scaleboard_http_requests_total like every answer
+    throw new HttpError(429, `too many requests from this address; try again in ${over.retryAfterSec} s`, undefined, {
+      'retry-after': String(over.retryAfterSec),
+    });
+  };
 
   const routes: Route[] = [
     { method: 'GET', pattern: /^\/healthz$/, name: 'healthz', handler: (_q, res) => sendJson(res, 200, { status: 'ok' }) },
@@ -75,10 +97,11 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps) 
       pattern: /^\/api\/workshops$/,
       name: 'create_workshop',
       handler: async (req, res) => {
+        await limit(req, 'create');
         const body = parseBody(CreateWorkshopBody, await readJson(req, config.maxBodyBytes));
         const template = body.template ?? 'scaleup';
         const { id, tokens } = workshops.create({ title: body.title, template, now: Date.now() });
-        const base = baseUrl(req, config);
+        const base = linkBase(req, config);
         const link = (role: Role) => `${base}/w/${id}#token=${tokens[role]}`;
         log.info({ workshop: id, template }, 'workshop created');
         sendJson(res, 201, {
@@ -103,6 +126,7 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps) 
       pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/people$/,
       name: 'people',
       handler: async (req, res, [id]) => {
+        await limit(req, 'write');
         const { row, role } = authenticate(req, workshops, id!);
         const raw = await readJson(req, config.maxBodyBytes, { optional: true });
         const body = parseBody(EnterPersonBody, raw === undefined ? {} : raw);
@@ -124,6 +148,9 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps) 
     const name = route?.name ?? (path.startsWith('/api/') ? 'api_unknown' : 'static');
     res.on('finish', () => metrics.httpRequests.inc({ route: name, status: String(res.statusCode) }));
     try {
+      // On every response, errors and 404s included; nothing is cached unless said otherwise.
+      setSecurityHeaders(req, res);
+      res.setHeader('cache-control', 'no-store');
       if (route) {
         await route.handler(req, res, route.pattern.exec(path)!.slice(1));
       } else if (path.startsWith('/api/')) {
@@ -140,8 +167,10 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps) 
       if (err instanceof HttpError) {
         // After a 413 the rest of the body is not read: close the connection instead of reusing it.
         if (err.status === 413 && !res.headersSent) res.setHeader('connection', 'close');
-        if (!res.headersSent) sendJson(res, err.status, { error: err.message, ...(err.field ? { field: err.field } : {}) });
-        else res.destroy();
+        if (!res.headersSent) {
+          for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+          sendJson(res, err.status, { error: err.message, ...(err.field ? { field: err.field } : {}) });
+        } else res.destroy();
         return;
       }
       log.error({ err, path }, 'request failed');
@@ -169,6 +198,13 @@ export function authenticate(req: IncomingMessage, workshops: Workshops, id: str
 
 /** The request's JSON body; with `optional`, an empty body reads as undefined. */
 export async function readJson(req: IncomingMessage, limit: number, { optional = false } = {}): Promise<unknown> {
+  // Only JSON: an HTML form (text/plain, urlencoded, multipart) on another site cannot send it
+  // without a CORS preflight, which this server never answers, so no cross-site form can write.
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type && type !== 'application/json') {
+    req.resume();
+    throw new HttpError(415, 'the body must be JSON, sent with content-type: application/json');
+  }
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
@@ -186,6 +222,7 @@ export async function readJson(req: IncomingMessage, limit: number, { optional =
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (optional && text.trim() === '') return undefined;
+  if (!type) throw new HttpError(415, 'the body must be JSON, sent with content-type: application/json');
   try {
     return JSON.parse(text);
   } catch {
@@ -199,11 +236,4 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const issue = result.error.issues[0]!;
   const field = issue.path.join('.') || undefined;
   throw new HttpError(400, field ? `${field}: ${issue.message}` : issue.message, field);
-}
-
-function baseUrl(req: IncomingMessage, config: Config): string {
-  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');
-  const host = req.headers.host ?? '';
-  const safeHost = /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host) ? host : `localhost:${config.port}`;
-  return `http://${safeHost}`;
 }

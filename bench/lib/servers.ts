@@ -43,7 +43,8 @@ export async function startServer(
   const args = [...nodeArgs, ...(kind === 'ours' ? ['--enable-source-maps', SERVER_ENTRY] : [STOCK_SERVER])];
   const env: Record<string, string> =
     kind === 'ours'
-      ? { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...opts.env }
+      ? // The bench creates hundreds of workshops from one address: no HTTP write budget in its way.
+        { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', HTTP_CREATE_LIMIT: '1000000', HTTP_WRITE_LIMIT: '1000000', ...opts.env }
       : { PORT: String(port), HOST: '127.0.0.1', ...opts.env };
   const proc = spawn(process.execPath, args, {
     cwd: ROOT,

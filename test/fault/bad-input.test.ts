@@ -37,6 +37,8 @@ beforeAll(async () => {
       // Throttling is tested elsewhere; here it would only make the run slow.
       RATE_LIMIT_PER_SEC: '1000000',
       RATE_LIMIT_BURST: '1000000',
+      // Hundreds of generated bodies POST to /api/workshops from one address; the HTTP budget is tested in test/server/serving.test.ts.
+      HTTP_CREATE_LIMIT: '1000000',
       LOG_LEVEL: 'error',
     },
   });

@@ -34,11 +34,22 @@ export function PrintPage({ workshopId, token, autoPrint }: { workshopId: string
     return () => cancelAnimationFrame(id);
   }, [log, autoPrint]);
 
+  // The forced paper size as a constructed stylesheet: the CSP (server/securityHeaders.ts) refuses
+  // inline <style> elements, but not style sheets built through the CSSOM.
+  useEffect(() => {
+    if (!PAPER[paper]) return;
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(`@page { size: ${PAPER[paper]}; }`);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    return () => {
+      document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
+    };
+  }, [paper]);
+
   if (error) return <ErrorScreen message={error} />;
   if (!log) return <main className="landing" aria-busy="true">Loading the decision log…</main>;
   return (
     <main className="print-page">
-      {PAPER[paper] && <style>{`@page { size: ${PAPER[paper]}; }`}</style>}
       <div className="print-toolbar no-print">
         <label className="inline-label">
           Paper size
