@@ -139,6 +139,22 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps) 
         sendJson(res, created ? 201 : 200, { personId: person.id, personToken: token, role, color: person.color });
       },
     },
+    {
+      // The workshop and all its data, for good: documents, history, people, tokens. Its open
+      // connections close with 4404, and its links and log answer 404 from now on.
+      method: 'DELETE',
+      pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})$/,
+      name: 'delete_workshop',
+      handler: async (req, res, [id]) => {
+        await limit(req, 'write');
+        const { row, role } = authenticate(req, workshops, id!);
+        if (role !== 'facilitator') throw new HttpError(403, 'only the facilitator can delete a workshop');
+        workshops.delete(row.id);
+        log.info({ workshop: row.id }, 'workshop deleted');
+        res.writeHead(204);
+        res.end();
+      },
+    },
     ...extraRoutes(deps),
   ];
 

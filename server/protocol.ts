@@ -26,6 +26,9 @@ export const CloseCode = {
   loadFailed: 4500,
 } as const;
 
+/** The close reason (with CloseCode.notFound) for the connections of a workshop that was deleted. */
+export const WORKSHOP_DELETED = 'workshop deleted';
+
 export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MessageType.sync);

@@ -300,6 +300,24 @@ export class Storage {
     this.boundWal();
   }
 
+  /**
+   * Deletes a workshop and everything of it in one transaction: its row (and with it the role
+   * token hashes), its people (and their token hashes), and every document (`<id>:…`: board,
+   * control, private ones), update log and snapshot alike. False when there was no such workshop.
+   */
+  deleteWorkshop(id: string): boolean {
+    // Document keys are `<id>:<name>` (workshop.ts docKey); ';' sorts right after ':', so this range
+    // is exactly one workshop's documents, read off the primary key without a LIKE pattern.
+    const from = `${id}:`;
+    const to = `${id};`;
+    return this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM doc_updates WHERE doc >= ? AND doc < ?`).run(from, to);
+      this.db.prepare(`DELETE FROM doc_snapshots WHERE doc >= ? AND doc < ?`).run(from, to);
+      this.db.prepare(`DELETE FROM people WHERE workshop_id = ?`).run(id);
+      return this.db.prepare(`DELETE FROM workshops WHERE id = ?`).run(id).changes > 0;
+    })();
+  }
+
   /** Names of stored documents that start with `prefix`. */
   listDocs(prefix: string): string[] {
     const like = prefix.replace(/[\\%_]/g, (c) => '\\' + c) + '%';

@@ -209,6 +209,11 @@ export class Workshop {
     room.doc.transact(() => fn(room.doc), ServerOrigin.server);
   }
 
+  /** Closes every connection to any of this workshop's documents (e.g. 4404 once it is deleted). */
+  closeConnections(code: number, reason: string): void {
+    for (const room of this.rooms.values()) for (const peer of room.peers.keys()) peer.socket.close(code, reason);
+  }
+
   destroy(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.scores.destroy();

@@ -9,6 +9,7 @@ import { Workshop, docKey } from './workshop.js';
 import { TurnWriter } from './turnWriter.js';
 import { People } from './people.js';
 import { hashToken, newToken, newWorkshopId } from './auth.js';
+import { CloseCode, WORKSHOP_DELETED } from './protocol.js';
 import { DOC_NAMES, type Role, type TemplateKey } from '../shared/constants.js';
 import { initControl } from '../shared/schema.js';
 import { initialEngineState } from '../shared/stages.js';
@@ -101,6 +102,22 @@ export class Workshops {
     w.destroy();
     this.deps.metrics.rooms.set(this.loaded.size);
     this.deps.log.info({ workshop: w.id }, 'workshop unloaded');
+  }
+
+  /**
+   * Deletes a workshop and all its data. If it is loaded, its connections close first (4404, so
+   * clients stop reconnecting and say it is gone) and it is unloaded: destroying its rooms stores
+   * what they still hold, which the delete then removes with the rest. False for an unknown id.
+   */
+  delete(id: string): boolean {
+    const w = this.loaded.get(id);
+    if (w) {
+      this.loaded.delete(id);
+      w.closeConnections(CloseCode.notFound, WORKSHOP_DELETED);
+      w.destroy();
+      this.deps.metrics.rooms.set(this.loaded.size);
+    }
+    return this.deps.storage.deleteWorkshop(id);
   }
 
   closeAll(): void {

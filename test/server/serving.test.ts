@@ -265,7 +265,7 @@ describe('with small budgets, TRUSTED_HOSTS and SERVE_SOURCEMAPS', () => {
     expect((await raw(limited, '/api/time')).status).toBe(200);
   });
 
-  it('answers 429 with Retry-After once a client has used its budget for other writes', async () => {
+  it('answers 429 with Retry-After once a client has used its budget for other writes (people, delete)', async () => {
     const people = () =>
       raw(limited, `/api/workshops/${ws.id}/people`, {
         method: 'POST',
@@ -276,6 +276,10 @@ describe('with small budgets, TRUSTED_HOSTS and SERVE_SOURCEMAPS', () => {
     const over = await people();
     expect(over.status).toBe(429);
     expect(Number(over.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    const del = await raw(limited, `/api/workshops/${ws.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${token('facilitator')}` } });
+    expect(del.status).toBe(429);
+    expect(Number(del.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    // Not deleted.
     expect((await raw(limited, `/api/workshops/${ws.id}/session`, { headers: { authorization: `Bearer ${token('facilitator')}` } })).status).toBe(200);
   });
 
