@@ -87,3 +87,13 @@ export async function fetchPerson(workshopId: string, token: string, personToken
   });
   return res.json();
 }
+
+/** Deletes the workshop for good (the facilitator's token only); one already gone counts as deleted. */
+export async function deleteWorkshop(workshopId: string, token: string): Promise<void> {
+  const res = await request(`/api/workshops/${encodeURIComponent(workshopId)}`, {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${token}` },
+  }, 'try again');
+  if (res.status === 204 || res.status === 404) return;
+  throw await errorOf(res);
+}

@@ -1,8 +1,9 @@
 // The landing page: create a workshop and hand out the three role links.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { TEMPLATE_KEYS, type Role, type TemplateKey } from '../../shared/constants';
 import { TEMPLATES } from '../../shared/templates';
 import { createWorkshop, type CreatedWorkshop } from '../api';
+import { clearNotice, readNotice } from '../state/notice';
 
 const ROLE_LABELS: Record<Role, string> = {
   facilitator: 'Facilitator link (keep it secret)',
@@ -17,6 +18,9 @@ export function Landing() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<CreatedWorkshop | null>(null);
+  // Left by the page before (a workshop just deleted): shown once.
+  const [notice] = useState(readNotice);
+  useEffect(clearNotice, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -35,6 +39,11 @@ export function Landing() {
     <main className="landing">
       <h1>Scaleboard</h1>
       <p className="lede">Run the 90-minute Product &amp; Platform Scaling workshop and leave with a decision log.</p>
+      {notice && (
+        <p role="status" className="card notice">
+          {notice}
+        </p>
+      )}
       {!open && !created && (
         <button type="button" className="primary" onClick={() => setOpen(true)}>
           New workshop

@@ -3,7 +3,7 @@
 // joined under, so a reload and the browser's other tabs are the same person, straight back in.
 // Kept per role: one browser may hold both the facilitator and the participant link of a
 // workshop, and each is its own person.
-import type { Role } from '../../shared/constants';
+import { ROLES, type Role } from '../../shared/constants';
 
 const KEY = 'scaleboard:user';
 const personKey = (workshopId: string, role: Role) => `scaleboard:person:${workshopId}:${role}`;
@@ -39,4 +39,9 @@ export function loadJoinedName(workshopId: string, role: Role): string {
 
 export function saveJoinedName(workshopId: string, role: Role, name: string): void {
   localStorage.setItem(joinedKey(workshopId, role), name);
+}
+
+/** Forgets this browser's people in a workshop (after it was deleted: their tokens are gone with it). */
+export function forgetWorkshop(workshopId: string): void {
+  for (const role of ROLES) localStorage.removeItem(personKey(workshopId, role));
 }

@@ -43,6 +43,9 @@ export const WORKSHOP_UNAVAILABLE_CODE = 4500;
 export const WORKSHOP_UNAVAILABLE_MESSAGE =
   'This workshop could not be loaded: its stored data is damaged. Ask whoever runs the server to restore it from a backup.';
 
+/** The close code of a connection to a workshop that is not there (any more): it was deleted. */
+export const WORKSHOP_GONE_CODE = 4404;
+
 /** Longest wait between reconnect attempts (ms). */
 const MAX_BACKOFF_MS = 5_000;
 
@@ -95,6 +98,7 @@ export class WorkshopSession {
   private status: ConnectionStatus = 'connecting';
   private everConnected = false;
   private refusal: string | null = null;
+  private refusalCode: number | null = null;
   private joinedUser: LocalUser | null = null;
   private readonly listeners = new Set<() => void>();
 
@@ -117,6 +121,7 @@ export class WorkshopSession {
       p.on('connection-close', (event: CloseEvent | null) => {
         if (event && FATAL_CLOSE_CODES.has(event.code)) {
           this.refusal = event.code === WORKSHOP_UNAVAILABLE_CODE ? WORKSHOP_UNAVAILABLE_MESSAGE : event.reason || `refused (${event.code})`;
+          this.refusalCode = event.code;
           for (const q of this.providers) q.disconnect();
           this.updateStatus();
         }
@@ -155,6 +160,8 @@ export class WorkshopSession {
 
   getStatus = (): ConnectionStatus => this.status;
   getRefusal = (): string | null => this.refusal;
+  /** The server closed this workshop's connections for good because it no longer exists (deleted). */
+  isGone = (): boolean => this.refusalCode === WORKSHOP_GONE_CODE;
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);

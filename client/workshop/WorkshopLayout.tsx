@@ -6,6 +6,7 @@ import { readCurrentStage } from '../../shared/schema';
 import { useSession } from '../sync/SessionContext';
 import { useYSnapshot } from '../sync/useYjs';
 import { ConnectionBadge } from './ConnectionBadge';
+import { DeleteWorkshop } from './DeleteWorkshop';
 import { ParticipantsPanel } from '../presence/ParticipantsPanel';
 import { StagesPanel } from '../features/stages/StagesPanel';
 import { StageOneTwo } from '../features/board/StageOneTwo';
@@ -27,6 +28,7 @@ export function WorkshopLayout({ info }: { info: SessionInfo }) {
         <h1>{info.title}</h1>
         <span className="role-badge">{info.role}</span>
         <ConnectionBadge />
+        {info.role === 'facilitator' && <DeleteWorkshop title={info.title} />}
       </header>
       <StagesPanel />
       <div className="workspace">

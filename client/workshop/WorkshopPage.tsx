@@ -1,6 +1,6 @@
 // A workshop: check the link, get this browser's person from the server, ask the name, then join
 // the live session.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
 import { NO_TOKEN_MESSAGE, fetchPerson, fetchSession, type Person, type SessionInfo } from '../api';
 import { ErrorScreen } from './ErrorScreen';
 import { loadJoinedName, loadName, loadPersonToken, saveJoinedName, saveName, savePersonToken } from '../state/identity';
@@ -8,6 +8,9 @@ import { WorkshopSession, type LocalUser } from '../sync/session';
 import { SessionContext } from '../sync/SessionContext';
 import type { Role } from '../../shared/constants';
 import { WorkshopLayout } from './WorkshopLayout';
+import { WorkshopDeleted } from './WorkshopDeleted';
+
+const noSession = () => () => undefined;
 
 export function WorkshopPage({ workshopId, token }: { workshopId: string; token: string | null }) {
   const [entry, setEntry] = useState<{ info: SessionInfo; person: Person } | null>(null);
@@ -57,6 +60,10 @@ export function WorkshopPage({ workshopId, token }: { workshopId: string; token:
     setJoined(session);
   }, [session, user]);
 
+  // Deleted while open (its connections closed with 4404): say so, whatever was on screen.
+  const gone = useSyncExternalStore(session?.subscribe ?? noSession, () => session?.isGone() ?? false);
+
+  if (gone) return <WorkshopDeleted title={entry?.info.title} />;
   if (error) return <ErrorScreen message={error} />;
   if (!entry) return <main className="landing" aria-busy="true">Checking your link…</main>;
   const { info, person } = entry;
