@@ -9,7 +9,7 @@ import { WorkerPool } from './lib/workers.js';
 import { ROOT } from './lib/servers.js';
 import { ensureServerBuild } from '../scripts/builds.js';
 import { coldLoad, type ColdLoadResult } from './lib/coldLoad.js';
-import { bundleSize, productionBuild, type BundleResult } from './lib/bundle.js';
+import { servedBundleSize, productionBuild, type BundleResult } from './lib/bundle.js';
 import { boardRender, type BoardRenderOutcome } from './lib/boardRender.js';
 import { renderReport, type BenchReport } from './lib/report.js';
 
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   let render: BoardRenderOutcome = { status: 'skipped', reason: 'not requested' };
   try {
     if (wantBundle) {
-      if (build) bundle = bundleSize(build);
+      if (build) bundle = await servedBundleSize(build);
       else skipped.push(`bundle: ${buildError}`);
     }
     if (!ONLY || ONLY.includes('cold')) {

@@ -97,7 +97,8 @@ export function targets(report: BenchReport): { target: string; measured: string
     const r = get(clients, 'ours');
     out.push({ target: `p99 < ${limit} ms at ${clients} clients`, measured: r ? `${f(r.p99, 1)} ms` : 'not run', met: r?.p99 == null ? null : r.p99 < limit });
   }
-  if (report.bundle) out.push({ target: 'client bundle < 200 KB gzipped (initial JS+CSS)', measured: `${f(report.bundle.initialGzipKB, 1)} KB`, met: report.bundle.initialGzipKB < 200 });
+  // As downloaded from our server by a browser that accepts gzip only (brotli is smaller still).
+  if (report.bundle) out.push({ target: 'client bundle < 200 KB gzipped (initial JS+CSS, as served)', measured: `${f(report.bundle.initialGzipKB, 1)} KB (br ${f(report.bundle.initialBrotliKB, 1)} KB)`, met: report.bundle.initialGzipKB < 200 });
   if (report.render.status === 'ok') {
     const r = report.render.result;
     // The SPEC's "renders": Join pressed once the board has synced behind the name form (a second
@@ -174,7 +175,11 @@ export function renderReport(report: BenchReport): { text: string; markdown: str
       ]
     : ['cold load: not run'];
   const bundleLines = report.bundle
-    ? [`client bundle gzipped: ${f(report.bundle.initialGzipKB, 1)} KB loaded up front, ${f(report.bundle.totalGzipKB, 1)} KB in all`]
+    ? [
+        `client bundle as our server sends it: ${f(report.bundle.initialBrotliKB, 1)} KB with brotli, ${f(report.bundle.initialGzipKB, 1)} KB with gzip loaded up front; ` +
+          `${f(report.bundle.totalBrotliKB, 1)} / ${f(report.bundle.totalGzipKB, 1)} KB in all ` +
+          `(${report.bundle.files.map((x) => `${x.file}: ${x.bytes} B, ${x.brEncoding} ${x.brBytes} B, ${x.gzipEncoding} ${x.gzipBytes} B`).join('; ')})`,
+      ]
     : ['client bundle: not measured'];
   // Clients that did not sync within the worker's 60 s are otherwise only in the JSON: say so.
   const failedLines = report.load
