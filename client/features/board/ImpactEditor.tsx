@@ -9,6 +9,7 @@ import { useBoardEnv } from './boardContext';
 import { draftKeys, useDraftField } from '../../state/drafts';
 import { serverClock } from '../../sync/clock';
 import { shorten } from '../../text';
+import { firstFocusable, neighbourOf, refocus } from '../../focus';
 
 const MAGNITUDES = [1, 2, 3, 4, 5] as const;
 
@@ -37,7 +38,7 @@ export const ImpactList = memo(function ImpactList({ note, impacts }: { note: No
         </ul>
       )}
       {access.canWrite && (
-        <button type="button" onClick={add}>
+        <button type="button" className="add-impact" onClick={add}>
           Add impact
         </button>
       )}
@@ -60,6 +61,13 @@ export const ImpactEditor = memo(function ImpactEditor({ impact, position, readO
       </p>
     );
   }
+  function remove(button: HTMLElement) {
+    // Focus goes to the next impact of this bottleneck (or the one before), else to Add impact.
+    const item = button.closest('li');
+    const next = neighbourOf(item, 'li') ?? button.closest('.impacts')?.querySelector('.add-impact') ?? null;
+    removeImpact(board, { id: impact.id });
+    refocus(() => firstFocusable(next?.isConnected ? next : null));
+  }
   return (
     <fieldset className="impact-editor">
       <legend className="visually-hidden">Impact {position}</legend>
@@ -81,7 +89,7 @@ export const ImpactEditor = memo(function ImpactEditor({ impact, position, readO
       </select>
       <label htmlFor={`${id}-ev`}>Evidence</label>
       <input id={`${id}-ev`} {...evidence} maxLength={300} placeholder="e.g. 12% of trials drop at step 3" />
-      <button type="button" className="danger" onClick={() => removeImpact(board, { id: impact.id })}>
+      <button type="button" className="danger" onClick={(e) => remove(e.currentTarget)}>
         Remove impact
       </button>
     </fieldset>

@@ -25,9 +25,10 @@ import { useBoardEnv } from './boardContext';
 import { Lane } from './Lane';
 import type { PrivateNote } from './privateNotes';
 import type { Peer } from './presence';
-import { createBoardDnd, measureGeometry, slotOf, type Geometry, type Slot } from './dnd';
+import { createBoardDnd, dragNoteAttr, measureGeometry, slotOf, type Geometry, type Slot } from './dnd';
 import { useDragHandles } from './dragHandles';
 import { shorten } from '../../text';
+import { byData, refocus } from '../../focus';
 
 const quote = (text: string) => `“${shorten(text, 50)}”`;
 const sameSlot = (a: Slot | null, b: Slot | null) => a?.lane === b?.lane && a?.index === b?.index && a?.mergeInto === b?.mergeInto;
@@ -114,12 +115,16 @@ export function LaneBoard({ notes, privateNotes, editors }: { notes: Note[]; pri
     reset();
     if (!note || !s) return;
     lastSlot.current = s;
+    const kept = s.mergeInto ?? note.id;
     if (s.mergeInto) {
       mergeNotes(env.session.board, { sourceId: note.id, targetId: s.mergeInto });
       env.notify('Notes merged.', true);
     } else {
       moveNote(env.session.board, { id: note.id, lane: s.lane, index: s.index });
     }
+    // In another lane the note is a new card (merged: it is gone): keyboard focus goes to the
+    // handle of the note that stayed, instead of falling to the page.
+    refocus(() => byData(dragNoteAttr, kept)?.querySelector('.drag-handle') ?? null);
   }
 
   const announcements: Announcements = {

@@ -13,6 +13,7 @@ import { dragNoteAttr } from './dnd';
 import type { DragHandleProps } from './dragHandles';
 import { isComposing } from '../../keys';
 import { shorten } from '../../text';
+import { byData, firstFocusable, neighbourOf, refocus } from '../../focus';
 import { NEUTRAL_COLOR, safeColor } from '../../../shared/colors';
 
 export interface NoteCardProps {
@@ -48,6 +49,8 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
   const [draft, setDraft, clearDraft] = useDraft(draftKeys.editNote(note.id));
   const [panel, setPanel] = useState<'threshold' | 'merge' | null>(null);
   const editButton = useRef<HTMLButtonElement>(null);
+  const thresholdButton = useRef<HTMLButtonElement>(null);
+  const mergeButton = useRef<HTMLButtonElement>(null);
   const editing = draft !== undefined && canEdit;
   const color = access.anonymous ? NEUTRAL_COLOR : safeColor(note.author.color);
 
@@ -61,6 +64,20 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
     clearDraft();
     setEditing(session.awareness, null);
     requestAnimationFrame(() => editButton.current?.focus());
+  }
+  /** Closes the threshold or merge panel, focus back on the button that opened it. */
+  function closePanel() {
+    const opener = panel === 'threshold' ? thresholdButton : mergeButton;
+    setPanel(null);
+    requestAnimationFrame(() => opener.current?.focus());
+  }
+  function remove(button: HTMLElement) {
+    // Focus goes to the next note of the lane (or the one before), else the lane's Note field.
+    const card = button.closest('[data-note-id]');
+    const next = neighbourOf(card, '[data-note-id]') ?? card?.closest('.lane')?.querySelector('.add-note textarea') ?? null;
+    ops.remove(note.id);
+    env.notify('Note deleted.', !isPrivate);
+    refocus(() => firstFocusable(next?.isConnected ? next : null));
   }
   function onEditorKey(e: KeyboardEvent<HTMLTextAreaElement>) {
     if (isComposing(e)) return;
@@ -149,62 +166,66 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
           <button type="button" ref={editButton} onClick={() => setDraft(note.text)}>
             Edit
           </button>
-          <button type="button" aria-expanded={panel === 'threshold'} onClick={() => setPanel(panel === 'threshold' ? null : 'threshold')}>
+          <button type="button" ref={thresholdButton} aria-expanded={panel === 'threshold'} onClick={() => setPanel(panel === 'threshold' ? null : 'threshold')}>
             Threshold
           </button>
           {!isPrivate && (
-            <button type="button" aria-expanded={panel === 'merge'} onClick={() => setPanel(panel === 'merge' ? null : 'merge')}>
+            <button type="button" ref={mergeButton} aria-expanded={panel === 'merge'} onClick={() => setPanel(panel === 'merge' ? null : 'merge')}>
               Merge…
             </button>
           )}
-          <button
-            type="button"
-            className="danger"
-            onClick={() => {
-              ops.remove(note.id);
-              env.notify('Note deleted.', !isPrivate);
-            }}
-          >
+          <button type="button" className="danger" onClick={(e) => remove(e.currentTarget)}>
             Delete
           </button>
         </div>
       )}
       {canEdit && panel === 'threshold' && (
-        <ThresholdEditor value={note.threshold} onSave={(t) => ops.setThreshold(note.id, t)} onClose={() => setPanel(null)} />
+        <ThresholdEditor value={note.threshold} onSave={(t) => ops.setThreshold(note.id, t)} onClose={closePanel} />
       )}
-      {canEdit && panel === 'merge' && !isPrivate && <MergeMenu note={note} onDone={() => setPanel(null)} />}
+      {canEdit && panel === 'merge' && !isPrivate && <MergeMenu note={note} onCancel={closePanel} />}
       {impacts && <ImpactList note={note} impacts={impacts} />}
     </li>
   );
 });
 
-/** Merging by keyboard (dragging a note onto another does the same). */
-function MergeMenu({ note, onDone }: { note: Note; onDone: () => void }) {
+/**
+ * Merging by keyboard (dragging a note onto another does the same). Focus starts on the first
+ * choice; Escape or Cancel closes it; after a merge, focus is on the merged note.
+ */
+function MergeMenu({ note, onCancel }: { note: Note; onCancel: () => void }) {
   const env = useBoardEnv();
   const candidates = env.shared.mergeCandidates(note.id);
+  function merge(targetId: string) {
+    env.shared.merge(note.id, targetId);
+    env.notify('Notes merged.', true);
+    // This note is gone with its menu: focus goes to the note it was merged into.
+    refocus(() => firstFocusable(byData('data-note-id', targetId)));
+  }
   return (
-    <div className="merge-menu" role="group" aria-label={`Merge "${short(note.text)}" into another note`}>
+    <div
+      className="merge-menu"
+      role="group"
+      aria-label={`Merge "${short(note.text)}" into another note`}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        e.preventDefault();
+        onCancel();
+      }}
+    >
       {candidates.length === 0 ? (
         <p className="muted">No other note to merge into.</p>
       ) : (
         <ul>
-          {candidates.map((c) => (
+          {candidates.map((c, i) => (
             <li key={c.id}>
-              <button
-                type="button"
-                onClick={() => {
-                  env.shared.merge(note.id, c.id);
-                  env.notify('Notes merged.', true);
-                  onDone();
-                }}
-              >
+              <button type="button" autoFocus={i === 0} onClick={() => merge(c.id)}>
                 Merge into: {short(c.text)} <span className="muted">({laneTitle(c.lane)})</span>
               </button>
             </li>
           ))}
         </ul>
       )}
-      <button type="button" onClick={onDone}>
+      <button type="button" autoFocus={candidates.length === 0} onClick={onCancel}>
         Cancel
       </button>
     </div>

@@ -1,6 +1,8 @@
 // The optional threshold of a bottleneck: what breaks and at what level, e.g. "Traffic: 20000
 // concurrent users (checkout p99 > 2 s)", written as the decision log writes it (thresholdLine).
+// Focus starts on its first field; Escape closes it like Cancel.
 import { useId, useState, type FormEvent } from 'react';
+import { isComposing } from '../../keys';
 import { THRESHOLD_KINDS, type ThresholdKind } from '../../../shared/constants';
 import type { Threshold } from '../../../shared/schema';
 
@@ -25,13 +27,22 @@ export function ThresholdEditor({
     onClose();
   }
   return (
-    <form className="threshold-editor" onSubmit={submit} aria-labelledby={`${id}-title`}>
+    <form
+      className="threshold-editor"
+      onSubmit={submit}
+      aria-labelledby={`${id}-title`}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || isComposing(e)) return;
+        e.preventDefault();
+        onClose();
+      }}
+    >
       <p id={`${id}-title`} className="threshold-title">
         Set a threshold
       </p>
       <label>
         Threshold kind
-        <select value={kind} onChange={(e) => setKind(e.target.value as ThresholdKind)}>
+        <select value={kind} autoFocus onChange={(e) => setKind(e.target.value as ThresholdKind)}>
           {THRESHOLD_KINDS.map((k) => (
             <option key={k.key} value={k.key}>
               {k.title}

@@ -25,6 +25,7 @@ import { decisionGaps } from '../../../shared/checklist';
 import { displayTitle, type PrioritizationData } from './usePrioritization';
 import { dragAnnouncements } from './dragAnnouncements';
 import { draftKeys, useDraftField } from '../../state/drafts';
+import { byData, refocus } from '../../focus';
 
 const UNDECIDED = 'undecided';
 
@@ -50,6 +51,7 @@ function DecisionCard({ item, data }: { item: RankedInitiative; data: Prioritiza
       style={{ transform: CSS.Translate.toString(transform) }}
       className={`decision card${isDragging ? ' is-dragging' : ''}`}
       aria-label={name}
+      data-initiative-id={id}
     >
       <div className="decision-head">
         {canEdit && (
@@ -65,7 +67,11 @@ function DecisionCard({ item, data }: { item: RankedInitiative; data: Prioritiza
         <select
           value={decision?.approach ?? ''}
           disabled={!canEdit}
-          onChange={(e) => setApproach(session.board, { initiativeId: id, approach: (e.target.value || null) as Approach | null })}
+          onChange={(e) => {
+            setApproach(session.board, { initiativeId: id, approach: (e.target.value || null) as Approach | null });
+            // The card moves to its new column: focus follows it.
+            refocus(() => byData('data-initiative-id', id)?.querySelector('select') ?? null);
+          }}
         >
           <option value="">Undecided</option>
           {APPROACHES.map((a) => (
@@ -132,6 +138,7 @@ export function ApproachBoard({ data }: { data: PrioritizationData }) {
   function onDragEnd({ active, over }: DragEndEvent) {
     if (!over || !canEdit) return;
     const target = String(over.id);
+    // (After a keyboard drop dnd-kit puts focus back on the card's handle in its new column.)
     setApproach(session.board, { initiativeId: String(active.id), approach: target === UNDECIDED ? null : (target as Approach) });
   }
 

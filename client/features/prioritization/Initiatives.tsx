@@ -12,6 +12,7 @@ import { useYSnapshot } from '../../sync/useYjs';
 import { serverClock } from '../../sync/clock';
 import { shorten } from '../../text';
 import { draftKeys, useDraftField } from '../../state/drafts';
+import { firstFocusable, neighbourOf, refocus } from '../../focus';
 import { useNewInitiativeDraft } from './draftStore';
 import { displayTitle, type PrioritizationData } from './usePrioritization';
 
@@ -107,6 +108,13 @@ export function InitiativeCard({
   const title = useDraftField(draftKeys.initiativeTitle(initiative.id), initiative.title, (text) =>
     renameInitiative(session.board, { id: initiative.id, title: text }),
   );
+  function remove(button: HTMLElement) {
+    // Focus goes to the next initiative's title (or the one before), else to the new initiative's.
+    const item = button.closest('li');
+    const next = neighbourOf(item, 'li')?.querySelector('input') ?? document.querySelector<HTMLElement>('.new-initiative-row input');
+    deleteInitiative(session.board, { id: initiative.id });
+    refocus(() => firstFocusable(next?.isConnected ? next : null));
+  }
   const score = (field: 'roi' | 'urgency', value: string) =>
     privateDoc && scoreInitiative(privateDoc, { initiativeId: initiative.id, [field]: value === '' ? null : Number(value) });
 
@@ -118,7 +126,7 @@ export function InitiativeCard({
           <input {...title} maxLength={200} disabled={!canEdit} />
         </label>
         {canEdit && (
-          <button type="button" className="prio-subtle" aria-label={`Delete initiative ${name}`} onClick={() => deleteInitiative(session.board, { id: initiative.id })}>
+          <button type="button" className="prio-subtle" aria-label={`Delete initiative ${name}`} onClick={(e) => remove(e.currentTarget)}>
             Delete
           </button>
         )}

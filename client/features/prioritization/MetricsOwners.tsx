@@ -12,6 +12,7 @@ import { addMetric, removeMetric, updateMetric, type MetricTextField } from '../
 import { displayTitle, type PrioritizationData } from './usePrioritization';
 import { draftKeys, useDraftField } from '../../state/drafts';
 import type { WorkshopSession } from '../../sync/session';
+import { firstFocusable, neighbourOf, refocus } from '../../focus';
 
 const FIELDS: { key: MetricTextField; label: string; type: string; placeholder: string }[] = [
   { key: 'name', label: 'Metric', type: 'text', placeholder: 'e.g. checkout p99 latency' },
@@ -26,6 +27,13 @@ const missingLabels = (m: Metric): string[] => metricGaps(m).map((key) => FIELDS
 function MetricRow({ metric, index, data }: { metric: Metric; index: number; data: PrioritizationData }) {
   const { session, canEdit } = data;
   const gaps = missingLabels(metric);
+  function remove(button: HTMLElement) {
+    // Focus goes to the next metric of this decision (or the one before), else to Add metric.
+    const row = button.closest('fieldset.metric');
+    const next = neighbourOf(row, 'fieldset.metric') ?? row?.parentElement?.querySelector(':scope > .add-metric') ?? null;
+    removeMetric(session.board, { id: metric.id });
+    refocus(() => firstFocusable(next?.isConnected ? next : null));
+  }
   return (
     <fieldset className="prio-group metric" disabled={!canEdit}>
       <legend>Metric {index + 1}</legend>
@@ -39,7 +47,7 @@ function MetricRow({ metric, index, data }: { metric: Metric; index: number; dat
           <input type="checkbox" checked={metric.observability} onChange={(e) => updateMetric(session.board, { id: metric.id, observability: e.target.checked })} />
           Observability metric
         </label>
-        <button type="button" className="prio-subtle" aria-label={`Remove metric ${index + 1}`} onClick={() => removeMetric(session.board, { id: metric.id })}>
+        <button type="button" className="prio-subtle" aria-label={`Remove metric ${index + 1}`} onClick={(e) => remove(e.currentTarget)}>
           Remove
         </button>
         {gaps.length > 0 && <span className="prio-flag">Missing: {gaps.join(', ')}</span>}
@@ -86,7 +94,7 @@ function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data:
         <MetricRow key={m.id} metric={m} index={i} data={data} />
       ))}
       {canEdit && (
-        <button type="button" onClick={() => addMetric(session.board, { initiativeId: id })}>
+        <button type="button" className="add-metric" onClick={() => addMetric(session.board, { initiativeId: id })}>
           Add metric
         </button>
       )}
