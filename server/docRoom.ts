@@ -82,6 +82,14 @@ const RELAY_MERGE_MAX = 16;
 const MAX_AWARENESS_IDS_PER_PEER = 4;
 /** Most bytes of updates one peer may have waiting for missing dependencies (an honest client has next to none). */
 const MAX_PENDING_BYTES = 1024 * 1024;
+/** A document past its size limit is measured at most this often. */
+const SIZE_MEASURE_EVERY_MS = 1_000;
+
+/** Whether a transaction integrated any new item (a write that only deletes adds none). */
+function addedContent(tr: Y.Transaction): boolean {
+  for (const [client, clock] of tr.afterState) if (clock > (tr.beforeState.get(client) ?? 0)) return true;
+  return false;
+}
 
 export class DocRoom implements PendingRoom {
   readonly doc = new Y.Doc({ gc: true });
@@ -107,6 +115,16 @@ export class DocRoom implements PendingRoom {
   private readonly pendingByPeer = new Map<Peer, PendingWrites>();
   /** Who may write under which Yjs client id (see writeGate.ts). */
   private readonly clientIds = new ClientIdOwners(() => this.doc.clientID);
+  /**
+   * A running estimate of the document's encoded size, for its size limit: the bytes of every
+   * update since it was loaded, compacted or measured (an upper bound: overwritten and deleted
+   * content counts until then). Past the limit the document is measured (see sizeRefusal).
+   */
+  private docBytes = 0;
+  /** docBytes is a measurement, and nothing was written since. */
+  private docMeasured = false;
+  /** When the document was last measured (performance.now()). */
+  private docMeasuredAt = -Infinity;
 
   constructor(
     readonly key: string,
@@ -131,8 +149,9 @@ export class DocRoom implements PendingRoom {
 
   private load(): void {
     const t0 = performance.now();
-    const { lastSeq, updatesSinceSnapshot } = loadStoredDoc(this.deps.storage, this.key, this.doc, ServerOrigin.load);
+    const { lastSeq, updatesSinceSnapshot, bytes } = loadStoredDoc(this.deps.storage, this.key, this.doc, ServerOrigin.load);
     this.lastSeq = lastSeq;
+    this.docBytes = bytes;
     this.updatesSinceSnapshot = updatesSinceSnapshot;
     this.deps.log.debug({ doc: this.key, updates: updatesSinceSnapshot, ms: performance.now() - t0 }, 'doc loaded');
     // Not before the first peer's sync: compacting a long log takes a while and can wait for a
@@ -145,6 +164,8 @@ export class DocRoom implements PendingRoom {
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === ServerOrigin.load) return;
     this.lastUpdateAt = performance.now();
+    this.docBytes += update.byteLength;
+    this.docMeasured = false;
     this.outbox.push({ update, origin });
     this.deps.turnWriter.add(this);
   };
@@ -404,6 +425,7 @@ export class DocRoom implements PendingRoom {
     const { metrics } = this.deps;
     const store = this.doc.store;
     const undo = new Y.UndoManager(this.doc, { trackedOrigins: new Set([peer]), captureTimeout: 0 });
+    const size = { bytes: this.docBytes, measured: this.docMeasured };
     let tr: Y.Transaction | null = null;
     let failed = false;
     try {
@@ -437,13 +459,16 @@ export class DocRoom implements PendingRoom {
       let refusal: string | null = null;
       if (failed) refusal = 'malformed';
       else if (done && changedAnything(done)) {
-        refusal = verdict === 'revert' ? `write_reverted_${peer.role}` : judge(done, this.deps.gate);
+        refusal = verdict === 'revert' ? `write_reverted_${peer.role}` : (judge(done, this.deps.gate) ?? this.sizeRefusal(done, size));
       }
       if (refusal) {
         metrics.rejected.inc({ reason: refusal });
         this.doc.transact(() => {
           while (undo.canUndo()) undo.undo();
         }, ServerOrigin.server);
+        // Undone: the document is the size it was (give or take a tombstone).
+        this.docBytes = size.bytes;
+        this.docMeasured = size.measured;
       } else if (done) {
         // Allowed: let go of the deleted items the undo manager kept alive for a revert, so they are
         // garbage-collected as they would have been without it.
@@ -455,6 +480,29 @@ export class DocRoom implements PendingRoom {
       undo.destroy();
     }
     if (failed) throw new MalformedMessageError('Yjs update could not be applied');
+  }
+
+  /**
+   * Whether a write that added content takes the document past its size limit. Within the running
+   * estimate it does not. Past it the document is measured (encoded whole) unless it was measured
+   * before this write with nothing accepted since, and at most once per SIZE_MEASURE_EVERY_MS, so
+   * a writer at the limit cannot make the room encode a whole board per message. A write that only
+   * deletes is always allowed: it is how a full board makes room. `before` is the estimate before
+   * this write, restored if it is refused; a measurement corrects it.
+   */
+  private sizeRefusal(tr: Y.Transaction, before: { bytes: number; measured: boolean }): 'doc_too_large' | null {
+    const limit = this.deps.gate.limits.docBytes;
+    if (this.docBytes <= limit || !addedContent(tr)) return null;
+    if (before.measured) return 'doc_too_large';
+    const now = performance.now();
+    if (now - this.docMeasuredAt < SIZE_MEASURE_EVERY_MS) return 'doc_too_large';
+    this.docMeasuredAt = now;
+    const written = this.docBytes - before.bytes;
+    this.docBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+    this.docMeasured = true;
+    if (this.docBytes <= limit) return null;
+    Object.assign(before, { bytes: Math.max(0, this.docBytes - written), measured: true });
+    return 'doc_too_large';
   }
 
   /** After a write, other peers' waiting items whose dependencies have now arrived are applied, as theirs. */
@@ -502,8 +550,11 @@ export class DocRoom implements PendingRoom {
   compact(): void {
     if (this.updatesSinceSnapshot === 0 || this.doc.isDestroyed) return;
     const t0 = performance.now();
-    this.deps.storage.compact(this.key, this.lastSeq, Y.encodeStateAsUpdate(this.doc));
+    const snapshot = Y.encodeStateAsUpdate(this.doc);
+    this.deps.storage.compact(this.key, this.lastSeq, snapshot);
     this.updatesSinceSnapshot = 0;
+    this.docBytes = snapshot.byteLength;
+    this.docMeasured = true;
     this.deps.metrics.compactions.inc();
     this.deps.log.debug({ doc: this.key, ms: performance.now() - t0 }, 'compacted');
   }

@@ -5,13 +5,20 @@ import type { Storage } from './storage.js';
 /**
  * Applies the stored state of `key` to `doc` in one transaction, update by update: Y.mergeUpdates
  * is superlinear in the number of updates (seconds for a log of 10,000), applying them in order
- * is not. Returns the log's last sequence number and how many updates follow the snapshot.
+ * is not. Returns the log's last sequence number, how many updates follow the snapshot, and how
+ * many bytes were stored in all.
  */
-export function loadStoredDoc(storage: Storage, key: string, doc: Y.Doc, origin: unknown): { lastSeq: number; updatesSinceSnapshot: number } {
+export function loadStoredDoc(
+  storage: Storage,
+  key: string,
+  doc: Y.Doc,
+  origin: unknown,
+): { lastSeq: number; updatesSinceSnapshot: number; bytes: number } {
   const { snapshot, updates, lastSeq } = storage.loadDoc(key);
   doc.transact(() => {
     if (snapshot) Y.applyUpdate(doc, snapshot, origin);
     for (const update of updates) Y.applyUpdate(doc, update, origin);
   }, origin);
-  return { lastSeq, updatesSinceSnapshot: updates.length };
+  const bytes = updates.reduce((sum, u) => sum + u.byteLength, snapshot?.byteLength ?? 0);
+  return { lastSeq, updatesSinceSnapshot: updates.length, bytes };
 }

@@ -5,11 +5,11 @@ import { APPROACHES, PHASES, type Approach, type Phase } from '../constants.js';
 import { boardMaps, type YRecord } from '../schema.js';
 import { replaceText } from './text.js';
 import { LOCAL_ORIGIN } from './control.js';
+import { MAX_DRI_LENGTH, MAX_RATIONALE_LENGTH } from '../limits.js';
 
 const APPROACH_KEYS = new Set<string>(APPROACHES.map((a) => a.key));
 const PHASE_KEYS = new Set<string>(PHASES.map((p) => p.key));
-export const MAX_RATIONALE_LENGTH = 2000;
-export const MAX_DRI_LENGTH = 80;
+export { MAX_RATIONALE_LENGTH, MAX_DRI_LENGTH };
 
 /** The decision record of an initiative, created on first write. Call inside a transaction. */
 function decisionOf(doc: Y.Doc, initiativeId: string): YRecord | null {

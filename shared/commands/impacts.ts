@@ -5,8 +5,9 @@ import { IMPACT_CATEGORIES, type ImpactCategory } from '../constants.js';
 import { boardMaps } from '../schema.js';
 import { LOCAL_ORIGIN } from './control.js';
 import { isValidId, newId } from './ids.js';
+import { MAX_EVIDENCE } from '../limits.js';
 
-export const MAX_EVIDENCE = 300;
+export { MAX_EVIDENCE };
 
 function checkCategory(category: string): ImpactCategory {
   if (!IMPACT_CATEGORIES.some((c) => c.key === category)) throw new Error(`unknown impact category: ${category}`);

@@ -5,10 +5,11 @@ import { boardMaps, type YRecord } from '../schema.js';
 import { LOCAL_ORIGIN } from './control.js';
 import { newId } from './ids.js';
 import { replaceText } from './text.js';
+import { MAX_TITLE_LENGTH } from '../limits.js';
 
 const uniqueStrings = (ids: readonly string[]): string[] => [...new Set(ids.filter((x) => typeof x === 'string' && x))];
 
-export const MAX_TITLE_LENGTH = 200;
+export { MAX_TITLE_LENGTH };
 
 export function createInitiative(
   doc: Y.Doc,

@@ -4,10 +4,11 @@ import * as Y from 'yjs';
 import { boardMaps } from '../schema.js';
 import { newId } from './ids.js';
 import { LOCAL_ORIGIN } from './control.js';
+import { MAX_METRIC_FIELD_LENGTH } from '../limits.js';
 
 export const METRIC_TEXT_FIELDS = ['name', 'baseline', 'target', 'due'] as const;
 export type MetricTextField = (typeof METRIC_TEXT_FIELDS)[number];
-export const MAX_METRIC_FIELD_LENGTH = 200;
+export { MAX_METRIC_FIELD_LENGTH };
 
 export function addMetric(
   doc: Y.Doc,

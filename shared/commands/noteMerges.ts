@@ -14,11 +14,12 @@
 import * as Y from 'yjs';
 import { boardMaps, noteMergeMap, type Note, type YRecord } from '../schema.js';
 import { newId } from './ids.js';
+import { MAX_NOTE_TEXT } from '../limits.js';
 
 /** Default origin of repairMerges (the server passes its own); never tracked by undo. */
 export const REPAIR_ORIGIN = 'repair';
 
-export const MAX_NOTE_TEXT = 2000;
+export { MAX_NOTE_TEXT };
 export const clipText = (text: string): string => text.slice(0, MAX_NOTE_TEXT);
 
 type RelPosJSON = Record<string, unknown>;

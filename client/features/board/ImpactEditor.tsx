@@ -9,6 +9,7 @@ import { useBoardEnv } from './boardContext';
 import { draftKeys, useDraftField } from '../../state/drafts';
 import { serverClock } from '../../sync/clock';
 import { shorten } from '../../text';
+import { MAX_EVIDENCE } from '../../../shared/limits';
 import { firstFocusable, neighbourOf, refocus } from '../../focus';
 
 const MAGNITUDES = [1, 2, 3, 4, 5] as const;
@@ -88,7 +89,7 @@ export const ImpactEditor = memo(function ImpactEditor({ impact, position, readO
         ))}
       </select>
       <label htmlFor={`${id}-ev`}>Evidence</label>
-      <input id={`${id}-ev`} {...evidence} maxLength={300} placeholder="e.g. 12% of trials drop at step 3" />
+      <input id={`${id}-ev`} {...evidence} maxLength={MAX_EVIDENCE} placeholder="e.g. 12% of trials drop at step 3" />
       <button type="button" className="danger" onClick={(e) => remove(e.currentTarget)}>
         Remove impact
       </button>

@@ -1,10 +1,11 @@
 // A lane of stage 1 (the `Product`, `Platform` and `Organization` regions): its notes in order,
 // the person's own private notes during silent writing, and the `Add note` form.
-import { memo, type KeyboardEvent, type FormEvent } from 'react';
+import { memo, useState, type KeyboardEvent, type FormEvent } from 'react';
 import { useDroppable } from '@dnd-kit/core';
 import type { Lane as LaneKey } from '../../../shared/constants';
 import { laneTitle } from '../../../shared/log/format';
-import { ANONYMOUS_AUTHOR, type Note } from '../../../shared/schema';
+import { ANONYMOUS_AUTHOR, boardMaps, type Note } from '../../../shared/schema';
+import { MAX_NOTES_PER_BOARD, MAX_NOTE_TEXT, canAddNote } from '../../../shared/limits';
 import { addNote } from '../../../shared/commands/notes';
 import { useBoardEnv } from './boardContext';
 import { controlSynced } from './boardState';
@@ -75,10 +76,14 @@ function AddNoteForm({ lane, title }: { lane: LaneKey; title: string }) {
   const text = draft ?? '';
   // Until the control document has synced, silent writing might be on: keep new notes private.
   const silent = access.silentWriting || !controlSynced(session);
+  const [full, setFull] = useState(false);
   function submit(e?: FormEvent) {
     e?.preventDefault();
     const value = text.trim();
     if (!value) return;
+    // The server reverts a note past the board's limit: say so here rather than let it vanish.
+    if (!canAddNote(boardMaps(session.board).notes.size)) return setFull(true);
+    setFull(false);
     if (silent) addPrivateNote(session, { lane, text: value, now: serverClock.now() });
     else addNote(session.board, { lane, text: value, author: access.anonymous ? ANONYMOUS_AUTHOR : session.user, now: serverClock.now() });
     clearDraft();
@@ -88,6 +93,8 @@ function AddNoteForm({ lane, title }: { lane: LaneKey; title: string }) {
     if (e.key === 'Enter' && !e.shiftKey && !isComposing(e)) submit(e as unknown as FormEvent);
   }
   const inputId = `add-note-${lane}`;
+  const atLimit = text.length >= MAX_NOTE_TEXT;
+  const hints = [silent && `${inputId}-silent`, atLimit && `${inputId}-limit`, full && `${inputId}-full`].filter(Boolean).join(' ');
   return (
     <form className="add-note" onSubmit={submit}>
       <label htmlFor={inputId}>Note</label>
@@ -95,7 +102,7 @@ function AddNoteForm({ lane, title }: { lane: LaneKey; title: string }) {
         id={inputId}
         value={text}
         rows={2}
-        maxLength={2000}
+        maxLength={MAX_NOTE_TEXT}
         placeholder={`${/^[aeiou]/i.test(title) ? 'An' : 'A'} ${title.toLowerCase()} bottleneck…`}
         onChange={(e) => {
           setDraft(e.target.value);
@@ -103,11 +110,21 @@ function AddNoteForm({ lane, title }: { lane: LaneKey; title: string }) {
         }}
         onBlur={() => setEditing(session.awareness, null)}
         onKeyDown={onKey}
-        aria-describedby={silent ? `${inputId}-silent` : undefined}
+        aria-describedby={hints || undefined}
       />
       {silent && (
         <p id={`${inputId}-silent`} className="add-note-hint">
           Silent writing: your note stays private until the facilitator reveals.
+        </p>
+      )}
+      {atLimit && (
+        <p id={`${inputId}-limit`} className="add-note-hint" role="status">
+          A note holds at most {MAX_NOTE_TEXT.toLocaleString('en-US')} characters.
+        </p>
+      )}
+      {full && (
+        <p id={`${inputId}-full`} className="add-note-hint" role="alert">
+          The board holds at most {MAX_NOTES_PER_BOARD} notes: merge or delete some to add another.
         </p>
       )}
       <button type="submit" className="primary" disabled={!text.trim()}>

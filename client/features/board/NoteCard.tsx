@@ -13,6 +13,7 @@ import { dragNoteAttr } from './dnd';
 import type { DragHandleProps } from './dragHandles';
 import { isComposing } from '../../keys';
 import { shorten } from '../../text';
+import { MAX_NOTE_TEXT } from '../../../shared/limits';
 import { byData, firstFocusable, neighbourOf, refocus } from '../../focus';
 import { NEUTRAL_COLOR, safeColor } from '../../../shared/colors';
 
@@ -135,7 +136,7 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
           <textarea
             aria-label="Edit note"
             value={draft}
-            maxLength={2000}
+            maxLength={MAX_NOTE_TEXT}
             rows={3}
             autoFocus
             onChange={(e) => setDraft(e.target.value)}

@@ -22,6 +22,7 @@ import { APPROACHES, PHASES, type Approach, type Phase } from '../../../shared/c
 import type { RankedInitiative } from '../../../shared/ranking';
 import { setApproach, setPhase, setRationale } from '../../../shared/commands/decisions';
 import { decisionGaps } from '../../../shared/checklist';
+import { MAX_RATIONALE_LENGTH } from '../../../shared/limits';
 import { displayTitle, type PrioritizationData } from './usePrioritization';
 import { dragAnnouncements } from './dragAnnouncements';
 import { draftKeys, useDraftField } from '../../state/drafts';
@@ -83,7 +84,7 @@ function DecisionCard({ item, data }: { item: RankedInitiative; data: Prioritiza
       </label>
       <label>
         Rationale
-        <textarea rows={2} maxLength={2000} {...rationale} disabled={!canEdit} />
+        <textarea rows={2} maxLength={MAX_RATIONALE_LENGTH} {...rationale} disabled={!canEdit} />
       </label>
       <label>
         Phase

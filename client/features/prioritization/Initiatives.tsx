@@ -8,6 +8,7 @@ import type { Initiative, Note } from '../../../shared/schema';
 import { createInitiative, deleteInitiative, linkBottleneck, renameInitiative, unlinkBottleneck } from '../../../shared/commands/initiatives';
 import { readOwnScores, scoreInitiative, type OwnScore } from '../../../shared/commands/scores';
 import { SCORE_MAX, SCORE_MIN } from '../../../shared/ranking';
+import { MAX_TITLE_LENGTH } from '../../../shared/limits';
 import { useYSnapshot } from '../../sync/useYjs';
 import { serverClock } from '../../sync/clock';
 import { shorten } from '../../text';
@@ -72,7 +73,7 @@ export function NewInitiativeForm({ data }: { data: PrioritizationData }) {
         <div className="new-initiative-row">
           <label>
             Initiative title
-            <input value={title} maxLength={200} placeholder="Defaults to the first bottleneck" onChange={(e) => setTitle(e.target.value)} />
+            <input value={title} maxLength={MAX_TITLE_LENGTH} placeholder="Defaults to the first bottleneck" onChange={(e) => setTitle(e.target.value)} />
           </label>
           <button type="submit" className="primary" disabled={!chosen.length}>
             Create initiative
@@ -123,7 +124,7 @@ export function InitiativeCard({
       <div className="initiative-head">
         <label className="prio-grow">
           Title
-          <input {...title} maxLength={200} disabled={!canEdit} />
+          <input {...title} maxLength={MAX_TITLE_LENGTH} disabled={!canEdit} />
         </label>
         {canEdit && (
           <button type="button" className="prio-subtle" aria-label={`Delete initiative ${name}`} onClick={(e) => remove(e.currentTarget)}>

@@ -8,6 +8,7 @@ import type { Metric } from '../../../shared/schema';
 import type { RankedInitiative } from '../../../shared/ranking';
 import { isMetricComplete, metricGaps } from '../../../shared/checklist';
 import { setDri } from '../../../shared/commands/decisions';
+import { MAX_DRI_LENGTH, MAX_METRIC_FIELD_LENGTH } from '../../../shared/limits';
 import { addMetric, removeMetric, updateMetric, type MetricTextField } from '../../../shared/commands/metrics';
 import { displayTitle, type PrioritizationData } from './usePrioritization';
 import { draftKeys, useDraftField } from '../../state/drafts';
@@ -63,7 +64,7 @@ function MetricField({ metric, field, session }: { metric: Metric; field: (typeo
   return (
     <label>
       {field.label}
-      <input type={field.type} {...input} maxLength={200} placeholder={field.placeholder} />
+      <input type={field.type} {...input} maxLength={MAX_METRIC_FIELD_LENGTH} placeholder={field.placeholder} />
     </label>
   );
 }
@@ -100,7 +101,7 @@ function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data:
       )}
       <label className="dri">
         DRI
-        <input {...dri} list={peopleListId} maxLength={80} disabled={!canEdit} placeholder="Pick a participant or type a name" />
+        <input {...dri} list={peopleListId} maxLength={MAX_DRI_LENGTH} disabled={!canEdit} placeholder="Pick a participant or type a name" />
       </label>
       {flags.length > 0 ? (
         <ul className="prio-flags" aria-label={`Missing for ${name}`}>

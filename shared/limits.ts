@@ -1,0 +1,45 @@
+// Content limits: how much a workshop's documents may hold. The client's inputs stop at them
+// (maxLength), the commands clip to them, and the server's write gate reverts any write past them
+// whatever the client (server/writeGate.ts), so no one can make every late joiner download a
+// megabyte note or a board of tens of megabytes. Lengths are in UTF-16 code units, as an input's
+// maxLength and String.length count them.
+
+/** A bottleneck note's text. */
+export const MAX_NOTE_TEXT = 2000;
+/** An impact's line of evidence. */
+export const MAX_EVIDENCE = 300;
+/** An initiative's title. */
+export const MAX_TITLE_LENGTH = 200;
+/** A decision's rationale. */
+export const MAX_RATIONALE_LENGTH = 2000;
+/** A decision's DRI (a name). */
+export const MAX_DRI_LENGTH = 80;
+/** Each text field of a success metric (name, baseline, target, due). */
+export const MAX_METRIC_FIELD_LENGTH = 200;
+/** Any other string a record holds (ids, lanes, order keys, choices): none is long when honest. */
+export const MAX_OTHER_FIELD_LENGTH = 1000;
+
+/** Notes on one board. */
+export const MAX_NOTES_PER_BOARD = 500;
+
+/** The longest string or text each field of each board record may hold. */
+export const FIELD_LIMITS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  notes: { text: MAX_NOTE_TEXT },
+  impacts: { evidence: MAX_EVIDENCE },
+  initiatives: { title: MAX_TITLE_LENGTH },
+  decisions: { rationale: MAX_RATIONALE_LENGTH, dri: MAX_DRI_LENGTH },
+  metrics: { name: MAX_METRIC_FIELD_LENGTH, baseline: MAX_METRIC_FIELD_LENGTH, target: MAX_METRIC_FIELD_LENGTH, due: MAX_METRIC_FIELD_LENGTH },
+};
+
+/** Most records in each board root. */
+export const RECORD_LIMITS: Readonly<Record<string, number>> = { notes: MAX_NOTES_PER_BOARD };
+
+/** Largest encoded size of each kind of document, in bytes. */
+export const MAX_DOC_BYTES = {
+  board: 4 * 1024 * 1024,
+  control: 256 * 1024,
+  private: 256 * 1024,
+} as const;
+
+/** Whether one more note fits on a board that holds `count`. */
+export const canAddNote = (count: number): boolean => count < MAX_NOTES_PER_BOARD;
