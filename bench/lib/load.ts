@@ -4,6 +4,8 @@
 // slot's server edit. Latency, throughput and CPU are summed over each server's own slots;
 // memory is read per server process.
 import { Histogram } from './histogram.js';
+import fs from 'node:fs';
+import path from 'node:path';
 import { cpuSeconds, memory, nowMs } from './proc.js';
 import { createWorkshop } from '../../test/helpers/server.js';
 import { startServer, type BenchServer, type ServerKind } from './servers.js';
@@ -71,6 +73,8 @@ export interface ScenarioResult {
   paired: PairedComparison | null;
   /** Ours only: from its /metrics after the run. */
   diagnostics: ServerDiagnostics | null;
+  /** Ours only: the largest the SQLite WAL file (scaleboard.db-wal) grew through the scenario, MB. */
+  walPeakMB: number | null;
 }
 
 /** What our server's own /metrics say about the run: storage writes and event-loop stalls. */
@@ -310,8 +314,21 @@ export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<Scena
   const sides: Side[] = [];
   let paired: PairedComparison | null = null;
   let diagnostics: ServerDiagnostics | null = null;
+  let walPeak = 0;
+  let walTimer: NodeJS.Timeout | null = null;
   try {
     for (const kind of KINDS) sides.push(await prepare(kind, sc));
+    // Ours' WAL, watched from the first connection to the last edit (WAL_MAX_BYTES bounds it).
+    const oursDir = sides.find((x) => x.kind === 'ours')?.server.dataDir;
+    const walFile = oursDir ? path.join(oursDir, 'scaleboard.db-wal') : null;
+    const sampleWal = () => {
+      try {
+        if (walFile) walPeak = Math.max(walPeak, fs.statSync(walFile).size);
+      } catch {
+        // no WAL yet
+      }
+    };
+    walTimer = setInterval(sampleWal, 20);
     await sleep(300);
     for (const s of sides) s.baselineRss = memory(s.server.pid).rss;
 
@@ -360,6 +377,8 @@ export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<Scena
       paired = pairSlots(sides, await editRun(sides, sc, pool));
     }
     if (oursSide) diagnostics = await serverDiagnostics(oursSide.server, before);
+    clearInterval(walTimer);
+    sampleWal();
     await pool.all({ type: 'close' }, 'closed', 30_000);
     return sides.map((s) => ({
       server: s.kind,
@@ -386,12 +405,14 @@ export async function runScenario(sc: Scenario, pool: WorkerPool): Promise<Scena
       memPerRoomKB: Math.max(0, s.loadedRss - s.baselineRss) / 1024 / sc.rooms,
       paired,
       diagnostics: s.kind === 'ours' ? diagnostics : null,
+      walPeakMB: s.kind === 'ours' ? walPeak / 2 ** 20 : null,
     }));
   } catch (err) {
     // Leave the workers clean for the next scenario.
     await pool.all({ type: 'close' }, 'closed', 30_000).catch(() => undefined);
     throw Object.assign(err as Error, { serverTail: sides.map((s) => `--- ${s.kind}\n${s.server.tail()}`).join('\n') });
   } finally {
+    if (walTimer) clearInterval(walTimer);
     await Promise.all(sides.map((s) => s.server.stop()));
   }
 }

@@ -130,14 +130,23 @@ function pairedRows(load: ScenarioResult[]): string[][] {
     });
 }
 
-const DIAG_COLUMNS = ['scenario', 'storage commits', 'commit p50 ≤ ms', 'p99 ≤ ms', 'slowest ≤ ms', 'longest event-loop stall ms', 'compactions'];
+const DIAG_COLUMNS = ['scenario', 'storage commits', 'commit p50 ≤ ms', 'p99 ≤ ms', 'slowest ≤ ms', 'longest event-loop stall ms', 'compactions', 'WAL peak MB'];
 
 function diagRows(load: ScenarioResult[]): string[][] {
   return load
     .filter((r) => r.server === 'ours' && r.diagnostics)
     .map((r) => {
       const d = r.diagnostics!;
-      return [r.scenario, String(d.persistCommits), f(d.persistP50Ms, 1), f(d.persistP99Ms, 1), f(d.persistMaxMs, 1), f(d.eventLoopLagMaxMs, 0), String(d.compactions ?? '–')];
+      return [
+        r.scenario,
+        String(d.persistCommits),
+        f(d.persistP50Ms, 1),
+        f(d.persistP99Ms, 1),
+        f(d.persistMaxMs, 1),
+        f(d.eventLoopLagMaxMs, 0),
+        String(d.compactions ?? '–'),
+        f(r.walPeakMB, 1),
+      ];
     });
 }
 
@@ -196,7 +205,7 @@ export function renderReport(report: BenchReport): { text: string; markdown: str
     'adjacent slots compared pairwise (ours/stock), and latency to the first receiver in each worker process:',
     textTable(PAIRED_COLUMNS, paired),
     '',
-    "ours' own view of each run (its /metrics: SQLite commits before relaying, event-loop stalls, compactions):",
+    "ours' own view of each run (its /metrics: SQLite commits before relaying, event-loop stalls, compactions; and the largest its WAL file grew):",
     textTable(DIAG_COLUMNS, diag),
     '',
     ...failedLines,
@@ -219,7 +228,7 @@ export function renderReport(report: BenchReport): { text: string; markdown: str
     '',
     mdTable(PAIRED_COLUMNS, paired),
     '',
-    "Ours' own view of each run (its `/metrics`): SQLite commits made before relaying, the longest event-loop stall, and compactions:",
+    "Ours' own view of each run (its `/metrics`): SQLite commits made before relaying, the longest event-loop stall, and compactions; and the largest its WAL file (`scaleboard.db-wal`, bounded by `WAL_MAX_BYTES`) grew through the scenario:",
     '',
     mdTable(DIAG_COLUMNS, diag),
     '',

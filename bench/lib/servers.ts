@@ -18,6 +18,8 @@ export interface BenchServer {
   kind: ServerKind;
   pid: number;
   httpUrl: string;
+  /** Ours: its DATA_DIR (the SQLite file and its WAL); null for the stock server. */
+  dataDir: string | null;
   /** Base URL a WebsocketProvider is given (the room name is appended). */
   wsBase: string;
   /** The last lines the server printed, for error reports. */
@@ -79,6 +81,7 @@ export async function startServer(
     kind,
     pid: proc.pid!,
     httpUrl,
+    dataDir: kind === 'ours' ? dataDir : null,
     wsBase: kind === 'ours' ? `ws://127.0.0.1:${port}/ws` : `ws://127.0.0.1:${port}`,
     tail: () => lines.join(''),
     async stop() {
