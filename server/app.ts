@@ -7,6 +7,7 @@ import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { Storage } from './storage.js';
 import { lockDataDir } from './dataDir.js';
+import { installTestFaults } from './testFaults.js';
 import { Workshops } from './workshops.js';
 import { createHttpHandler } from './http.js';
 import { decisionLogRoutes } from './decisionLog.js';
@@ -29,6 +30,7 @@ export async function startServer(overrides: Partial<Config> = {}) {
     unlock();
     throw err;
   }
+  installTestFaults(storage, process.env, log);
   const metrics = createMetrics({ walBytes: () => storage.walBytes() });
   storage.startCheckpointer({
     intervalMs: CHECKPOINT_INTERVAL_MS,
