@@ -134,6 +134,8 @@ export interface Settings {
   locked: boolean;
   topN: number;
   autoAdvance: boolean;
+  /** A short sound on the room screen when the stage's time runs out (off by default). */
+  endSound: boolean;
 }
 
 export interface Reveals {
@@ -304,6 +306,7 @@ export function readSettings(doc: Y.Doc): Settings {
     locked: bool(s.get('locked')),
     topN: num(s.get('topN'), 3) as number,
     autoAdvance: bool(s.get('autoAdvance')),
+    endSound: bool(s.get('endSound')),
   };
 }
 

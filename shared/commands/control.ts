@@ -61,7 +61,7 @@ export const setPlannedMinutes = (doc: Y.Doc, index: number, minutes: number, or
 // ---------------------------------------------------------------------------------------------
 // Settings
 
-type BooleanSetting = 'locked' | 'autoAdvance' | 'silentWriting' | 'anonymous';
+type BooleanSetting = 'locked' | 'autoAdvance' | 'silentWriting' | 'anonymous' | 'endSound';
 
 function setFlag(doc: Y.Doc, key: BooleanSetting, value: boolean, origin: unknown): void {
   doc.transact(() => {
@@ -81,3 +81,6 @@ export const setSilentWriting = (doc: Y.Doc, on: boolean, origin: unknown = LOCA
 
 /** Anonymous: authors are hidden on the board and in the log. */
 export const setAnonymous = (doc: Y.Doc, on: boolean, origin: unknown = LOCAL_ORIGIN): void => setFlag(doc, 'anonymous', on, origin);
+
+/** A short sound on the room screen (the Present view) when the stage's time runs out. */
+export const setEndSound = (doc: Y.Doc, on: boolean, origin: unknown = LOCAL_ORIGIN): void => setFlag(doc, 'endSound', on, origin);
