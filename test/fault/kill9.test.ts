@@ -18,7 +18,9 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
 });
 
-const notesOf = (d: Y.Doc) => d.getMap('notes').toJSON();
+/** The stream writes records to `impacts`, a record root without a count limit (notes stop at 500 a board). */
+const ROOT = 'impacts';
+const notesOf = (d: Y.Doc) => d.getMap(ROOT).toJSON();
 
 describe('kill -9 during a stream of edits', () => {
   // Compaction every 40 updates, so the kill also lands around snapshot writes.
@@ -38,13 +40,13 @@ describe('kill -9 during a stream of edits', () => {
 
       // Every key the watcher has seen was relayed by the server, so it was accepted.
       const accepted = new Set<string>();
-      watcher.doc.getMap('notes').observe((e) => e.keysChanged.forEach((k) => accepted.add(k)));
+      watcher.doc.getMap(ROOT).observe((e) => e.keysChanged.forEach((k) => accepted.add(k)));
 
       let written = 0;
       const timers = writers.map((w, i) => {
         let seq = 0;
         return setInterval(() => {
-          putRecord(w.doc, `w${i}-${seq++}`, { by: i, at: Date.now(), pad: 'x'.repeat(seq % 200) });
+          putRecord(w.doc, `w${i}-${seq++}`, { by: i, at: Date.now(), pad: 'x'.repeat(seq % 200) }, ROOT);
           written++;
         }, EDIT_EVERY_MS);
       });
@@ -65,7 +67,7 @@ describe('kill -9 during a stream of edits', () => {
         const fresh = connectClient(second.wsUrl, ws.id, ws.tokens.observer);
         clients.push(fresh);
         await waitSynced(fresh);
-        const reloaded = fresh.doc.getMap('notes');
+        const reloaded = fresh.doc.getMap(ROOT);
         const lost = [...acceptedAtCrash].filter((k) => !reloaded.has(k));
         expect(lost, `accepted edits lost by the crash`).toEqual([]);
 
