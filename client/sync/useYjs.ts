@@ -42,15 +42,33 @@ export function useYSnapshot<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
     },
     [doc],
   );
-  const getSnapshot = () => {
-    const s = snapshotsOf(doc);
-    const c = s.cache.get(read);
-    if (c && c.version === s.version) return c.value as T;
-    const value = read(doc);
-    s.cache.set(read, { version: s.version, value });
-    return value;
-  };
-  return useSyncExternalStore(subscribe, getSnapshot);
+  return useSyncExternalStore(subscribe, () => cachedRead(doc, read));
+}
+
+/**
+ * One value picked from a reader's snapshot (the reader runs once per change for every view that
+ * uses it): the view re-renders only when the picked value changes (Object.is), so a note that
+ * shows one line of a board-wide computation is not re-rendered by every edit elsewhere.
+ */
+export function useYSelect<T, S>(doc: Y.Doc, read: (doc: Y.Doc) => T, select: (snapshot: T) => S): S {
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      const { listeners } = snapshotsOf(doc);
+      listeners.add(onChange);
+      return () => void listeners.delete(onChange);
+    },
+    [doc],
+  );
+  return useSyncExternalStore(subscribe, () => select(cachedRead(doc, read)));
+}
+
+function cachedRead<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
+  const s = snapshotsOf(doc);
+  const c = s.cache.get(read);
+  if (c && c.version === s.version) return c.value as T;
+  const value = read(doc);
+  s.cache.set(read, { version: s.version, value });
+  return value;
 }
 
 /**

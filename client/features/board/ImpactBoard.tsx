@@ -7,14 +7,26 @@ import type { Impact, Note } from '../../../shared/schema';
 import { NoteCard } from './NoteCard';
 import type { Peer } from './presence';
 import { countOf } from '../../text';
+import { useBoardEnv } from './boardContext';
+import { useYSnapshot } from '../../sync/useYjs';
+import { readForecasts, soonestBreak } from '../plan/forecasts';
 
 const NO_IMPACTS: Impact[] = [];
 
 export function ImpactBoard({ notes, impacts, editors }: { notes: Note[]; impacts: Impact[]; editors: Map<string, Peer[]> }) {
   const [grouped, setGrouped] = useState(false);
+  const [soonestFirst, setSoonestFirst] = useState(false);
+  const env = useBoardEnv();
+  const forecasts = useYSnapshot(env.session.board, readForecasts);
   const byNote = useStableImpactsByNote(impacts);
   const flagged = useMemo(() => bottlenecksWithoutImpact(notes, impacts), [notes, impacts]);
-  const byLane = useMemo(() => notesByLane(notes), [notes]);
+  const byLane = useMemo(() => {
+    const lanes = notesByLane(notes);
+    if (!soonestFirst) return lanes;
+    // Soonest realistic break first; notes that do not break (or have no forecast) keep their order after.
+    for (const list of Object.values(lanes)) list.sort((a, b) => soonestBreak(forecasts.get(a.id)) - soonestBreak(forecasts.get(b.id)));
+    return lanes;
+  }, [notes, soonestFirst, forecasts]);
   return (
     <div className="impact-board">
       <div className="impact-summary">
@@ -23,6 +35,9 @@ export function ImpactBoard({ notes, impacts, editors }: { notes: Note[]; impact
         </p>
         <button type="button" aria-pressed={grouped} onClick={() => setGrouped(!grouped)}>
           Group by impact
+        </button>
+        <button type="button" aria-pressed={soonestFirst} onClick={() => setSoonestFirst(!soonestFirst)}>
+          Soonest break first
         </button>
       </div>
       {grouped ? (

@@ -8,6 +8,7 @@ import { useBoardEnv } from './boardContext';
 import { draftKeys, useDraft } from '../../state/drafts';
 import { setEditing, type Peer } from './presence';
 import { ThresholdEditor } from './ThresholdEditor';
+import { NoteForecast } from '../plan/NoteForecast';
 import { ImpactList } from './ImpactEditor';
 import { dragNoteAttr } from './dnd';
 import type { DragHandleProps } from './dragHandles';
@@ -162,6 +163,7 @@ export const NoteCard = memo(function NoteCard(props: NoteCardProps) {
         </p>
       )}
       {note.threshold && panel !== 'threshold' && <p className="note-threshold">{thresholdLine(note.threshold)}</p>}
+      {note.threshold && panel !== 'threshold' && !isPrivate && <NoteForecast board={env.session.board} noteId={note.id} />}
       {canEdit && !editing && (
         <div className="note-actions">
           <button type="button" ref={editButton} onClick={() => setDraft(note.text)}>

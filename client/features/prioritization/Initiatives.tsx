@@ -10,6 +10,8 @@ import { readOwnScores, scoreInitiative, type OwnScore } from '../../../shared/c
 import { SCORE_MAX, SCORE_MIN } from '../../../shared/ranking';
 import { MAX_TITLE_LENGTH } from '../../../shared/limits';
 import { useYSnapshot } from '../../sync/useYjs';
+import { readForecasts } from '../plan/forecasts';
+import { initiativeForecast, type Forecast } from '../../../shared/forecast';
 import { serverClock } from '../../sync/clock';
 import { shorten } from '../../text';
 import { draftKeys, useDraftField } from '../../state/drafts';
@@ -116,6 +118,9 @@ export function InitiativeCard({
     deleteInitiative(session.board, { id: initiative.id });
     refocus(() => firstFocusable(next?.isConnected ? next : null));
   }
+  // The forecast's hint beside blind scoring (SPEC 7), never in place of it.
+  const forecasts = useYSnapshot(session.board, readForecasts);
+  const hint = initiativeForecast(initiative.bottleneckIds.map((id) => forecasts.get(id)).filter((f): f is Forecast => !!f));
   const score = (field: 'roi' | 'urgency', value: string) =>
     privateDoc && scoreInitiative(privateDoc, { initiativeId: initiative.id, [field]: value === '' ? null : Number(value) });
 
@@ -162,6 +167,17 @@ export function InitiativeCard({
           </label>
         )}
       </div>
+      {hint.forecastUrgency !== null && (
+        <p className="prio-small forecast-urgency">
+          Forecast urgency {hint.forecastUrgency}/5:{' '}
+          {hint.earliestBreakMonths === null
+            ? 'nothing breaks within 3 years'
+            : hint.earliestBreakMonths === 0
+              ? 'a bottleneck is breaking now'
+              : `first bottleneck breaks in ~${Math.max(1, Math.round(hint.earliestBreakMonths))} months`}{' '}
+          (realistic growth). A hint; your own urgency score is what counts.
+        </p>
+      )}
       {privateDoc && (
         <fieldset className="prio-group scores" disabled={!canEdit}>
           <legend>{data.control.scoresRevealed ? 'Your scores' : 'Your scores (private until revealed)'}</legend>
