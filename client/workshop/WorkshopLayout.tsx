@@ -9,6 +9,9 @@ import { ConnectionBadge } from './ConnectionBadge';
 import { DeleteWorkshop } from './DeleteWorkshop';
 import { ParticipantsPanel } from '../presence/ParticipantsPanel';
 import { StagesPanel } from '../features/stages/StagesPanel';
+import { StageTimer } from '../features/stages/TimerPanel';
+import { WritingProgress } from '../features/stages/WritingProgress';
+import { PresentButton } from '../features/room/PresentButton';
 import { StageOneTwo } from '../features/board/StageOneTwo';
 import { StageThreeToFive } from '../features/prioritization/StageThreeToFive';
 import { ChecklistPanel } from '../features/checklist/ChecklistPanel';
@@ -22,17 +25,23 @@ export function WorkshopLayout({ info }: { info: SessionInfo }) {
   useEffect(() => ensureBoardServices(session), [session]);
   const current = useYSnapshot(session.control, readCurrentStage);
   const stage = STAGES[current]!.key;
+  const isFacilitator = info.role === 'facilitator';
   return (
     <div className="workshop">
+      {/* Sticky: the stage's name and its timer stay in view while the work scrolls. */}
       <header className="topbar">
-        <h1>{info.title}</h1>
-        <span className="role-badge">{info.role}</span>
-        <ConnectionBadge />
-        {info.role === 'facilitator' && <DeleteWorkshop title={info.title} />}
+        <div className="topbar-main">
+          <h1>{info.title}</h1>
+          <span className="role-badge">{info.role}</span>
+          <ConnectionBadge />
+          {isFacilitator && <PresentButton />}
+        </div>
+        <StageTimer />
       </header>
-      <StagesPanel />
       <div className="workspace">
         <main className="main-area">
+          <StagesPanel />
+          {isFacilitator && current === 0 && <WritingProgress />}
           <section aria-label="Board" className="panel board" data-stage={stage}>
             {current <= 1 ? <StageOneTwo stage={stage} /> : <StageThreeToFive stage={stage} />}
           </section>
@@ -41,6 +50,12 @@ export function WorkshopLayout({ info }: { info: SessionInfo }) {
         <aside className="sidebar">
           <ParticipantsPanel />
           <ChecklistPanel />
+          {/* Rare and for good: out of the sticky header, after the log it asks to export first. */}
+          {isFacilitator && (
+            <div className="sidebar-actions">
+              <DeleteWorkshop title={info.title} />
+            </div>
+          )}
         </aside>
       </div>
     </div>

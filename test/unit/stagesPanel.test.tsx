@@ -17,6 +17,7 @@ import { SessionContext } from '../../client/sync/SessionContext.js';
 import type { WorkshopSession } from '../../client/sync/session.js';
 import { ServerClock } from '../../client/sync/clock.js';
 import { StagesPanel } from '../../client/features/stages/StagesPanel.js';
+import { StageTimer } from '../../client/features/stages/TimerPanel.js';
 import { announcementFor } from '../../client/features/stages/announcements.js';
 import { formatClock } from '../../client/features/stages/format.js';
 import { useDraft } from '../../client/state/drafts.js';
@@ -34,6 +35,7 @@ async function setup(role: Role, opts: { durations?: number[]; template?: 'scale
   await clock.sync();
   render(
     <SessionContext.Provider value={session}>
+      <StageTimer clock={clock} />
       <StagesPanel clock={clock} />
     </SessionContext.Provider>,
   );

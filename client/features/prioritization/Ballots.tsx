@@ -1,5 +1,5 @@
 // Ballots before and after the reveal. Everyone sees who has scored (a tick when a person has
-// scored every initiative), never what; the facilitator sees how many ballots from how many people,
+// scored every initiative), never what, one compact line each so a room's worth fits on screen; the facilitator sees how many ballots from how many people,
 // can set a ballot aside (a shared invite link cannot stop one person from joining twice), and
 // chooses whether the reveal names who gave which score. After a named reveal, the table of names.
 import { ballotCountText, countBallots } from '../../../shared/ballots';
@@ -23,15 +23,26 @@ export function Ballots({ data }: { data: PrioritizationData }) {
           {ballots.map((b) => {
             const done = total > 0 && b.scored >= total;
             return (
-              <li key={b.personId} className={b.discarded ? 'is-discarded' : undefined}>
-                <span aria-hidden="true">{done ? '✓' : '…'}</span> {b.name || 'Unnamed'}{' '}
-                <span className="muted">
-                  {done ? 'has scored every initiative' : `has scored ${b.scored} of ${total}`}
-                  {b.discarded ? ', set aside' : ''}
+              <li key={b.personId} className={`${done ? 'is-done' : 'is-scoring'}${b.discarded ? ' is-discarded' : ''}`}>
+                <span>
+                  <span className="prio-ballot-mark" aria-hidden="true">
+                    {done ? '✓' : '…'}
+                  </span>{' '}
+                  <span className="prio-ballot-name">{b.name || 'Unnamed'}</span>{' '}
+                  <span className="muted">
+                    {done ? 'has scored every initiative' : `has scored ${b.scored} of ${total}`}
+                    {b.discarded ? ', set aside' : ''}
+                  </span>
                 </span>
                 {isFacilitator && (
-                  <button type="button" className="prio-link" onClick={() => setBallotDiscarded(session.control, b.personId, !b.discarded)}>
-                    {b.discarded ? `Count ballot of ${b.name || 'Unnamed'}` : `Discard ballot of ${b.name || 'Unnamed'}`}
+                  // Short on screen, the whole of it for screen readers (the name starts with what is shown).
+                  <button
+                    type="button"
+                    className="prio-link"
+                    aria-label={`${b.discarded ? 'Count' : 'Discard'} ballot of ${b.name || 'Unnamed'}`}
+                    onClick={() => setBallotDiscarded(session.control, b.personId, !b.discarded)}
+                  >
+                    {b.discarded ? 'Count' : 'Discard'}
                   </button>
                 )}
               </li>

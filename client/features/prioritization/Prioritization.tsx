@@ -51,9 +51,11 @@ export function Prioritization({ data }: { data: PrioritizationData }) {
       )}
     </section>
   );
-  // Once revealed, the results lead: they are what the room discusses next. Keyed, so React moves
+  // Once revealed, the results lead: they are what the room discusses next. Before, the
+  // facilitator, who runs the round, sees who has scored and `Reveal` first. Keyed, so React moves
   // the sections rather than rebuilding them; DOM order follows, so focus order matches the eye.
-  return <div className="prioritization">{control.scoresRevealed ? [scores, initiatives] : [initiatives, scores]}</div>;
+  const scoresFirst = control.scoresRevealed || isFacilitator;
+  return <div className="prioritization">{scoresFirst ? [scores, initiatives] : [initiatives, scores]}</div>;
 }
 
 function TopN({ data }: { data: PrioritizationData }) {

@@ -1,11 +1,13 @@
-// The stage engine on screen: the `Stages` region (all five stages, where we are, what is next,
-// planned vs elapsed, the template's prompt) and the `Timer` region, with the facilitator's
-// controls, and one live region that announces stage changes, the last minute and overtime.
-// All times are server time (client/sync/clock.ts); all writes are commands on the control doc.
+// The stage engine on screen: the `Stages` region (where we are, what is next, the template's
+// prompt, the five stages with planned vs elapsed in a list that opens on demand, the
+// facilitator's stage controls and facilitation notes) and one live region that announces stage
+// changes, the last minute and overtime. The `Timer` region is StageTimer (TimerPanel.tsx), which
+// the layout puts in its sticky header. All times are server time (client/sync/clock.ts); all
+// writes are commands on the control doc.
 import { useEffect, useRef, useState } from 'react';
 import { STAGES } from '../../../shared/constants';
 import { readSettings } from '../../../shared/schema';
-import { readEngineState } from '../../../shared/stages';
+import { hasStarted, readEngineState } from '../../../shared/stages';
 import { timerView } from '../../../shared/timer';
 import * as control from '../../../shared/commands/control';
 import { stagePrompt } from '../../../shared/templates';
@@ -13,8 +15,8 @@ import { useSession } from '../../sync/SessionContext';
 import { useYSnapshot } from '../../sync/useYjs';
 import { serverClock, useServerNow, type ServerClock } from '../../sync/clock';
 import { announcementFor, type AnnounceState } from './announcements';
+import { FacilitationNotes } from './FacilitationNotes';
 import { StageList } from './StageList';
-import { TimerPanel } from './TimerPanel';
 import './stages.css';
 
 export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
@@ -27,9 +29,14 @@ export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
   const view = timerView(state, now);
   const announcement = useAnnouncement({ stage: current, phase: view.phase });
 
+  // The five stages fold away once the workshop runs, so the work comes first on small screens;
+  // before the start the facilitator sees them open, to adjust the planned minutes.
+  const [listOpen, setListOpen] = useState<boolean | null>(null);
+  const open = listOpen ?? (isFacilitator && !hasStarted(state));
+
   const next = STAGES[current + 1];
   return (
-    <div className="stages-bar">
+    <>
       <section aria-label="Stages" className="panel stages">
         <div className="stages-head">
           <h2>
@@ -43,7 +50,11 @@ export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
           )}
         </div>
         <p className="stages-prompt">{stagePrompt(settings.template, current)}</p>
-        <StageList state={state} now={now} editable={isFacilitator} />
+        {/* A toggle event also follows `open` set from here: only a person's own toggle is kept. */}
+        <details className="stages-all" open={open} onToggle={(e) => e.currentTarget.open !== open && setListOpen(e.currentTarget.open)}>
+          <summary>All five stages</summary>
+          <StageList state={state} now={now} editable={isFacilitator} />
+        </details>
         {isFacilitator && (
           <div className="stages-controls" role="group" aria-label="Stage controls">
             <button type="button" disabled={current === 0} onClick={() => control.previousStage(session.control, clock.now(), { from: current })}>
@@ -65,14 +76,18 @@ export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
               <input type="checkbox" checked={settings.autoAdvance} onChange={(e) => control.setAutoAdvance(session.control, e.target.checked)} />
               Auto-advance when time is up
             </label>
+            <label className="stages-check">
+              <input type="checkbox" checked={settings.endSound} onChange={(e) => control.setEndSound(session.control, e.target.checked)} />
+              Sound on the room screen when time is up
+            </label>
           </div>
         )}
+        {isFacilitator && <FacilitationNotes template={settings.template} stage={current} plannedMs={state.stages[current]!.plannedMs} />}
       </section>
-      <TimerPanel view={view} stageTitle={STAGES[current]!.title} isFacilitator={isFacilitator} doc={session.control} clock={clock} />
       <div className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="stage-announcer">
         {announcement}
       </div>
-    </div>
+    </>
   );
 }
 

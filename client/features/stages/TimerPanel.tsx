@@ -1,20 +1,49 @@
 // The `Timer` region: remaining time, then overtime counting up, and the facilitator's timer
-// controls. role="timer" is not live (no announcement every second); the panel's own live region
-// announces the last minute and overtime once.
+// controls. role="timer" is not live (no announcement every second); the Stages panel's live
+// region announces the last minute and overtime once. StageTimer is the region as the workshop
+// page shows it, in the sticky header beside the stage's name, so both stay in view.
+import type { ReactNode } from 'react';
 import type * as Y from 'yjs';
-import type { TimerView } from '../../../shared/timer';
+import { STAGES } from '../../../shared/constants';
+import { readEngineState } from '../../../shared/stages';
+import { timerView, type TimerView } from '../../../shared/timer';
 import * as control from '../../../shared/commands/control';
-import type { ServerClock } from '../../sync/clock';
+import { useSession } from '../../sync/SessionContext';
+import { useYSnapshot } from '../../sync/useYjs';
+import { serverClock, useServerNow, type ServerClock } from '../../sync/clock';
 import { formatClock } from './format';
+
+/** The current stage's name and its timer, read from the session's control document. */
+export function StageTimer({ clock = serverClock }: { clock?: ServerClock }) {
+  const session = useSession();
+  const state = useYSnapshot(session.control, readEngineState);
+  const now = useServerNow(clock);
+  const title = STAGES[state.current]!.title;
+  return (
+    <TimerPanel view={timerView(state, now)} stageTitle={title} isFacilitator={session.role === 'facilitator'} doc={session.control} clock={clock}>
+      <p className="now-stage">
+        <span className="now-step" aria-hidden="true">
+          {state.current + 1}/{STAGES.length}
+        </span>
+        <span className="visually-hidden">
+          Stage {state.current + 1} of {STAGES.length}:
+        </span>{' '}
+        {title}
+      </p>
+    </TimerPanel>
+  );
+}
 
 const STATUS_TEXT = { idle: 'Not started', running: 'Running', paused: 'Paused' } as const;
 
-export function TimerPanel(props: { view: TimerView; stageTitle: string; isFacilitator: boolean; doc: Y.Doc; clock: ServerClock }) {
-  const { view, stageTitle, isFacilitator, doc, clock } = props;
+/** `children` come first in the region (StageTimer: the stage's name). */
+export function TimerPanel(props: { view: TimerView; stageTitle: string; isFacilitator: boolean; doc: Y.Doc; clock: ServerClock; children?: ReactNode }) {
+  const { view, stageTitle, isFacilitator, doc, clock, children } = props;
   const overtime = view.phase === 'overtime';
   return (
     <section aria-label="Timer" className={`panel timer timer-${view.phase} timer-${view.status}`}>
       <h2 className="visually-hidden">Timer for {stageTitle}</h2>
+      {children}
       <p className="timer-clock" role="timer" data-ends-at={view.endsAt ?? ''} data-status={view.status} data-phase={view.phase}>
         {overtime ? (
           <>
