@@ -5,9 +5,14 @@ import { SCORE_MAX, SCORE_MIN, type RankedInitiative } from '../../../shared/ran
 import { displayTitle, formatMean } from './usePrioritization';
 
 const SIZE = 300;
-const PAD = 36;
-const pos = (v: number) => PAD + ((v - SCORE_MIN) / (SCORE_MAX - SCORE_MIN)) * SIZE;
-const posY = (v: number) => PAD + SIZE - ((v - SCORE_MIN) / (SCORE_MAX - SCORE_MIN)) * SIZE;
+// The quadrant labels sit outside the plot, in margins wider than a dot and its disagreement ring
+// (radius 16), so no dot ever covers them (a rank-1 initiative lands right where "Do first" was).
+const LEFT = 48;
+const TOP = 44;
+const RIGHT = 40;
+const BOTTOM = 66;
+const pos = (v: number) => LEFT + ((v - SCORE_MIN) / (SCORE_MAX - SCORE_MIN)) * SIZE;
+const posY = (v: number) => TOP + SIZE - ((v - SCORE_MIN) / (SCORE_MAX - SCORE_MIN)) * SIZE;
 const MID = (SCORE_MIN + SCORE_MAX) / 2;
 
 export function Matrix({ ranking }: { ranking: RankedInitiative[] }) {
@@ -24,26 +29,28 @@ export function Matrix({ ranking }: { ranking: RankedInitiative[] }) {
   const summary = plotted
     .map((r) => `${r.rank}. ${displayTitle(r.initiative.title)}: ROI ${formatMean(r.stats.roi.mean)}, urgency ${formatMean(r.stats.urgency.mean)}${r.stats.disagreement ? ', disagreement' : ''}`)
     .join('; ');
-  const full = SIZE + PAD * 2;
+  const width = LEFT + SIZE + RIGHT;
+  const height = TOP + SIZE + BOTTOM;
+  const bottom = TOP + SIZE;
   return (
     <figure className="matrix" aria-label="ROI × urgency matrix">
-      <svg viewBox={`0 0 ${full} ${full}`} role="img" aria-label={summary ? `ROI × urgency matrix. ${summary}` : 'ROI × urgency matrix, nothing scored yet'}>
-        <rect x={PAD} y={PAD} width={SIZE} height={SIZE} className="matrix-bg" />
-        <rect x={pos(MID)} y={PAD} width={SIZE / 2} height={SIZE / 2} className="matrix-do" />
-        <line x1={pos(MID)} y1={PAD} x2={pos(MID)} y2={PAD + SIZE} className="matrix-axis" />
-        <line x1={PAD} y1={posY(MID)} x2={PAD + SIZE} y2={posY(MID)} className="matrix-axis" />
-        <text x={PAD + SIZE - 6} y={PAD + 16} textAnchor="end" className="matrix-quadrant">Do first</text>
-        <text x={PAD + 6} y={PAD + 16} className="matrix-quadrant">Urgent, low return</text>
-        <text x={PAD + SIZE - 6} y={PAD + SIZE - 8} textAnchor="end" className="matrix-quadrant">Plan</text>
-        <text x={PAD + 6} y={PAD + SIZE - 8} className="matrix-quadrant">Park</text>
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summary ? `ROI × urgency matrix. ${summary}` : 'ROI × urgency matrix, nothing scored yet'}>
+        <rect x={LEFT} y={TOP} width={SIZE} height={SIZE} className="matrix-bg" />
+        <rect x={pos(MID)} y={TOP} width={SIZE / 2} height={SIZE / 2} className="matrix-do" />
+        <line x1={pos(MID)} y1={TOP} x2={pos(MID)} y2={bottom} className="matrix-axis" />
+        <line x1={LEFT} y1={posY(MID)} x2={LEFT + SIZE} y2={posY(MID)} className="matrix-axis" />
+        <text x={LEFT + SIZE} y={TOP - 26} textAnchor="end" className="matrix-quadrant matrix-quadrant-do">Do first ↗</text>
+        <text x={LEFT} y={TOP - 26} className="matrix-quadrant">↖ Urgent, low return</text>
+        <text x={LEFT + SIZE} y={bottom + 46} textAnchor="end" className="matrix-quadrant">Plan ↘</text>
+        <text x={LEFT} y={bottom + 46} className="matrix-quadrant">↙ Park</text>
         {[1, 2, 3, 4, 5].map((v) => (
           <g key={v} className="matrix-tick">
-            <text x={pos(v)} y={PAD + SIZE + 14} textAnchor="middle">{v}</text>
-            <text x={PAD - 8} y={posY(v) + 4} textAnchor="end">{v}</text>
+            <text x={pos(v)} y={bottom + 29} textAnchor="middle">{v}</text>
+            <text x={LEFT - 20} y={posY(v) + 4} textAnchor="end">{v}</text>
           </g>
         ))}
-        <text x={PAD + SIZE / 2} y={full - 4} textAnchor="middle" className="matrix-label">ROI →</text>
-        <text x={12} y={PAD + SIZE / 2} textAnchor="middle" className="matrix-label" transform={`rotate(-90 12 ${PAD + SIZE / 2})`}>Urgency →</text>
+        <text x={LEFT + SIZE / 2} y={height - 4} textAnchor="middle" className="matrix-label">ROI →</text>
+        <text x={12} y={TOP + SIZE / 2} textAnchor="middle" className="matrix-label" transform={`rotate(-90 12 ${TOP + SIZE / 2})`}>Urgency →</text>
         {points.map(({ r, x, y }) => (
           <g key={r.initiative.id} className={`matrix-point${r.top ? ' is-top' : ''}${r.stats.disagreement ? ' is-split' : ''}`}>
             <title>
