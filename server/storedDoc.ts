@@ -1,6 +1,6 @@
 // Rebuilds a Yjs document from what Storage holds for it: the snapshot, then the log in order.
 import * as Y from 'yjs';
-import type { Storage } from './storage.js';
+import type { RoomStorage } from './room/roomStorage.js';
 
 /**
  * Applies the stored state of `key` to `doc` in one transaction, update by update: Y.mergeUpdates
@@ -9,7 +9,7 @@ import type { Storage } from './storage.js';
  * many bytes were stored in all.
  */
 export function loadStoredDoc(
-  storage: Storage,
+  storage: Pick<RoomStorage, 'loadDoc'>,
   key: string,
   doc: Y.Doc,
   origin: unknown,

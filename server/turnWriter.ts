@@ -2,7 +2,6 @@
 // turn are stored in a single SQLite transaction at the end of that turn, and only then relayed.
 // Under load that is one commit per turn instead of one per update, and a peer never sees an
 // update that a crash could lose.
-import type { Storage } from './storage.js';
 import type { Metrics } from './metrics.js';
 
 /** What a room gives the writer: its pending updates, stored, dropped or relayed. */
@@ -16,20 +15,30 @@ export interface PendingRoom {
   relayPersisted(): void;
 }
 
+/** What the writer needs of storage (the SQLite Storage, or a test's in-memory double). */
+export interface CommitStorage {
+  /** better-sqlite3's: `transaction(fn)()` runs fn between BEGIN and COMMIT, rolled back if it throws. */
+  readonly db: { transaction(fn: () => void): () => void };
+  /** Keeps the WAL under its bound, after each commit. */
+  boundWal(): void;
+}
+
 export class TurnWriter {
   private rooms = new Set<PendingRoom>();
   private scheduled = false;
 
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: CommitStorage,
     private readonly metrics: Metrics,
+    /** Runs the flush at the end of this turn; a test may hold it and call flush() itself. */
+    private readonly schedule: (flush: () => void) => void = (flush) => setImmediate(flush),
   ) {}
 
   add(room: PendingRoom): void {
     this.rooms.add(room);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flush);
+      this.schedule(this.flush);
     }
   }
 

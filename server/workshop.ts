@@ -3,11 +3,11 @@
 import * as Y from 'yjs';
 import { DocRoom, ServerOrigin, type DocRoomDeps, type WriteVerdict } from './docRoom.js';
 import type { Peer } from './socket.js';
-import type { WorkshopRow } from './storage.js';
+import type { Storage, WorkshopRow } from './storage.js';
 import type { RoleHashes } from './auth.js';
 import { DOC_NAMES, PRIVATE_DOC_PREFIX } from '../shared/constants.js';
 import { DOC_ROOTS, RECORD_ROOTS, boardMaps, readSettings, type DocKind, type RosterEntry } from '../shared/schema.js';
-import type { GateRules } from './writeGate.js';
+import type { GateRules } from './room/writeRules.js';
 import { FIELD_LIMITS, MAX_DOC_BYTES, MAX_OTHER_FIELD_LENGTH, RECORD_LIMITS } from '../shared/limits.js';
 import { Anonymity } from './anonymity.js';
 import { ScoreReveal } from './scores.js';
@@ -34,7 +34,8 @@ export const PERSON_NEEDED = 'a private document needs a person identity: connec
 
 export const docKey = (workshopId: string, docName: string): string => `${workshopId}:${docName || 'board'}`;
 
-type SharedDeps = Omit<DocRoomDeps, 'writePolicy' | 'gate' | 'onAccepted' | 'onDropped'>;
+/** What every room of every workshop shares; the workshop itself reads more of storage (its people, its private documents). */
+type SharedDeps = Omit<DocRoomDeps, 'writePolicy' | 'gate' | 'onAccepted' | 'onDropped' | 'storage'> & { storage: Storage };
 
 const docKind = (docName: string): DocKind =>
   docName === DOC_NAMES.board ? 'board' : docName === DOC_NAMES.control ? 'control' : 'private';

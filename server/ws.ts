@@ -12,7 +12,7 @@ import type { Workshops } from './workshops.js';
 import { roleForToken } from './auth.js';
 import { WorkshopLoadError, isValidDocName, roomNameFor } from './workshop.js';
 import { PERSON_COLORS } from '../shared/colors.js';
-import { MalformedMessageError } from './docRoom.js';
+import { MalformedMessageError } from './room/messages.js';
 import { CloseCode } from './protocol.js';
 import type { Peer, RoomSocket } from './socket.js';
 import { MessageLimiter } from './rateLimit.js';

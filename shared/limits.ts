@@ -1,6 +1,6 @@
 // Content limits: how much a workshop's documents may hold. The client's inputs stop at them
 // (maxLength), the commands clip to them, and the server's write gate reverts any write past them
-// whatever the client (server/writeGate.ts), so no one can make every late joiner download a
+// whatever the client (server/room/writeRules.ts), so no one can make every late joiner download a
 // megabyte note or a board of tens of megabytes. Lengths are in UTF-16 code units, as an input's
 // maxLength and String.length count them.
 

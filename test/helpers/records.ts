@@ -1,5 +1,5 @@
 // Test values written into the board's record roots. The server accepts only records (Y.Map) in
-// `notes`, `impacts`, `initiatives`, `decisions` and `metrics` (see server/writeGate.ts), so tests that
+// `notes`, `impacts`, `initiatives`, `decisions` and `metrics` (see server/room/writeRules.ts), so tests that
 // use the board as a plain key-value store wrap each value in a record.
 import * as Y from 'yjs';
 

@@ -1,0 +1,83 @@
+// The outbox and its commit: persist first, then relay. Every update the document takes (a client's
+// accepted write, a revert, the server's own writes) waits here until the TurnWriter stores this
+// turn's updates of every room in one commit (turnWriter.ts); only then are they relayed. A peer
+// never sees an update that a crash could lose, and a failed commit relays nothing: the room closes
+// its connections and is dropped from memory, to be loaded again from storage.
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { Peer } from '../socket.js';
+import { CloseCode } from '../protocol.js';
+import type { PendingRoom, TurnWriter } from '../turnWriter.js';
+import type { RoomStorage, StoredLog } from './roomStorage.js';
+
+/** An update the document took this turn, and the origin of its transaction (who made it). */
+export interface Accepted {
+  update: Uint8Array;
+  origin: unknown;
+}
+
+export interface OutboxDeps {
+  storage: Pick<RoomStorage, 'appendUpdate'>;
+  turnWriter: TurnWriter;
+  metrics: Metrics;
+  log: Logger;
+}
+
+export class Outbox {
+  private pending: Accepted[] = [];
+
+  constructor(
+    private readonly key: string,
+    /** What the TurnWriter calls back (persistPending, dropPending, relayPersisted): the room. */
+    private readonly room: PendingRoom,
+    private readonly stored: StoredLog,
+    private readonly peers: ReadonlyMap<Peer, unknown>,
+    private readonly deps: OutboxDeps,
+    /** After a failed commit, once the connections are closed: unload the room. */
+    private readonly unload: () => void,
+  ) {}
+
+  get count(): number {
+    return this.pending.length;
+  }
+
+  /** An update the document took: stored at the end of this turn, then relayed. */
+  add(update: Uint8Array, origin: unknown): void {
+    this.pending.push({ update, origin });
+    this.deps.turnWriter.add(this.room);
+  }
+
+  /** Stores now what this turn accepted (a sync reply or an unload must not overtake it). */
+  flush(): void {
+    if (this.pending.length) this.deps.turnWriter.flush();
+  }
+
+  /** Called inside the TurnWriter's transaction: appends the pending updates to the log. */
+  persist(): void {
+    for (const { update } of this.pending) {
+      this.deps.storage.appendUpdate(this.key, ++this.stored.lastSeq, update);
+      this.stored.sinceSnapshot++;
+    }
+  }
+
+  /** The commit returned: what it stored, now free to relay. */
+  take(): Accepted[] {
+    const batch = this.pending;
+    this.pending = [];
+    return batch;
+  }
+
+  /**
+   * The commit failed: nothing of it may be relayed, nor stay in this document, or a later joiner
+   * would receive what storage does not hold. So every connection closes (their clients still
+   * hold their edits, resync and send them again) and the room is dropped: the next connection
+   * loads it from storage.
+   */
+  fail(err: unknown): void {
+    this.pending = [];
+    this.deps.metrics.rejected.inc({ reason: 'persist_failed' });
+    this.deps.log.error({ err, doc: this.key, peers: this.peers.size }, 'storing updates failed; closing the room to reload it from storage');
+    for (const peer of this.peers.keys()) peer.socket.close(CloseCode.storageFailed, 'storage failed; reconnect');
+    this.unload();
+  }
+}
