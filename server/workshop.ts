@@ -47,7 +47,7 @@ const gateOf = (kind: DocKind): GateRules => ({
   recordRoots: new Set<string>(kind === 'board' ? RECORD_ROOTS : []),
   limits: { fields: FIELD_LIMITS, otherField: MAX_OTHER_FIELD_LENGTH, records: RECORD_LIMITS, docBytes: MAX_DOC_BYTES[kind] },
 });
-const GATES: Record<DocKind, GateRules> = { board: gateOf('board'), control: gateOf('control'), private: gateOf('private') };
+export const GATES: Record<DocKind, GateRules> = { board: gateOf('board'), control: gateOf('control'), private: gateOf('private') };
 
 /** A document of a workshop could not be loaded from storage (a damaged row): that workshop is unavailable. */
 export class WorkshopLoadError extends Error {
