@@ -150,41 +150,43 @@ export function DecisionLogDocument({ log, level, showTitle = false }: { log: De
           <p className="muted">No decisions yet: the top initiatives appear here once the room has ranked them.</p>
         ) : (
           <>
-            <table className="log-table decisions-table">
-              <thead>
-                <tr>
-                  {['Rank', 'Initiative', 'ROI', 'Urgency', 'Approach', 'Phase', 'DRI', 'Metrics'].map((h) => (
-                    <th key={h} scope="col" className={h === 'Rank' || h === 'ROI' || h === 'Urgency' ? 'dl-num' : undefined}>
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {log.decisions.map((d) => (
-                  <tr key={d.rank}>
-                    <td className="dl-num">{d.rank}</td>
-                    <th scope="row">
-                      <T>{d.initiative || 'Untitled initiative'}</T>
-                    </th>
-                    <td className="dl-num">{orDash(formatNumber(d.roi))}</td>
-                    <td className="dl-num">{orDash(formatNumber(d.urgency))}</td>
-                    <td>{orDash(approachTitle(d.approach))}</td>
-                    <td>{orDash(phaseTitle(d.phase))}</td>
-                    <td>{d.dri ? <T>{d.dri}</T> : DASH}</td>
-                    <td>
-                      {d.metrics.length
-                        ? d.metrics.map((m, i) => (
-                            <div key={i}>
-                              <T>{metricLine(m)}</T>
-                            </div>
-                          ))
-                        : DASH}
-                    </td>
+            <div className="log-scroll" role="region" aria-label="Decisions table" tabIndex={0}>
+              <table className="log-table decisions-table">
+                <thead>
+                  <tr>
+                    {['Rank', 'Initiative', 'ROI', 'Urgency', 'Approach', 'Phase', 'DRI', 'Metrics'].map((h) => (
+                      <th key={h} scope="col" className={h === 'Rank' || h === 'ROI' || h === 'Urgency' ? 'dl-num' : undefined}>
+                        {h}
+                      </th>
+                    ))}
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {log.decisions.map((d) => (
+                    <tr key={d.rank}>
+                      <td className="dl-num">{d.rank}</td>
+                      <th scope="row">
+                        <T>{d.initiative || 'Untitled initiative'}</T>
+                      </th>
+                      <td className="dl-num">{orDash(formatNumber(d.roi))}</td>
+                      <td className="dl-num">{orDash(formatNumber(d.urgency))}</td>
+                      <td>{orDash(approachTitle(d.approach))}</td>
+                      <td>{orDash(phaseTitle(d.phase))}</td>
+                      <td>{d.dri ? <T className="dl-name">{d.dri}</T> : DASH}</td>
+                      <td>
+                        {d.metrics.length
+                          ? d.metrics.map((m, i) => (
+                              <div key={i}>
+                                <T>{metricLine(m)}</T>
+                              </div>
+                            ))
+                          : DASH}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
             {log.decisions.map((d) => {
               const bottlenecks = bottlenecksById(log.bottlenecks, d.bottleneckIds);
               return (

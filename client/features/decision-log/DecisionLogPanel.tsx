@@ -75,33 +75,37 @@ export function DecisionLogPanel() {
         {log.bottlenecks.length} bottlenecks · {parked} in the parking lot · Ship-It {done}/{log.checklist.length}
       </p>
       {log.decisions.length > 0 && (
-        <table className="log-table live-decisions">
-          <caption className="visually-hidden">Decisions so far</caption>
-          <thead>
-            <tr>
-              <th scope="col" className="dl-num">Rank</th>
-              <th scope="col">Initiative</th>
-              <th scope="col">Approach</th>
-              <th scope="col">Phase</th>
-              <th scope="col">DRI</th>
-              <th scope="col" className="dl-num">Metrics</th>
-            </tr>
-          </thead>
-          <tbody>
-            {log.decisions.map((d) => (
-              <tr key={d.rank}>
-                <td className="dl-num">{d.rank}</td>
-                <th scope="row" dir="auto">
-                  {d.initiative || 'Untitled initiative'}
-                </th>
-                <td>{approachTitle(d.approach) || '—'}</td>
-                <td>{phaseTitle(d.phase) || '—'}</td>
-                <td dir="auto">{d.dri ?? '—'}</td>
-                <td className="dl-num">{d.metrics.length}</td>
+        // Scrolls sideways on its own on a narrow screen instead of widening the page; focusable,
+        // so a keyboard can scroll it too.
+        <div className="log-scroll" role="region" aria-label="Decisions so far" tabIndex={0}>
+          <table className="log-table live-decisions">
+            <caption className="visually-hidden">Decisions so far</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="dl-num">Rank</th>
+                <th scope="col">Initiative</th>
+                <th scope="col">Approach</th>
+                <th scope="col">Phase</th>
+                <th scope="col">DRI</th>
+                <th scope="col" className="dl-num">Metrics</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {log.decisions.map((d) => (
+                <tr key={d.rank}>
+                  <td className="dl-num">{d.rank}</td>
+                  <th scope="row" dir="auto">
+                    {d.initiative || 'Untitled initiative'}
+                  </th>
+                  <td>{approachTitle(d.approach) || '—'}</td>
+                  <td>{phaseTitle(d.phase) || '—'}</td>
+                  <td dir="auto">{d.dri ?? '—'}</td>
+                  <td className="dl-num">{d.metrics.length}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       <button type="button" className="log-toggle" aria-expanded={open} aria-controls={fullId} onClick={() => setOpen((o) => !o)}>
         {open ? 'Hide full log' : 'Show full log'}
