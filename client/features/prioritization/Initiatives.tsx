@@ -57,7 +57,7 @@ export function NewInitiativeForm({ data }: { data: PrioritizationData }) {
             const notes = board.notes.filter((n) => n.lane === lane.key);
             return (
               <div key={lane.key} className="bottleneck-lane">
-                <h4>{lane.title}</h4>
+                <h3>{lane.title}</h3>
                 {notes.length === 0 && <p className="muted prio-small">None</p>}
                 {notes.map((n) => (
                   <label key={n.id} className="prio-check">
@@ -138,7 +138,7 @@ export function InitiativeCard({
         )}
       </div>
       <div className="initiative-bottlenecks">
-        <h4>Bottlenecks</h4>
+        <h3>Bottlenecks</h3>
         {linked.length === 0 && <p className="prio-flag">No bottleneck linked</p>}
         <ul>
           {linked.map((n) => (
