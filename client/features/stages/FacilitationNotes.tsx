@@ -1,6 +1,6 @@
 // The facilitator's notes for the current stage and template (shared/facilitation.ts): what to
-// say, what to watch for, and time cues against the stage's planned minutes. Folded by default,
-// so it never pushes the work down; it stays open across stages once opened.
+// say, what to watch for, and time cues against the stage's planned minutes. Folded until opened,
+// so it never pushes the work down.
 import { useState } from 'react';
 import type { TemplateKey } from '../../../shared/constants';
 import { cueLabel, facilitationNotes } from '../../../shared/facilitation';

@@ -11,7 +11,7 @@ import { formatClock, formatMinutes } from './format';
 export function StageList({ state, now, editable }: { state: EngineState; now: number; editable: boolean }) {
   const canEditPlan = editable && !hasStarted(state);
   return (
-    <ol className="stage-list">
+    <ol className="stage-list" aria-label="The five stages">
       {state.stages.map((run, i) => {
         const status = i < state.current ? 'done' : i === state.current ? 'current' : 'upcoming';
         return (

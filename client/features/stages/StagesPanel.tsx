@@ -82,7 +82,8 @@ export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
             </label>
           </div>
         )}
-        {isFacilitator && <FacilitationNotes template={settings.template} stage={current} plannedMs={state.stages[current]!.plannedMs} />}
+        {/* Keyed by stage: each stage's notes start folded, so they never push its work out of view. */}
+        {isFacilitator && <FacilitationNotes key={current} template={settings.template} stage={current} plannedMs={state.stages[current]!.plannedMs} />}
       </section>
       <div className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="stage-announcer">
         {announcement}
