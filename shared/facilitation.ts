@@ -111,29 +111,29 @@ const STAGE_NOTES: Record<StageKey, FacilitationNotes> = {
 /** What each template adds to the stage notes (SPEC section 2, Templates). */
 const TEMPLATE_NOTES: Record<TemplateKey, Partial<Record<StageKey, Partial<Omit<FacilitationNotes, 'time'>>>>> = {
   startup: {
-    bottlenecks: { say: ['Find the one constraint that limits growth right now; reliability basics count.'] },
+    bottlenecks: { say: ['Push for the single binding constraint; outages and on-call pain count as much as features.'] },
     prioritization: { watch: ['New bets ranked above fixing the constraint: ask what the runway allows.'] },
     'build-buy-partner': { watch: ['Building anything that is not the product itself.'] },
   },
   scaleup: {
-    bottlenecks: { say: ['Think SLO misses, a monolith that slows teams, cloud cost rising faster than revenue.'] },
-    impact: { watch: ['Error budget burn and unit cost are impacts too: map them.'] },
-    'metrics-owners': { say: ['Set SLOs and error budgets, and unit cost targets where FinOps is in play.'] },
+    bottlenecks: { say: ['Ask for numbers: which SLOs are missed and how often, which teams wait on the monolith, cost per customer.'] },
+    impact: { watch: ['Burned error budgets and rising unit cost are impacts too: map them.'] },
+    'metrics-owners': { say: ['Prefer SLO-based metrics with an error budget, and a unit cost target where FinOps is in play.'] },
   },
   enterprise: {
-    bottlenecks: { say: ['Look for duplicated platforms, hand-offs and approval queues.'] },
-    'build-buy-partner': { watch: ['Who governs change for a shared service once it exists?'] },
-    'metrics-owners': { say: ['Name one accountable owner per shared service, with adoption targets.'] },
+    bottlenecks: { say: ['Ask each leader where work waits: for another team, a platform, or a change board.'] },
+    'build-buy-partner': { watch: ['A shared service without a governance owner: who approves its changes?'] },
+    'metrics-owners': { say: ['Adoption by other teams is the success metric of a shared service: ask for it.'] },
   },
   regulated: {
-    impact: { say: ['Rate compliance and customer-trust risk next to revenue.'] },
-    prioritization: { watch: ['Regulatory deadlines: what must be done, what can wait?'] },
-    'metrics-owners': { watch: ['Every decision needs an audit trail and a control target with a date.'] },
+    impact: { say: ['Name the regulation or audit behind each compliance impact; a fine or a lost licence is a 5.'] },
+    prioritization: { watch: ['Dated obligations ranked below optional work: check the deadlines with the room.'] },
+    'metrics-owners': { watch: ['A control without evidence: ask how an auditor will see the metric.'] },
   },
   remote: {
-    bottlenecks: { say: ['Start from the async pre-work notes, then add what is missing.'] },
-    prioritization: { watch: ['Scores given before discussion: keep the reveal until everyone is in.'] },
-    'build-buy-partner': { say: ['Write the rationale in full: the log is the record for those who were not here.'] },
+    bottlenecks: { say: ['Read out the pre-work themes first; people add only what is new.'] },
+    prioritization: { watch: ['Time zones: wait for the last ballot before the reveal, or say who is missing.'] },
+    'build-buy-partner': { say: ['Ask someone to read each rationale back: would a colleague abroad understand it?'] },
   },
 };
 
