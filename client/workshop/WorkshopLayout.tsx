@@ -17,6 +17,8 @@ import { StageThreeToFive } from '../features/prioritization/StageThreeToFive';
 import { ChecklistPanel } from '../features/checklist/ChecklistPanel';
 import { DecisionLogPanel } from '../features/decision-log/DecisionLogPanel';
 import { ensureBoardServices } from '../features/board/boardServices';
+import { GrowthScenarios } from '../features/plan/GrowthScenarios';
+import { RoadmapPanel } from '../features/plan/RoadmapPanel';
 
 export function WorkshopLayout({ info }: { info: SessionInfo }) {
   const session = useSession();
@@ -45,6 +47,9 @@ export function WorkshopLayout({ info }: { info: SessionInfo }) {
           <section aria-label="Board" className="panel board" data-stage={stage}>
             {current <= 1 ? <StageOneTwo stage={stage} /> : <StageThreeToFive stage={stage} />}
           </section>
+          {/* The scaling plan (SPEC 7): the roadmap once approaches and phases are decided, the growth models throughout. */}
+          {current >= 3 && <RoadmapPanel />}
+          <GrowthScenarios />
           <DecisionLogPanel />
         </main>
         <aside className="sidebar">

@@ -26,7 +26,7 @@ export function GrowthScenarios() {
   return (
     <section aria-label="Growth scenarios" className="panel growth-scenarios">
       <h2>Growth scenarios</h2>
-      <details open={session.role === 'facilitator'}>
+      <details className="growth-details" open={session.role === 'facilitator'}>
         <summary>Growth models and the forecast chart</summary>
         <p className="muted">
           Monthly growth in percent. Bottlenecks with a threshold of the same kind and unit get a forecast of when they break.

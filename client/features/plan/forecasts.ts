@@ -1,8 +1,10 @@
 // Forecasts of the board's bottlenecks as views read them: one computation per board change,
 // shared by every note (see useYSelect), and a note's line of it as a plain string.
+import { useMemo } from 'react';
 import type * as Y from 'yjs';
-import { readBoard } from '../../../shared/schema';
-import { breakMonth, describeForecast, forecastThreshold, type Forecast } from '../../../shared/forecast';
+import { readBoard, type Initiative } from '../../../shared/schema';
+import { breakMonth, describeForecast, forecastThreshold, initiativeForecast, type Forecast } from '../../../shared/forecast';
+import { useYSnapshot } from '../../sync/useYjs';
 
 /** Forecast per note id, for the notes that have a threshold. */
 export function readForecasts(doc: Y.Doc): Map<string, Forecast> {
@@ -24,3 +26,18 @@ export function forecastLine(f: Forecast | undefined, now: number): string {
 
 /** Realistic months until the note breaks, for ordering (Infinity when it does not, or cannot be told). */
 export const soonestBreak = (f: Forecast | undefined): number => (f?.ok && f.months.realistic !== null ? f.months.realistic : Infinity);
+
+/** Forecast urgency (1–5, or null) per initiative, from its bottlenecks' forecasts. */
+export function useForecastUrgency(board: Y.Doc, initiatives: readonly Initiative[]): Map<string, number | null> {
+  const forecasts = useYSnapshot(board, readForecasts);
+  return useMemo(
+    () =>
+      new Map(
+        initiatives.map((i) => [
+          i.id,
+          initiativeForecast(i.bottleneckIds.map((id) => forecasts.get(id)).filter((f): f is Forecast => !!f)).forecastUrgency,
+        ]),
+      ),
+    [forecasts, initiatives],
+  );
+}

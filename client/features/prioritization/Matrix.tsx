@@ -2,6 +2,7 @@
 // whiskers from the lowest to the highest score on each axis (the spread); a dashed ring flags
 // strong disagreement. The ranked list next to it carries the same facts as text.
 import { SCORE_MAX, SCORE_MIN, type RankedInitiative } from '../../../shared/ranking';
+import { urgencyMismatch } from '../../../shared/forecast';
 import { displayTitle, formatMean } from './usePrioritization';
 
 const SIZE = 300;
@@ -15,8 +16,15 @@ const pos = (v: number) => LEFT + ((v - SCORE_MIN) / (SCORE_MAX - SCORE_MIN)) * 
 const posY = (v: number) => TOP + SIZE - ((v - SCORE_MIN) / (SCORE_MAX - SCORE_MIN)) * SIZE;
 const MID = (SCORE_MIN + SCORE_MAX) / 2;
 
-export function Matrix({ ranking }: { ranking: RankedInitiative[] }) {
+/**
+ * `forecastUrgency` (SPEC 7): per initiative, the urgency its bottlenecks' forecasts suggest; where
+ * the room's mean urgency is 2 or more away from it, the dot gets a diamond and the caption says so.
+ */
+export function Matrix({ ranking, forecastUrgency }: { ranking: RankedInitiative[]; forecastUrgency?: ReadonlyMap<string, number | null> }) {
   const plotted = ranking.filter((r) => r.stats.roi.mean !== null && r.stats.urgency.mean !== null);
+  const mismatched = new Set(
+    plotted.filter((r) => urgencyMismatch(r.stats.urgency.mean, forecastUrgency?.get(r.initiative.id) ?? null)).map((r) => r.initiative.id),
+  );
   const unplotted = ranking.filter((r) => !plotted.includes(r));
   // Initiatives at the same mean would hide each other: nudge the later ones aside.
   const seen = new Map<string, number>();
@@ -60,6 +68,7 @@ export function Matrix({ ranking }: { ranking: RankedInitiative[] }) {
             <line x1={x} x2={x} y1={posY(r.stats.urgency.min!)} y2={posY(r.stats.urgency.max!)} className="matrix-spread" />
             {r.stats.disagreement && <circle cx={x} cy={y} r={16} className="matrix-split" />}
             <circle cx={x} cy={y} r={11} className="matrix-dot" />
+            {mismatched.has(r.initiative.id) && <rect x={x + 9} y={y - 17} width={8} height={8} transform={`rotate(45 ${x + 13} ${y - 13})`} className="matrix-mismatch" />}
             <text x={x} y={y + 4} textAnchor="middle" className="matrix-rank">{r.rank}</text>
           </g>
         ))}
@@ -67,6 +76,16 @@ export function Matrix({ ranking }: { ranking: RankedInitiative[] }) {
       <figcaption className="muted prio-small">
         Dots at the mean score, numbered by rank; lines show the lowest to highest score. A dashed ring marks strong disagreement.
         {unplotted.length > 0 && <> Not enough scores to place: {unplotted.map((r) => displayTitle(r.initiative.title)).join(', ')}.</>}
+        {mismatched.size > 0 && (
+          <>
+            {' '}◆ The room and the growth forecast disagree on urgency:{' '}
+            {plotted
+              .filter((r) => mismatched.has(r.initiative.id))
+              .map((r) => `${displayTitle(r.initiative.title)} (room urgency ${formatMean(r.stats.urgency.mean)}, forecast ${forecastUrgency!.get(r.initiative.id)})`)
+              .join('; ')}
+            .
+          </>
+        )}
       </figcaption>
     </figure>
   );

@@ -5,12 +5,14 @@ import { hideScores, revealScores, setTopN, MAX_TOP_N } from '../../../shared/co
 import { usePrivateScores } from './privateScores';
 import { InitiativeList, NewInitiativeForm } from './Initiatives';
 import { Matrix } from './Matrix';
+import { useForecastUrgency } from '../plan/forecasts';
 import { Ballots } from './Ballots';
 import { RankedList } from './RankedList';
 import type { PrioritizationData } from './usePrioritization';
 
 export function Prioritization({ data }: { data: PrioritizationData }) {
   const privateDoc = usePrivateScores(data.session);
+  const forecastUrgency = useForecastUrgency(data.session.board, data.board.initiatives);
   const { control, isFacilitator, session } = data;
   const initiatives = (
     <section key="initiatives" className="prio-section" aria-labelledby="initiatives-title">
@@ -45,7 +47,7 @@ export function Prioritization({ data }: { data: PrioritizationData }) {
       <TopN data={data} />
       {control.scoresRevealed && data.ranking.length > 0 && (
         <div className="prio-results">
-          <Matrix ranking={data.ranking} />
+          <Matrix ranking={data.ranking} forecastUrgency={forecastUrgency} />
           <RankedList data={data} />
         </div>
       )}
