@@ -1,7 +1,8 @@
 // End to end in headless Chromium on a laptop (1280×800): what the facilitator needs in view
 // without scrolling (who has finished scoring, with a tick and never a score, and `Reveal`; who
 // has not written yet during silent writing), the facilitation notes for the stage and template,
-// which participants never see, and the five-stage list that folds once the workshop runs.
+// which participants never see, the five-stage list that folds once the workshop runs, and the
+// decision log's counts in the singular when there is one.
 import { expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { joinAs } from '../helpers/browser.js';
@@ -9,6 +10,7 @@ import { useServerAndBrowser } from '../helpers/suites.js';
 import { createWorkshop, waitFor } from '../helpers/server.js';
 import { castBallots, openDemoSession, seedBottlenecks, seedInitiatives } from '../helpers/demoWorkshop.js';
 import { setSilentWriting } from '../../shared/commands/control.js';
+import { addNote } from '../../shared/commands/notes.js';
 
 const env = useServerAndBrowser();
 
@@ -47,6 +49,10 @@ it('shows the facilitator who has not written yet, then who has finished scoring
   expect(text).toContain('Name what limits growth today'); // the stage's
   expect(text).toContain('Watch for');
   expect(text).toMatch(/At 10 min.*Reveal the notes/); // a time cue against the stage's 20 planned minutes
+
+  // One bottleneck is one bottleneck in the decision log's counts.
+  addNote(demo.board.doc, { lane: 'org', text: 'Audits take a quarter', author: { id: 'seed', name: 'Seed', color: '#336699' }, now: Date.now() });
+  await f.page.getByRole('region', { name: 'Decision log' }).getByText(/· 1 bottleneck ·/).waitFor();
 
   // Silent writing: Ada holds a note back, Linus has written nothing.
   setSilentWriting(demo.control.doc, true);

@@ -72,7 +72,7 @@ export function DecisionLogPanel() {
       </p>
       <p className="log-counts muted">
         Top {control.settings.topN}: {log.decisions.length} {log.decisions.length === 1 ? 'decision' : 'decisions'} ·{' '}
-        {log.bottlenecks.length} bottlenecks · {parked} in the parking lot · Ship-It {done}/{log.checklist.length}
+        {log.bottlenecks.length} {log.bottlenecks.length === 1 ? 'bottleneck' : 'bottlenecks'} · {parked} in the parking lot · Ship-It {done}/{log.checklist.length}
       </p>
       {log.decisions.length > 0 && (
         // Scrolls sideways on its own on a narrow screen instead of widening the page; focusable,
