@@ -3,7 +3,8 @@
 // checklist). Used live in the Decision log panel and on the print page. User text is plain
 // React text (never HTML) and carries dir="auto" so right-to-left text reads correctly.
 import { createElement, type ReactNode } from 'react';
-import type { DecisionLog, LogBottleneck } from '../../../shared/log/types';
+import type { DecisionLog, LogBottleneck, LogForecast } from '../../../shared/log/types';
+import { GrowthChart, type ChartThreshold } from '../plan/GrowthChart';
 import {
   approachCriterion,
   approachTitle,
@@ -18,8 +19,13 @@ import {
   parkingLot,
   phaseTitle,
   templateTitle,
+  thresholdKindTitle,
   thresholdLine,
 } from '../../../shared/log/format';
+
+const monthsText = (m: number | null) => (m === null ? 'not within 3 years' : m === 0 ? 'breaking now' : `${m} months`);
+const forecastText = (f: LogForecast) =>
+  `realistic ${monthsText(f.realistic)}; conservative ${monthsText(f.conservative)}; optimistic ${monthsText(f.optimistic)}`;
 
 type Level = 1 | 2 | 3 | 4 | 5;
 
@@ -49,6 +55,7 @@ function BottleneckItem({ b }: { b: LogBottleneck }) {
             Threshold: <T>{thresholdLine(b.threshold)}</T>
           </li>
         )}
+        {b.forecast && <li>Forecast: {forecastText(b.forecast)}</li>}
         {b.impacts.length === 0 && <li className="dl-flag">Impact: not mapped</li>}
         {b.impacts.map((i, k) => (
           <li key={k}>
@@ -144,6 +151,8 @@ export function DecisionLogDocument({ log, level, showTitle = false }: { log: De
         </table>
       </section>
 
+      {log.scenarios && <GrowthSection log={log} level={level} />}
+
       <section className="log-section">
         <H level={level}>Decisions</H>
         {log.decisions.length === 0 ? (
@@ -237,6 +246,16 @@ export function DecisionLogDocument({ log, level, showTitle = false }: { log: De
                     </dd>
                     <dt>DRI</dt>
                     <dd>{d.dri ? <T>{d.dri}</T> : <span className="dl-flag">not assigned</span>}</dd>
+                    {d.forecastUrgency !== undefined && (
+                      <>
+                        <dt>Forecast urgency</dt>
+                        <dd>
+                          {d.forecastUrgency === null
+                            ? 'no forecast'
+                            : `${d.forecastUrgency}/5 (${d.earliestBreakMonths === null || d.earliestBreakMonths === undefined ? 'nothing breaks within 3 years' : `first bottleneck ${monthsText(d.earliestBreakMonths)}`}, realistic)`}
+                        </dd>
+                      </>
+                    )}
                   </dl>
                 </article>
               );
@@ -244,6 +263,8 @@ export function DecisionLogDocument({ log, level, showTitle = false }: { log: De
           </>
         )}
       </section>
+
+      {log.roadmap && <RoadmapSections log={log} level={level} />}
 
       <section className="log-section">
         <H level={level}>Parking lot</H>
@@ -271,5 +292,159 @@ export function DecisionLogDocument({ log, level, showTitle = false }: { log: De
         </ul>
       </section>
     </div>
+  );
+}
+
+/** Growth scenarios (SPEC 7): the models as a table, then the chart of what they mean for the thresholds. */
+function GrowthSection({ log, level }: { log: DecisionLog; level: 2 | 3 }) {
+  const scenarios = log.scenarios ?? [];
+  const thresholds: ChartThreshold[] = log.bottlenecks
+    .filter((b) => b.threshold && b.threshold.value !== null)
+    .map((b) => ({
+      note: { id: b.id, text: b.text },
+      kind: b.threshold!.kind,
+      value: b.threshold!.value as number,
+      forecast: b.forecast ? { ok: true as const, months: b.forecast } : { ok: false as const, reason: 'no-model' as const, text: 'No forecast (no model for its kind, or another unit).' },
+    }));
+  return (
+    <section className="log-section">
+      <H level={level}>Growth scenarios</H>
+      {scenarios.length === 0 ? (
+        <p className="muted">No growth model yet.</p>
+      ) : (
+        <>
+          <div className="log-scroll" role="region" aria-label="Growth scenarios table" tabIndex={0}>
+            <table className="log-table">
+              <thead>
+                <tr>
+                  {['Kind', 'Current', 'Unit', 'Conservative', 'Realistic', 'Optimistic'].map((h) => (
+                    <th key={h} scope="col">
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {scenarios.map((m) => (
+                  <tr key={m.kind}>
+                    <th scope="row">{thresholdKindTitle(m.kind)}</th>
+                    <td className="dl-num">{orDash(formatNumber(m.current))}</td>
+                    <td>
+                      <T>{orDash(m.unit)}</T>
+                    </td>
+                    {(['conservative', 'realistic', 'optimistic'] as const).map((k) => (
+                      <td key={k} className="dl-num">
+                        {m.growth[k] === null ? DASH : `${m.growth[k]} %/month`}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <GrowthChart models={scenarios.map((m) => ({ kind: m.kind, current: m.current, unit: m.unit, growth: m.growth }))} thresholds={thresholds} />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** Roadmap (Now / Next / Later, milestones, warnings) and Deferred (SPEC 7). */
+function RoadmapSections({ log, level }: { log: DecisionLog; level: 2 | 3 }) {
+  const roadmap = log.roadmap!;
+  const sub = (level + 1) as Level;
+  const byRank = new Map(log.decisions.map((d) => [d.rank, d]));
+  const textOf = new Map(log.bottlenecks.map((b) => [b.id, b.text]));
+  return (
+    <>
+      <section className="log-section">
+        <H level={level}>Roadmap</H>
+        <div className="log-roadmap">
+          {(['now', 'next', 'later'] as const).map((phase) => (
+            <div key={phase}>
+              <H level={sub}>{phaseTitle(phase)}</H>
+              {roadmap[phase].length ? (
+                <ul>
+                  {roadmap[phase].map((rank) => {
+                    const d = byRank.get(rank);
+                    const metric = d?.metrics.find((m) => m.name.trim());
+                    return (
+                      <li key={rank}>
+                        #{rank} <T>{d?.initiative || 'Untitled initiative'}</T>: DRI {d?.dri ? <T className="dl-name">{d.dri}</T> : 'not assigned'}
+                        {metric ? (
+                          <>
+                            ; <T>{metricLine(metric)}</T>
+                          </>
+                        ) : (
+                          '; no metric yet'
+                        )}
+                      </li>
+                    );
+                  })}
+                </ul>
+              ) : (
+                <p className="muted">Nothing in this phase.</p>
+              )}
+            </div>
+          ))}
+        </div>
+        <H level={sub}>Growth milestones</H>
+        {roadmap.milestones.length ? (
+          <ul>
+            {roadmap.milestones.map((m, i) => (
+              <li key={i}>
+                {thresholdKindTitle(m.kind)} {m.multiple}× today, {m.scenario}: {m.months === null ? 'not with this growth' : `in ${m.months} months`}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">No traffic model: no milestones.</p>
+        )}
+        <H level={sub}>Warnings</H>
+        {roadmap.warnings.length ? (
+          <ul>
+            {roadmap.warnings.map((w, i) => (
+              <li key={i} className="dl-flag">
+                <T>{textOf.get(w.bottleneckId) ?? w.bottleneckId}</T> (#{w.rank}): {w.text}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">None: no bottleneck breaks before the phase that addresses it.</p>
+        )}
+      </section>
+      <section className="log-section">
+        <H level={level}>Deferred</H>
+        <p className="muted">Initiatives outside the top N: what the team chose not to do now.</p>
+        {roadmap.deferred.length ? (
+          <table className="log-table">
+            <thead>
+              <tr>
+                <th scope="col">Initiative</th>
+                <th scope="col" className="dl-num">
+                  ROI
+                </th>
+                <th scope="col" className="dl-num">
+                  Urgency
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {roadmap.deferred.map((d, i) => (
+                <tr key={i}>
+                  <th scope="row">
+                    <T>{d.initiative || 'Untitled initiative'}</T>
+                  </th>
+                  <td className="dl-num">{orDash(formatNumber(d.roi))}</td>
+                  <td className="dl-num">{orDash(formatNumber(d.urgency))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="muted">Nothing deferred.</p>
+        )}
+      </section>
+    </>
   );
 }

@@ -3,6 +3,8 @@
 // the realistic curve crosses it. Plain SVG from this one module (a charting library would cost
 // more of the 200 KB budget than the whole board); the data table next to it is its text alternative.
 import { THRESHOLD_KINDS, type ThresholdKind } from '../../../shared/constants';
+import { useId } from 'react';
+import './plan.css';
 import { HORIZON_MONTHS, SCENARIOS, hasModel, type Forecast, type GrowthModel, type ScenarioKey } from '../../../shared/forecast';
 import type { Note } from '../../../shared/schema';
 import { shorten } from '../../text';
@@ -25,11 +27,12 @@ export interface ChartThreshold {
 }
 
 export function GrowthChart({ models, thresholds }: { models: GrowthModel[]; thresholds: ChartThreshold[] }) {
+  const titleId = useId();
   const charted = models.filter(hasModel).filter((m) => m.current > 0);
   if (!charted.length) return <p className="muted">Add a current value and growth for a kind to see its curves.</p>;
   return (
-    <figure className="growth-chart" aria-labelledby="growth-chart-title">
-      <figcaption id="growth-chart-title">Growth and thresholds</figcaption>
+    <figure className="growth-chart" aria-labelledby={titleId}>
+      <figcaption id={titleId}>Growth and thresholds</figcaption>
       <div className="growth-chart-plots">
         {charted.map((m) => (
           <KindPlot key={m.kind} model={m} thresholds={thresholds.filter((t) => t.kind === m.kind)} />
@@ -51,9 +54,9 @@ function KindPlot({ model, thresholds }: { model: GrowthModel & { current: numbe
     Array.from({ length: HORIZON_MONTHS + 1 }, (_, m) => `${m ? 'L' : 'M'}${x(m).toFixed(1)},${y(valueAt(model.current, g, m)).toFixed(1)}`).join('');
   return (
     <div className="growth-plot">
-      <h4>
+      <p className="growth-plot-title">
         {kindTitle(model.kind)} <span className="muted">({model.unit || 'no unit'})</span>
-      </h4>
+      </p>
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" aria-hidden="true" focusable="false">
         <line x1={PAD.left} x2={W - PAD.right} y1={H - PAD.bottom} y2={H - PAD.bottom} className="axis" />
         <line x1={PAD.left} x2={PAD.left} y1={PAD.top} y2={H - PAD.bottom} className="axis" />
