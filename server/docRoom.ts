@@ -71,7 +71,8 @@ export class DocRoom implements PendingRoom {
       throw err;
     }
     const { stored, bytes } = loaded;
-    this.gate = new WriteGate(this.doc, deps, bytes);
+    // The outbox is made below; the gate reaches it only once writes arrive.
+    this.gate = new WriteGate(this.doc, deps, bytes, { mark: () => this.outbox.count, joinSince: (mark) => this.outbox.joinSince(mark) });
     this.presence = new PresenceGate(this.awareness, this.peers, this.gate.clientIds, deps.metrics);
     this.outbox = new Outbox(key, this, stored, this.peers, deps, this.unload);
     this.relay = new Relay(key, this.doc, this.awareness, this.peers, deps);

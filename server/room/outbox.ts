@@ -3,6 +3,7 @@
 // turn's updates of every room in one commit (turnWriter.ts); only then are they relayed. A peer
 // never sees an update that a crash could lose, and a failed commit relays nothing: the room closes
 // its connections and is dropped from memory, to be loaded again from storage.
+import * as Y from 'yjs';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Peer } from '../socket.js';
@@ -45,6 +46,17 @@ export class Outbox {
   add(update: Uint8Array, origin: unknown): void {
     this.pending.push({ update, origin });
     this.deps.turnWriter.add(this.room);
+  }
+
+  /**
+   * Makes the updates added since `mark` (a position given by `count`) one update, from no single
+   * origin (so it reaches every peer, the writer included): a refused write and its undo are then
+   * stored and relayed together, and no peer can apply the write without the undo.
+   */
+  joinSince(mark: number): void {
+    if (mark < 0 || this.pending.length - mark < 2) return;
+    const joined = this.pending.splice(mark);
+    this.pending.push({ update: Y.mergeUpdates(joined.map((a) => a.update)), origin: undefined });
   }
 
   /** Stores now what this turn accepted (a sync reply or an unload must not overtake it). */

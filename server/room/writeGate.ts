@@ -42,6 +42,18 @@ const MAX_PENDING_BYTES = 1024 * 1024;
 /** A document past its size limit is measured at most this often. */
 const SIZE_MEASURE_EVERY_MS = 1_000;
 
+/**
+ * Where the document's updates wait to be stored and relayed (the room's outbox): a refused write
+ * and its undo are joined into one update there, so no peer is ever sent the write without its undo
+ * (the relay merges a turn's updates in chunks, and a chunk could end between the two).
+ */
+export interface RefusalJoin {
+  /** How many updates wait now. */
+  mark(): number;
+  /** Makes the updates added since `mark` one. */
+  joinSince(mark: number): void;
+}
+
 export class WriteGate {
   /** Who may write under which Yjs client id (shared with the presence gate). */
   readonly clientIds: ClientIdOwners;
@@ -63,6 +75,7 @@ export class WriteGate {
     private readonly deps: WriteGateDeps,
     /** The bytes storage held for the document when it was loaded. */
     loadedBytes: number,
+    private readonly outbox: RefusalJoin,
   ) {
     this.clientIds = new ClientIdOwners(() => this.doc.clientID);
     this.docBytes = loadedBytes;
@@ -121,6 +134,7 @@ export class WriteGate {
     const store = this.doc.store;
     const undo = new Y.UndoManager(this.doc, { trackedOrigins: new Set([peer]), captureTimeout: 0 });
     const size = { bytes: this.docBytes, measured: this.docMeasured };
+    const mark = this.outbox.mark();
     let tr: Y.Transaction | null = null;
     let failed = false;
     try {
@@ -161,6 +175,7 @@ export class WriteGate {
         this.doc.transact(() => {
           while (undo.canUndo()) undo.undo();
         }, ServerOrigin.server);
+        this.outbox.joinSince(mark);
         // Undone: the document is the size it was (give or take a tombstone).
         this.docBytes = size.bytes;
         this.docMeasured = size.measured;

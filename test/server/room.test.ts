@@ -170,6 +170,39 @@ describe('an attacker', () => {
   });
 });
 
+describe('an attacker whose write lands at a relay chunk boundary', () => {
+  it('never has the write relayed without its undo, wherever it falls in a busy turn', async () => {
+    // The relay merges a turn's updates sixteen at a time: put the overwrite at every position
+    // around a chunk's end (with 15 honest edits before it, it is the 16th, and its undo the 17th).
+    let messages = 0;
+    for (const honest of [14, 15, 16, 17]) {
+      const h = harness();
+      const mallory = h.client('mallory');
+      const bob = h.client('bob');
+      const carol = h.client('carol'); // watches: every message of the turn is for her
+      h.settle();
+      const entry = { id: 'bob', name: 'Bob', role: 'participant', color: '#336699', firstSeen: 1 };
+      h.room.doc.transact(() => h.room.doc.getMap('roster').set('bob', entry), ServerOrigin.server);
+      h.settle();
+      for (let i = 0; i < honest; i++) {
+        addNote(bob.doc, `n${i}`, `edit ${i}`);
+        bob.send();
+      }
+      mallory.doc.getMap('roster').set('bob', { ...entry, name: 'Mallory' });
+      mallory.send();
+      h.commit();
+      const rosterSeen: unknown[] = [];
+      while (carol.receive(1)) rosterSeen.push(carol.doc.getMap('roster').get('bob'));
+      messages = Math.max(messages, rosterSeen.length);
+      expect(rosterSeen.every((seen) => JSON.stringify(seen) === JSON.stringify(entry)), `${honest} honest edits first`).toBe(true);
+      h.settle();
+      expect(mallory.doc.getMap('roster').get('bob')).toEqual(entry);
+      expectConverged(h);
+    }
+    expect(messages).toBeGreaterThan(1); // a turn that big is relayed in more than one message
+  });
+});
+
 describe('presence', () => {
   it("is relayed batched, as the identity the server gave the connection, not the one claimed", () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }); // the relay's batching delay only
