@@ -148,6 +148,8 @@ export interface StageTiming {
   plannedMinutes: number;
   /** Time the stage's timer actually ran (pauses excluded), in minutes to one decimal. */
   actualMinutes: number;
+  /** Minutes the facilitator added (or took away) during the session. */
+  addedMinutes: number;
 }
 
 const toMinutes = (ms: number): number => Math.round(ms / 6_000) / 10;
@@ -158,5 +160,6 @@ export function stageTimings(state: EngineState, now: number): StageTiming[] {
     title: STAGES[i]!.title,
     plannedMinutes: toMinutes(run.plannedMs),
     actualMinutes: toMinutes(runElapsedMs(run, now)),
+    addedMinutes: toMinutes(run.extraMs),
   }));
 }

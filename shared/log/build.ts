@@ -100,7 +100,7 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
       metrics: board.metrics
         .filter((m) => m.initiativeId === initiative.id && [m.name, m.baseline, m.target, m.due].some((s) => s.trim() !== ''))
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-        .map(({ name, baseline, target, due }) => ({ name, baseline, target, due })),
+        .map(({ name, baseline, target, due, observability }) => ({ name, baseline, target, due, observability })),
       dri: d?.dri ?? null,
       forecastUrgency: f?.forecastUrgency ?? null,
       earliestBreakMonths: round(f?.earliestBreakMonths ?? null, 1),
@@ -125,6 +125,7 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
       title: s.title,
       plannedMinutes: round(s.plannedMinutes, 1)!,
       actualMinutes: round(s.actualMinutes, 1)!,
+      addedMinutes: round(s.addedMinutes, 1)!,
     })),
     bottlenecks,
     decisions,

@@ -31,10 +31,17 @@ export function thresholdLine(t: LogThreshold): string {
   return t.text.trim() ? `${head} (${t.text})` : head;
 }
 
-/** `p99 latency: 2.1 s → 0.8 s, due 2025-06-30`. */
+/** `p99 latency: 2.1 s → 0.8 s, due 2025-06-30` (and `(observability)` when tagged so). */
 export function metricLine(m: LogMetric): string {
   const dash = (s: string) => (s.trim() ? s : '—');
-  return `${dash(m.name)}: ${dash(m.baseline)} → ${dash(m.target)}, due ${dash(m.due)}`;
+  return `${dash(m.name)}: ${dash(m.baseline)} → ${dash(m.target)}, due ${dash(m.due)}${m.observability ? ' (observability)' : ''}`;
+}
+
+/** `20`, or `20 + 5` when minutes were added in the session (`20 − 5` when taken away). */
+export function plannedText(s: { plannedMinutes: number; addedMinutes?: number }): string {
+  const added = s.addedMinutes ?? 0;
+  if (!added) return formatNumber(s.plannedMinutes);
+  return `${formatNumber(s.plannedMinutes)} ${added > 0 ? '+' : '−'} ${formatNumber(Math.abs(added))}`;
 }
 
 /** Distinct dimensions (lane titles, in lane order) of these bottlenecks. */

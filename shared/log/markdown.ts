@@ -15,6 +15,7 @@ import {
   metricLine,
   parkingLot,
   phaseTitle,
+  plannedText,
   templateTitle,
   thresholdKindTitle,
   thresholdLine,
@@ -112,10 +113,10 @@ export function toMarkdown(log: DecisionLog): string {
   section(
     'Stage timings',
     ...table(
-      ['#', 'Stage', 'Planned (min)', 'Actual (min)'],
+      ['#', 'Stage', 'Planned + added (min)', 'Actual (min)'],
       ['r', 'l', 'r', 'r'],
       [
-        ...log.stages.map((s, i) => [String(i + 1), mdCell(s.title), formatNumber(s.plannedMinutes), formatNumber(s.actualMinutes)]),
+        ...log.stages.map((s, i) => [String(i + 1), mdCell(s.title), plannedText(s), formatNumber(s.actualMinutes)]),
         ['', '**Total**', `**${formatNumber(round1(planned))}**`, `**${formatNumber(round1(actual))}**`],
       ],
     ),

@@ -17,6 +17,8 @@ export interface LogStage {
   plannedMinutes: number;
   /** Minutes the stage has actually run so far (0 if it never ran), one decimal. */
   actualMinutes: number;
+  /** Minutes added (or taken away) during the session, on top of plannedMinutes (added to v1). */
+  addedMinutes?: number;
 }
 
 export interface LogThreshold {
@@ -73,6 +75,8 @@ export interface LogMetric {
   baseline: string;
   target: string;
   due: string;
+  /** Tagged as an observability metric (added to v1). */
+  observability?: boolean;
 }
 
 export interface LogDecision {

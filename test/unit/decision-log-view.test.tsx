@@ -22,13 +22,19 @@ describe('DecisionLogDocument', () => {
     render(<DecisionLogDocument log={fixtureLog()} level={2} showTitle />);
     screen.getByRole('heading', { level: 1, name: 'Decision log: Platform scaling Q3 — Acme 🚀' });
     const sections = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
-    expect(sections).toEqual(['Participants', 'Stage timings', 'Decisions', 'Parking lot', 'Ship-It checklist']);
+    expect(sections).toEqual(['Participants', 'Stage timings', 'Growth scenarios', 'Decisions', 'Roadmap', 'Deferred', 'Parking lot', 'Ship-It checklist']);
     expect(screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent)).toEqual([
       '1. Observability: tracing & SLOs',
       '2. Checkout performance program',
       '3. =HYPERLINK("http://evil.example") platform team',
+      'Now',
+      'Next',
+      'Later',
+      'Growth milestones',
+      'Warnings',
     ]);
-    const [timings, decisions] = screen.getAllByRole('table');
+    const timings = screen.getAllByRole('table')[0]!;
+    const decisions = within(screen.getByRole('region', { name: 'Decisions table' })).getByRole('table');
     expect(within(timings!).getAllByRole('row')).toHaveLength(1 + 5 + 1);
     expect(within(decisions!).getAllByRole('row')[2]!.textContent).toContain('Checkout performance program4.334.67BuyNextLinus');
   });

@@ -8,7 +8,7 @@ import { initialEngineState } from '../../shared/stages.js';
 import { templateDurations } from '../../shared/templates.js';
 import { tallyScores } from '../../shared/ranking.js';
 import { seedScenarios } from '../../shared/scenarios.js';
-import { nextStage, pauseTimer, resumeTimer, startTimer } from '../../shared/commands/control.js';
+import { addMinutes, nextStage, pauseTimer, resumeTimer, startTimer } from '../../shared/commands/control.js';
 import type { Approach, ImpactCategory, Lane, Phase } from '../../shared/constants.js';
 
 export const WORKSHOP_ID = 'wsGoldenFixture01';
@@ -97,6 +97,7 @@ export function buildFixture(opts: { anonymous?: boolean } = {}): { board: Y.Doc
   startTimer(control, t);
   nextStage(control, (t += 22 * MIN));
   nextStage(control, (t += 18 * MIN));
+  addMinutes(control, 5); // the discussion in stage 3 ran long: the facilitator added 5 minutes
   pauseTimer(control, (t += 25 * MIN));
   resumeTimer(control, (t += 5 * MIN));
   nextStage(control, (t += 1 * MIN));

@@ -56,11 +56,11 @@ describe('stage machine', () => {
     state = nextStage(state, T0 + min(52)); // 12 more minutes: 20 in stage 2
     const timings = stageTimings(state, T0 + min(55));
     expect(timings).toEqual([
-      { key: 'bottlenecks', title: 'Bottleneck mapping', plannedMinutes: 20, actualMinutes: 22 },
-      { key: 'impact', title: 'Impact mapping', plannedMinutes: 20, actualMinutes: 20 },
-      { key: 'prioritization', title: 'Prioritization', plannedMinutes: 20, actualMinutes: 3 },
-      { key: 'build-buy-partner', title: 'Build / Buy / Partner', plannedMinutes: 20, actualMinutes: 0 },
-      { key: 'metrics-owners', title: 'Metrics & owners', plannedMinutes: 10, actualMinutes: 0 },
+      { key: 'bottlenecks', title: 'Bottleneck mapping', plannedMinutes: 20, actualMinutes: 22, addedMinutes: 0 },
+      { key: 'impact', title: 'Impact mapping', plannedMinutes: 20, actualMinutes: 20, addedMinutes: 5 }, // the extension, said apart
+      { key: 'prioritization', title: 'Prioritization', plannedMinutes: 20, actualMinutes: 3, addedMinutes: 0 },
+      { key: 'build-buy-partner', title: 'Build / Buy / Partner', plannedMinutes: 20, actualMinutes: 0, addedMinutes: 0 },
+      { key: 'metrics-owners', title: 'Metrics & owners', plannedMinutes: 10, actualMinutes: 0, addedMinutes: 0 },
     ]);
     // Actual minutes are rounded to a tenth.
     expect(stageTimings(state, T0 + min(52) + 93_000)[2]!.actualMinutes).toBe(1.6);

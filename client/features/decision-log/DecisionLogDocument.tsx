@@ -18,6 +18,7 @@ import {
   metricLine,
   parkingLot,
   phaseTitle,
+  plannedText,
   templateTitle,
   thresholdKindTitle,
   thresholdLine,
@@ -126,7 +127,7 @@ export function DecisionLogDocument({ log, level, showTitle = false }: { log: De
             <tr>
               <th scope="col">#</th>
               <th scope="col">Stage</th>
-              <th scope="col" className="dl-num">Planned (min)</th>
+              <th scope="col" className="dl-num">Planned + added (min)</th>
               <th scope="col" className="dl-num">Actual (min)</th>
             </tr>
           </thead>
@@ -135,7 +136,7 @@ export function DecisionLogDocument({ log, level, showTitle = false }: { log: De
               <tr key={s.key}>
                 <td>{i + 1}</td>
                 <th scope="row">{s.title}</th>
-                <td className="dl-num">{formatNumber(s.plannedMinutes)}</td>
+                <td className="dl-num">{plannedText(s)}</td>
                 <td className="dl-num">{formatNumber(s.actualMinutes)}</td>
               </tr>
             ))}
