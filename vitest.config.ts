@@ -8,7 +8,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
     environment: 'node',
-    testTimeout: 30_000,
+    // Generous: browser flows take seconds alone and many times that when two files share two cores.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     globalSetup: ['test/global-setup.ts'],
     // Browser and multi-process tests are heavy on a 2-core machine; keep files from starving each other.

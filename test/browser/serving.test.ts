@@ -36,7 +36,7 @@ async function watchedContext(): Promise<{ context: BrowserContext; violations: 
 
 const lane = (page: Page, name: string) => page.getByRole('region', { name: 'Board' }).getByRole('region', { name, exact: true });
 
-it('works under its Content-Security-Policy with no violation: create, join, notes, drag, presence, print', async () => {
+it('works under its Content-Security-Policy with no violation: create, join, notes, drag, presence, print', { timeout: 90_000 }, async () => {
   const { context, violations } = await watchedContext();
   const page = await context.newPage();
   const landing = await page.goto(env.server.url);
