@@ -34,16 +34,10 @@ function snapshotsOf(doc: Y.Doc): DocSnapshots {
 
 /** `read` must be a pure function of the document, defined once (module level): results are cached per reader until the next change. */
 export function useYSnapshot<T>(doc: Y.Doc, read: (doc: Y.Doc) => T): T {
-  const subscribe = useCallback(
-    (onChange: () => void) => {
-      const { listeners } = snapshotsOf(doc);
-      listeners.add(onChange);
-      return () => void listeners.delete(onChange);
-    },
-    [doc],
-  );
-  return useSyncExternalStore(subscribe, () => cachedRead(doc, read));
+  return useYSelect(doc, read, identity);
 }
+
+const identity = <T,>(value: T): T => value;
 
 /**
  * One value picked from a reader's snapshot (the reader runs once per change for every view that

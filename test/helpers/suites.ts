@@ -4,6 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from './browser.js';
 import { startTestServer, type TestServer } from './server.js';
+import { connectClient, type TestClient } from './clients.js';
 
 /**
  * One real server and one Chromium for a test file: started before its tests, closed after.
@@ -16,6 +17,34 @@ export function useServerAndBrowser(opts?: Parameters<typeof startTestServer>[0]
   });
   afterAll(async () => {
     await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}
+
+/**
+ * One real server for a test file, and the stock y-websocket clients its tests open through
+ * `client(...)` (same arguments as connectClient): all are closed and the server stopped after the
+ * file. `server` may be replaced by a test (a restart).
+ */
+export function useServerAndClients(opts?: Parameters<typeof startTestServer>[0]): {
+  server: TestServer;
+  client: (...args: Parameters<typeof connectClient>) => TestClient;
+} {
+  const clients: TestClient[] = [];
+  const env = {
+    server: undefined as unknown as TestServer,
+    client: (...args: Parameters<typeof connectClient>) => {
+      const c = connectClient(...args);
+      clients.push(c);
+      return c;
+    },
+  };
+  beforeAll(async () => {
+    env.server = await startTestServer(opts);
+  });
+  afterAll(async () => {
+    clients.forEach((c) => c.destroy());
     await env.server?.stop();
   });
   return env;

@@ -1,37 +1,26 @@
 // Anonymous workshops hold no author identity in the shared board: not from notes written before
 // anonymity was turned on, not from a stale or hostile client that still writes its name, not in
 // the merge records. An observer who joins later receives no name in any byte.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { connectClient, waitSynced, type TestClient } from '../helpers/clients.js';
-import { createWorkshop, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { waitSynced } from '../helpers/clients.js';
+import { useServerAndClients } from '../helpers/suites.js';
+import { createWorkshop, waitFor } from '../helpers/server.js';
 import { addNote, mergeNotes } from '../../shared/commands/notes.js';
 import { setAnonymous } from '../../shared/commands/control.js';
 import { noteMergeMap, readBoard } from '../../shared/schema.js';
 
-let server: TestServer;
-const clients: TestClient[] = [];
-const client = (...args: Parameters<typeof connectClient>) => {
-  const c = connectClient(...args);
-  clients.push(c);
-  return c;
-};
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  clients.forEach((c) => c.destroy());
-  await server?.stop();
-});
+const env = useServerAndClients();
+const client = env.client;
 
 const SECRET = 'Quentin Secretname';
 const author = (name: string) => ({ id: `id-${name.split(' ')[0]}`, name, color: '#336699' });
 const holdsName = (doc: Y.Doc, name: string) => Buffer.from(Y.encodeStateAsUpdate(doc)).includes(Buffer.from(name));
 
 it('clears every author when anonymity is turned on, and any author a client still writes while it is on', async () => {
-  const ws = await createWorkshop(server);
-  const p = client(server.wsUrl, ws.id, ws.tokens.participant);
-  const control = client(server.wsUrl, ws.id, ws.tokens.facilitator, { docName: 'control' });
+  const ws = await createWorkshop(env.server);
+  const p = client(env.server.wsUrl, ws.id, ws.tokens.participant);
+  const control = client(env.server.wsUrl, ws.id, ws.tokens.facilitator, { docName: 'control' });
   await Promise.all([waitSynced(p), waitSynced(control)]);
 
   // Written before anonymity: two notes with authors, one merged into the other (a merge record
@@ -41,7 +30,7 @@ it('clears every author when anonymity is turned on, and any author a client sti
   addNote(p.doc, { id: 'n3', lane: 'org', text: 'Hiring', author: author('Third Person'), now: 3 });
   mergeNotes(p.doc, { sourceId: 'n2', targetId: 'n1' });
   await waitFor(() => readBoard(p.doc).notes.length === 2, 5000, 'notes');
-  const before = client(server.wsUrl, ws.id, ws.tokens.observer);
+  const before = client(env.server.wsUrl, ws.id, ws.tokens.observer);
   await waitSynced(before);
   await waitFor(() => readBoard(before.doc).notes.length === 2, 5000, 'observer has the notes');
   expect(holdsName(before.doc, SECRET)).toBe(true); // the check below is meaningful
@@ -50,7 +39,7 @@ it('clears every author when anonymity is turned on, and any author a client sti
   // A stale client that has not seen the setting (or a hostile one) writes its name anyway.
   addNote(p.doc, { id: 'n4', lane: 'platform', text: 'Deploys take hours', author: author(SECRET), now: 4 });
 
-  const late = client(server.wsUrl, ws.id, ws.tokens.observer);
+  const late = client(env.server.wsUrl, ws.id, ws.tokens.observer);
   await waitSynced(late);
   await waitFor(() => readBoard(late.doc).notes.length === 3, 5000, 'every note');
   await waitFor(() => readBoard(late.doc).notes.every((n) => !n.author.id && !n.author.name && n.coAuthors.length === 0), 5000, 'authors cleared');
@@ -63,11 +52,11 @@ it('clears every author when anonymity is turned on, and any author a client sti
 });
 
 it('keeps authors when the workshop is not anonymous', async () => {
-  const ws = await createWorkshop(server);
-  const p = client(server.wsUrl, ws.id, ws.tokens.participant);
+  const ws = await createWorkshop(env.server);
+  const p = client(env.server.wsUrl, ws.id, ws.tokens.participant);
   await waitSynced(p);
   addNote(p.doc, { id: 'n1', lane: 'product', text: 'Checkout is slow', author: author(SECRET), now: 1 });
-  const late = client(server.wsUrl, ws.id, ws.tokens.observer);
+  const late = client(env.server.wsUrl, ws.id, ws.tokens.observer);
   await waitSynced(late);
   await waitFor(() => readBoard(late.doc).notes.length === 1, 5000, 'note');
   expect(readBoard(late.doc).notes[0]!.author.name).toBe(SECRET);

@@ -1,44 +1,33 @@
 // Growth scenarios on the real server (SPEC 7): a new workshop starts from its template's models,
 // participants edit them like the rest of the board, observers cannot, a locked board is read-only
 // for participants, and the scenarios root takes records only. Enforced by the server.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { connectClient, waitSynced, type TestClient } from '../helpers/clients.js';
-import { createWorkshop, metricValue, startTestServer, waitFor, type TestServer } from '../helpers/server.js';
+import { waitSynced } from '../helpers/clients.js';
+import { useServerAndClients } from '../helpers/suites.js';
+import { createWorkshop, metricValue, waitFor } from '../helpers/server.js';
 import { readScenarios, setScenarioField, TEMPLATE_SCENARIOS } from '../../shared/scenarios.js';
 import { setLocked } from '../../shared/commands/control.js';
 
-let server: TestServer;
-const clients: TestClient[] = [];
-const client = (...args: Parameters<typeof connectClient>) => {
-  const c = connectClient(...args);
-  clients.push(c);
-  return c;
-};
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  clients.forEach((c) => c.destroy());
-  await server?.stop();
-});
+const env = useServerAndClients();
+const client = env.client;
 
 const traffic = (d: Y.Doc) => readScenarios(d).find((m) => m.kind === 'traffic')!;
-const rejected = (reason: string) => metricValue(server, 'scaleboard_ws_rejected_total', { reason });
+const rejected = (reason: string) => metricValue(env.server, 'scaleboard_ws_rejected_total', { reason });
 
 it("starts a workshop's board with its template's growth models", async () => {
-  const ws = await createWorkshop(server, { title: 'Enterprise', template: 'enterprise' });
-  const o = client(server.wsUrl, ws.id, ws.tokens.observer);
+  const ws = await createWorkshop(env.server, { title: 'Enterprise', template: 'enterprise' });
+  const o = client(env.server.wsUrl, ws.id, ws.tokens.observer);
   await waitSynced(o);
   await waitFor(() => traffic(o.doc).current !== null, 5000, 'scenarios');
   expect(traffic(o.doc)).toEqual({ kind: 'traffic', ...TEMPLATE_SCENARIOS.enterprise.traffic });
 });
 
 it('lets participants edit the models, not observers, and not participants while the board is locked', async () => {
-  const ws = await createWorkshop(server, { title: 'Scaleup', template: 'scaleup' });
-  const p = client(server.wsUrl, ws.id, ws.tokens.participant);
-  const o = client(server.wsUrl, ws.id, ws.tokens.observer);
-  const control = client(server.wsUrl, ws.id, ws.tokens.facilitator, { docName: 'control' });
+  const ws = await createWorkshop(env.server, { title: 'Scaleup', template: 'scaleup' });
+  const p = client(env.server.wsUrl, ws.id, ws.tokens.participant);
+  const o = client(env.server.wsUrl, ws.id, ws.tokens.observer);
+  const control = client(env.server.wsUrl, ws.id, ws.tokens.facilitator, { docName: 'control' });
   await Promise.all([p, o, control].map((c) => waitSynced(c)));
 
   setScenarioField(p.doc, { kind: 'traffic', field: 'realistic', value: 11 });
@@ -47,7 +36,7 @@ it('lets participants edit the models, not observers, and not participants while
   const dropped = await rejected('write_forbidden_observer');
   setScenarioField(o.doc, { kind: 'traffic', field: 'current', value: 1 });
   await waitFor(async () => (await rejected('write_forbidden_observer')) > dropped, 5000, 'observer write dropped');
-  const fresh = client(server.wsUrl, ws.id, ws.tokens.participant);
+  const fresh = client(env.server.wsUrl, ws.id, ws.tokens.participant);
   await waitSynced(fresh);
   expect(traffic(fresh.doc).current).toBe(10_000);
 
@@ -61,8 +50,8 @@ it('lets participants edit the models, not observers, and not participants while
 });
 
 it('refuses a scenario that is not a record', async () => {
-  const ws = await createWorkshop(server);
-  const p = client(server.wsUrl, ws.id, ws.tokens.participant);
+  const ws = await createWorkshop(env.server);
+  const p = client(env.server.wsUrl, ws.id, ws.tokens.participant);
   await waitSynced(p);
   const before = await rejected('not_a_record');
   p.doc.getMap('scenarios').set('traffic', 'ten percent');
