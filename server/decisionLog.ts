@@ -1,4 +1,4 @@
-// GET /api/workshops/:id/decision-log.json|.md|.csv — the decision log as a download, for a
+// GET /api/workshops/:id/decision-log.json|.md|.csv|.jira.csv — the decision log as a download, for a
 // bearer token of any role. Reads top to bottom: authenticate, load, build, send.
 import type { createHttpHandler, HttpDeps } from './http.js';
 import { authenticate, HttpError } from './http.js';
@@ -14,7 +14,7 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
   return [
     {
       method: 'GET',
-      pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/decision-log\.(json|md|csv)$/,
+      pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/decision-log\.(json|md|csv|jira\.csv)$/,
       name: 'decision_log',
       handler: (req, res, [id, ext]) => {
         authenticate(req, workshops, id!);

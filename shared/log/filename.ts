@@ -26,7 +26,7 @@ export function unicodeSlug(title: string): string {
   return trimSlug(slug) || 'decision-log';
 }
 
-export type LogFormat = 'json' | 'md' | 'csv';
+export type LogFormat = 'json' | 'md' | 'csv' | 'jira.csv';
 
 export function exportFileName(workshop: { title: string; createdAt: string }, ext: LogFormat, unicode = false): string {
   const slug = unicode ? unicodeSlug(workshop.title) : asciiSlug(workshop.title);

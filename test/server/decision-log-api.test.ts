@@ -88,6 +88,22 @@ describe('GET /api/workshops/:id/decision-log.*', () => {
     });
   }
 
+  it('serves the Jira CSV (SPEC 8) to every role: Epics and Tasks, as a .jira.csv download', async () => {
+    for (const role of ['facilitator', 'participant', 'observer'] as const) {
+      const res = await get(ws.id, 'jira.csv', ws.tokens[role]);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+      expect(res.headers.get('content-disposition')).toBe(
+        `attachment; filename="q3-platform-scaling-zurich-${today}.jira.csv"; filename*=UTF-8''q3-platform-scaling-z%C3%BCrich-${today}.jira.csv`,
+      );
+      const text = (await res.text()).replace(/^\uFEFF/, '');
+      expect(text.startsWith('Issue ID,Issue Type,Summary,Description,Assignee,Due date,Labels,Priority,Parent\r\n')).toBe(true);
+      expect(text).toMatch(/^1,Epic,Observability: tracing & SLOs,/m);
+      expect(text).toMatch(/^2,Task,Services with tracing,.*,1$/m);
+      expect(text).toContain(`"'=HYPERLINK(""http://evil.example"") platform team"`);
+    }
+  });
+
   it('reflects the live board: an edit shows in the next export', async () => {
     const [board] = clients;
     board!.doc.transact(() => (board!.doc.getMap('notes').get('n-p3') as import('yjs').Map<unknown>).set('lane', 'org'));
@@ -99,7 +115,13 @@ describe('GET /api/workshops/:id/decision-log.*', () => {
 
   it('answers 401 without a token, with a bad token and with another workshop’s token', async () => {
     const other = await createWorkshop(server, { title: 'Other' });
-    for (const res of [await get(ws.id, 'json'), await get(ws.id, 'md', 'not-a-token'), await get(ws.id, 'csv', other.tokens.facilitator)]) {
+    for (const res of [
+      await get(ws.id, 'json'),
+      await get(ws.id, 'md', 'not-a-token'),
+      await get(ws.id, 'csv', other.tokens.facilitator),
+      await get(ws.id, 'jira.csv'),
+      await get(ws.id, 'jira.csv', other.tokens.observer),
+    ]) {
       expect(res.status).toBe(401);
       expect(res.headers.get('content-disposition')).toBeNull();
       expect(await res.json()).toEqual({ error: 'missing or invalid bearer token' });
@@ -109,7 +131,7 @@ describe('GET /api/workshops/:id/decision-log.*', () => {
   });
 
   it('answers 404 for an unknown workshop and an unknown format', async () => {
-    for (const ext of ['json', 'md', 'csv']) expect((await get('noSuchWorkshop42', ext, ws.tokens.facilitator)).status).toBe(404);
+    for (const ext of ['json', 'md', 'csv', 'jira.csv']) expect((await get('noSuchWorkshop42', ext, ws.tokens.facilitator)).status).toBe(404);
     expect((await get(ws.id, 'xml', ws.tokens.facilitator)).status).toBe(404);
   });
 

@@ -11,6 +11,7 @@ import { toJson } from '../../shared/log/json.js';
 import { toMarkdown } from '../../shared/log/markdown.js';
 import { CSV_COLUMNS, toCsv } from '../../shared/log/csv.js';
 import { contentDisposition, exportFileName } from '../../shared/log/filename.js';
+import { JIRA_COLUMNS, priorityOfRank, toJiraCsv } from '../../shared/log/jira.js';
 import schema from '../../shared/log/decision-log.v1.schema.json';
 import { boardMaps, controlMaps } from '../../shared/schema.js';
 import { revealScores } from '../../shared/commands/ranking.js';
@@ -35,6 +36,7 @@ describe('decision log goldens', () => {
   it('JSON matches the golden file', () => expectGolden('decision-log.json', toJson(fixtureLog())));
   it('Markdown matches the golden file', () => expectGolden('decision-log.md', toMarkdown(fixtureLog())));
   it('CSV matches the golden file', () => expectGolden('decision-log.csv', toCsv(fixtureLog())));
+  it('Jira CSV matches the golden file', () => expectGolden('decision-log.jira.csv', toJiraCsv(fixtureLog())));
   it('is deterministic: the same documents and now give the same bytes', () => {
     expect(toJson(fixtureLog())).toBe(toJson(fixtureLog()));
   });
@@ -236,6 +238,43 @@ describe('CSV', () => {
 
   it('quotes fields with line breaks, commas and quotes (RFC 4180)', () => {
     expect(csv).toContain('"Tracing is how we run the platform;\n| we own the SLOs |"');
+  });
+});
+
+describe('Jira CSV (SPEC 8)', () => {
+  const csv = toJiraCsv(fixtureLog());
+  const records = csv.slice(1).split(/\r\n(?=(?:[^"]*"[^"]*")*[^"]*$)/);
+  // Cells of a record, split at commas outside quotes; a quoted cell's value starts after its quote.
+  const cells = (record: string) => record.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/).map((c) => (c.startsWith('"') ? c.slice(1) : c));
+
+  it('has the SPEC columns, an Epic per decision then a Task per metric whose Parent is the Epic', () => {
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect(records[0]!.split(',')).toEqual([...JIRA_COLUMNS]);
+    // Decision 1 has two metrics, 2 one, 3 none: 3 Epics + 3 Tasks, then the final CRLF.
+    expect(records.length).toBe(1 + 6 + 1);
+    const rows = records.slice(1, -1).map((r) => [cells(r)[0], cells(r)[1], cells(r)[7], cells(r)[8]]);
+    expect(rows).toEqual([
+      ['1', 'Epic', 'Highest', ''],
+      ['2', 'Task', 'Highest', '1'],
+      ['3', 'Task', 'Highest', '1'],
+      ['4', 'Epic', 'High', ''],
+      ['5', 'Task', 'High', '4'],
+      ['6', 'Epic', 'Medium', ''],
+    ]);
+  });
+
+  it('labels by approach, phase and observability, assigns the DRI and dates each Task', () => {
+    expect(records[1]).toMatch(/,Grace Hopper,2025-09-30,scaleboard build phase-now,Highest,$/);
+    expect(records[2]).toMatch(/^2,Task,Services with tracing,.*,2025-06-30,scaleboard build phase-now observability,Highest,1$/s);
+    expect(records[6]).toMatch(/,,,scaleboard partner phase-later,Medium,$/);
+    expect([1, 2, 3, 4, 5, 9].map(priorityOfRank)).toEqual(['Highest', 'High', 'Medium', 'Low', 'Lowest', 'Lowest']);
+  });
+
+  it('neutralises formula cells with the same rule as the log CSV', () => {
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"") platform team"`);
+    expect(csv).toContain(`,Task,'=1+1,`);
+    // No cell starts like a formula (a line inside a quoted multi-line cell is not a cell).
+    for (const record of records) for (const cell of cells(record)) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
   });
 });
 

@@ -18,6 +18,8 @@ const EXPORTS: { format: LogFormat; label: string }[] = [
   { format: 'md', label: 'Export Markdown' },
   { format: 'csv', label: 'Export CSV' },
   { format: 'json', label: 'Export JSON' },
+  // SPEC 8: Epics and Tasks for Jira's CSV importer (and Linear's Jira importer).
+  { format: 'jira.csv', label: 'Export for Jira' },
 ];
 
 /** Actual minutes have one decimal: recompute the log at most every 6 s of server time. */
