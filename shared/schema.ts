@@ -10,6 +10,7 @@
 import * as Y from 'yjs';
 import { APPROACHES, PHASES, THRESHOLD_KINDS } from './constants.js';
 import type { GrowthModel } from './forecast.js';
+import { DEFAULT_OFF_PLAN_TOLERANCE, isCheckInDate, isCheckInValue, isOffPlanTolerance } from './checkins.js';
 import type {
   Approach,
   ImpactCategory,
@@ -83,6 +84,18 @@ export interface Metric {
   observability: boolean;
 }
 
+/** A value recorded for a metric at a date, after the workshop (SPEC 8). */
+export interface CheckIn {
+  id: string;
+  metricId: string;
+  value: number;
+  /** `YYYY-MM-DD`. */
+  at: string;
+  /** Person id of who recorded it. */
+  by: string;
+  createdAt: number;
+}
+
 export interface Score {
   initiativeId: string;
   participantId: string;
@@ -136,6 +149,8 @@ export interface Settings {
   autoAdvance: boolean;
   /** A short sound on the room screen when the stage's time runs out (off by default). */
   endSound: boolean;
+  /** Percent a metric check-in may be off its plan before it is flagged Off plan (SPEC 8). */
+  offPlanTolerance: number;
 }
 
 export interface Reveals {
@@ -161,6 +176,8 @@ export const boardMaps = (doc: Y.Doc) => ({
   metrics: doc.getMap<YRecord>('metrics'),
   /** Growth scenarios (SPEC 7): one record per threshold kind (key: the kind). */
   scenarios: doc.getMap<YRecord>('scenarios'),
+  /** Metric check-ins (SPEC 8): one record per check-in (key: its id). */
+  checkIns: doc.getMap<YRecord>('checkIns'),
   /** Written by the server only, when the facilitator reveals scores: one tally per initiative (key: its id). */
   revealedScores: doc.getMap<ScoreTally>('revealedScores'),
   /** Written by the server only, after a named reveal: each person's scores. Key `${initiative}/${person}`. */
@@ -180,14 +197,14 @@ export const SERVER_ONLY_BOARD_MAPS = ['revealedScores', 'namedScores', 'ballots
  * late joiner) or a server-only one. Add a root here when the layout grows.
  */
 export const DOC_ROOTS = {
-  board: { client: ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'noteMerges', 'scenarios'], server: SERVER_ONLY_BOARD_MAPS },
+  board: { client: ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'noteMerges', 'scenarios', 'checkIns'], server: SERVER_ONLY_BOARD_MAPS },
   control: { client: ['settings', 'engine', 'reveals', 'ranking'], server: [] },
   private: { client: ['scores', 'profile'], server: [] },
 } as const satisfies Record<string, { client: readonly string[]; server: readonly string[] }>;
 export type DocKind = keyof typeof DOC_ROOTS;
 
 /** Board roots whose every value is a record (a Y.Map); the server refuses anything else in them. */
-export const RECORD_ROOTS = ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'scenarios'] as const;
+export const RECORD_ROOTS = ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'scenarios', 'checkIns'] as const;
 
 /** The records of a record root, skipping any value that is not one (stored before the server refused them). */
 export const recordsOf = (m: Y.Map<YRecord>): YRecord[] => [...m.values()].filter((v): v is YRecord => v instanceof Y.Map);
@@ -295,6 +312,22 @@ export function readMetric(m: YRecord): Metric {
   };
 }
 
+export function readCheckIn(m: YRecord): CheckIn {
+  const value = m.get('value');
+  const at = m.get('at');
+  return {
+    id: str(m.get('id')),
+    metricId: str(m.get('metricId')),
+    value: isCheckInValue(value) ? value : NaN,
+    at: isCheckInDate(at) ? at : '',
+    by: str(m.get('by')),
+    createdAt: num(m.get('createdAt'), 0) as number,
+  };
+}
+
+/** Check-ins with a real value and date (a record a client mangled is left out). */
+export const validCheckIns = (all: CheckIn[]): CheckIn[] => all.filter((c) => c.id !== '' && c.at !== '' && isCheckInValue(c.value));
+
 export function readSettings(doc: Y.Doc): Settings {
   const s = controlMaps(doc).settings;
   return {
@@ -307,6 +340,7 @@ export function readSettings(doc: Y.Doc): Settings {
     topN: num(s.get('topN'), 3) as number,
     autoAdvance: bool(s.get('autoAdvance')),
     endSound: bool(s.get('endSound')),
+    offPlanTolerance: isOffPlanTolerance(s.get('offPlanTolerance')) ? (s.get('offPlanTolerance') as number) : DEFAULT_OFF_PLAN_TOLERANCE,
   };
 }
 
@@ -365,6 +399,8 @@ export interface BoardSnapshot {
   roster: RosterEntry[];
   /** Growth models per threshold kind, all four, in THRESHOLD_KINDS order. */
   scenarios: GrowthModel[];
+  /** Metric check-ins with a valid value and date (SPEC 8). */
+  checkIns: CheckIn[];
 }
 
 /** Notes in display order: by lane order key, then id (ties from concurrent inserts). */
@@ -389,6 +425,7 @@ export function readBoard(doc: Y.Doc): BoardSnapshot {
     namedScores: [...maps.namedScores.values()],
     ballots: [...maps.ballots.values()],
     scenarios: readScenarios(doc),
+    checkIns: validCheckIns(recordsOf(maps.checkIns).map(readCheckIn)),
     roster: [...maps.roster.values()],
   };
 }

@@ -6,6 +6,7 @@ import type * as Y from 'yjs';
 import { controlMaps } from '../schema.js';
 import * as engine from '../stages.js';
 import * as timer from '../timer.js';
+import { isOffPlanTolerance } from '../checkins.js';
 
 /** Default transaction origin of local commands. */
 export const LOCAL_ORIGIN = 'local';
@@ -84,3 +85,12 @@ export const setAnonymous = (doc: Y.Doc, on: boolean, origin: unknown = LOCAL_OR
 
 /** A short sound on the room screen (the Present view) when the stage's time runs out. */
 export const setEndSound = (doc: Y.Doc, on: boolean, origin: unknown = LOCAL_ORIGIN): void => setFlag(doc, 'endSound', on, origin);
+
+/** How far (percent of the planned value) a metric check-in may be off before it is Off plan (SPEC 8). */
+export function setOffPlanTolerance(doc: Y.Doc, percent: number, origin: unknown = LOCAL_ORIGIN): void {
+  if (!isOffPlanTolerance(percent)) return;
+  doc.transact(() => {
+    const settings = controlMaps(doc).settings;
+    if (settings.get('offPlanTolerance') !== percent) settings.set('offPlanTolerance', percent);
+  }, origin);
+}
