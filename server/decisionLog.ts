@@ -45,7 +45,7 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
 }
 
 /** The workshop, loaded; a damaged one answers 500 naming the problem, not its internals. */
-function loadWorkshop({ workshops, metrics }: HttpDeps, id: string) {
+export function loadWorkshop({ workshops, metrics }: HttpDeps, id: string) {
   try {
     return workshops.get(id);
   } catch (err) {

@@ -65,13 +65,16 @@ interface Route {
   handler: Handler;
 }
 
-export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps) => Route[] = () => []) {
+/** Spends the client's budget for one write of this kind: throws a 429 past it. */
+export type LimitWrite = (req: IncomingMessage, kind: WriteKind) => Promise<void>;
+
+export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps, limit: LimitWrite) => Route[] = () => []) {
   const { config, log, metrics, workshops } = deps;
   const serveStatic = createStaticHandler(config);
   const setSecurityHeaders = securityHeaders(config);
   const limits = new HttpLimits(config);
   /** Every endpoint that creates or writes spends the client's budget first: 429 with Retry-After past it. */
-  const limit = async (req: IncomingMessage, kind: WriteKind): Promise<void> => {
+  const limit: LimitWrite = async (req, kind) => {
     const over = await limits.consume(req, kind);
     if (!over) return; // a 429 is counted in scaleboard_http_requests_total like every answer
     throw new HttpError(429, `too many requests from this address; try again in ${over.retryAfterSec} s`, undefined, {
@@ -155,7 +158,7 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps) 
         res.end();
       },
     },
-    ...extraRoutes(deps),
+    ...extraRoutes(deps, limit),
   ];
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

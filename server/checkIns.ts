@@ -1,0 +1,56 @@
+// POST /api/workshops/:id/check-ins — a metric check-in (SPEC 8) with a facilitator's or a
+// participant's bearer token: `{ "metricId", "value", "at" }`. The server writes it into the board
+// as its own write, so it is persisted and relayed like any update, and a locked board (the
+// workshop is over) still takes check-ins. An optional `x-person-token` header names who checked
+// in (the person the browser is in this workshop); without it the check-in is the role's.
+import { z } from 'zod';
+import type { createHttpHandler, HttpDeps, LimitWrite } from './http.js';
+import { authenticate, HttpError, parseBody, readJson, sendJson } from './http.js';
+import { loadWorkshop } from './decisionLog.js';
+import { isCheckInDate, MAX_CHECK_IN_MAGNITUDE } from '../shared/checkins.js';
+import { addCheckIn, type AddCheckInResult } from '../shared/commands/checkIns.js';
+import { DOC_NAMES } from '../shared/constants.js';
+
+type Route = ReturnType<NonNullable<Parameters<typeof createHttpHandler>[1]>>[number];
+
+export const CheckInBody = z.object({
+  metricId: z.string({ error: 'metricId must be a string' }).min(1, 'metricId must not be empty').max(64, 'metricId is at most 64 characters'),
+  value: z
+    .number({ error: 'value must be a number' })
+    .refine((v) => Number.isFinite(v) && Math.abs(v) <= MAX_CHECK_IN_MAGNITUDE, `value must be a finite number within ±${MAX_CHECK_IN_MAGNITUDE}`),
+  at: z.string({ error: 'at must be a date YYYY-MM-DD' }).refine(isCheckInDate, 'at must be a date YYYY-MM-DD between 2000 and 2100'),
+});
+
+export function checkInRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
+  const { config, log, workshops } = deps;
+  return [
+    {
+      method: 'POST',
+      pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/check-ins$/,
+      name: 'check_ins',
+      handler: async (req, res, [id]) => {
+        await limit(req, 'write');
+        const { row, role } = authenticate(req, workshops, id!);
+        if (role === 'observer') throw new HttpError(403, 'observers cannot check in');
+        const body = parseBody(CheckInBody, await readJson(req, config.maxBodyBytes));
+        const personHeader = req.headers['x-person-token'];
+        const person = typeof personHeader === 'string' ? workshops.people.find(row.id, personHeader) : null;
+        const by = person && person.role === role ? person.id : `api:${role}`;
+
+        const workshop = loadWorkshop(deps, row.id);
+        if (!workshop) throw new HttpError(404, 'unknown workshop');
+        workshop.connected(); // unloaded after the idle grace period if nobody else is connected
+        const recorded: AddCheckInResult[] = [];
+        try {
+          workshop.transact(DOC_NAMES.board, (doc) => void recorded.push(addCheckIn(doc, { ...body, by, now: Date.now() })));
+        } finally {
+          workshop.disconnected();
+        }
+        const result = recorded[0]!;
+        if (!result.ok) throw new HttpError(result.field === 'metricId' ? 404 : 400, `${result.field}: ${result.error}`, result.field);
+        log.info({ workshop: row.id, checkIn: result.id, role }, 'check-in recorded');
+        sendJson(res, 201, { id: result.id, metricId: body.metricId, value: body.value, at: body.at });
+      },
+    },
+  ];
+}
