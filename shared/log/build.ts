@@ -10,12 +10,14 @@ import {
   readReveals,
   readSettings,
   type BoardSnapshot,
+  type CheckIn,
   type Decision,
   type Impact,
   type Settings,
 } from '../schema.js';
 import { checklistForLog, planForLog, stageTimingsForLog, topInitiativesForLog } from './adapters.js';
 import { hasModel, type ScenarioMonths } from '../forecast.js';
+import { metricProgress } from '../checkins.js';
 import {
   DECISION_LOG_SCHEMA,
   type DecisionLog,
@@ -84,6 +86,8 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
   });
   const known = new Set(bottlenecks.map((b) => b.id));
 
+  const checkInsOf = new Map<string, CheckIn[]>();
+  for (const c of board.checkIns) checkInsOf.set(c.metricId, [...(checkInsOf.get(c.metricId) ?? []), c]);
   const top = topInitiativesForLog(board, settings, control.rankingOrder, control.scoresRevealed);
   const decisions: LogDecision[] = top.map(({ initiative, roi, urgency }, i) => {
     const d = board.decisions[initiative.id];
@@ -100,7 +104,18 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
       metrics: board.metrics
         .filter((m) => m.initiativeId === initiative.id && [m.name, m.baseline, m.target, m.due].some((s) => s.trim() !== ''))
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-        .map(({ name, baseline, target, due, observability }) => ({ name, baseline, target, due, observability })),
+        .map(({ id, name, baseline, target, due, observability }) => {
+          const progress = metricProgress({ baseline, target, due }, checkInsOf.get(id) ?? [], settings.createdAt, settings.offPlanTolerance);
+          return {
+            name,
+            baseline,
+            target,
+            due,
+            observability,
+            checkIns: progress.points.map(({ value, at, offPlan }) => ({ value, at, offPlan })),
+            offPlan: progress.offPlan,
+          };
+        }),
       dri: d?.dri ?? null,
       forecastUrgency: f?.forecastUrgency ?? null,
       earliestBreakMonths: round(f?.earliestBreakMonths ?? null, 1),

@@ -2,7 +2,7 @@
 // decision without metrics still gets one row). RFC 4180 quoting and CRLF by csv-stringify,
 // UTF-8 with a BOM so spreadsheets detect the encoding, and no cell a spreadsheet would run.
 import { stringify } from 'csv-stringify/sync';
-import type { DecisionLog } from './types.js';
+import type { DecisionLog, LogMetric } from './types.js';
 import { approachTitle, bottlenecksById, dimensionsOf, phaseTitle } from './format.js';
 
 export const CSV_COLUMNS = [
@@ -22,6 +22,8 @@ export const CSV_COLUMNS = [
   'Urgency',
   'Breaks in (months)',
   'Forecast urgency',
+  'Latest check-in',
+  'Off plan',
 ] as const;
 
 // Spreadsheets treat a cell starting with these as a formula (the full-width forms too, in some
@@ -31,6 +33,12 @@ const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 export function neutraliseCell(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
+
+/** `30 on 2025-04-15`, or '' without check-ins (SPEC 8). */
+const latestCheckIn = (m: LogMetric | null): string => {
+  const c = m?.checkIns?.at(-1);
+  return c ? `${c.value} on ${c.at}` : '';
+};
 
 export function toCsv(log: DecisionLog): string {
   const rows: (string | number)[][] = [];
@@ -65,6 +73,8 @@ export function toCsv(log: DecisionLog): string {
         d.urgency ?? '',
         d.earliestBreakMonths ?? '',
         d.forecastUrgency ?? '',
+        latestCheckIn(m),
+        m?.offPlan ? 'Off plan' : '',
       ]);
     }
   }

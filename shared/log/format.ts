@@ -31,10 +31,19 @@ export function thresholdLine(t: LogThreshold): string {
   return t.text.trim() ? `${head} (${t.text})` : head;
 }
 
-/** `p99 latency: 2.1 s → 0.8 s, due 2025-06-30` (and `(observability)` when tagged so). */
+/** `p99 latency: 2.1 s → 0.8 s, due 2025-06-30` (and `(observability)` when tagged so), then its
+ * latest check-in and `Off plan` when that is (SPEC 8). */
 export function metricLine(m: LogMetric): string {
   const dash = (s: string) => (s.trim() ? s : '—');
-  return `${dash(m.name)}: ${dash(m.baseline)} → ${dash(m.target)}, due ${dash(m.due)}${m.observability ? ' (observability)' : ''}`;
+  const base = `${dash(m.name)}: ${dash(m.baseline)} → ${dash(m.target)}, due ${dash(m.due)}${m.observability ? ' (observability)' : ''}`;
+  return base + checkInText(m);
+}
+
+/** `; checked in 30 on 2025-04-15, Off plan`, or '' without check-ins. */
+export function checkInText(m: LogMetric): string {
+  const latest = m.checkIns?.at(-1);
+  if (!latest) return '';
+  return `; checked in ${formatNumber(latest.value)} on ${latest.at}${m.offPlan ? ', Off plan' : ''}`;
 }
 
 /** `20`, or `20 + 5` when minutes were added in the session (`20 − 5` when taken away). */

@@ -77,6 +77,17 @@ export interface LogMetric {
   due: string;
   /** Tagged as an observability metric (added to v1). */
   observability?: boolean;
+  /** SPEC 8 (added to v1): check-ins by date, each against the plan at its date. */
+  checkIns?: LogCheckIn[];
+  /** SPEC 8 (added to v1): its latest check-in is more than the tolerance off plan. */
+  offPlan?: boolean;
+}
+
+export interface LogCheckIn {
+  value: number;
+  /** `YYYY-MM-DD`. */
+  at: string;
+  offPlan: boolean;
 }
 
 export interface LogDecision {

@@ -8,6 +8,7 @@ import { initialEngineState } from '../../shared/stages.js';
 import { templateDurations } from '../../shared/templates.js';
 import { tallyScores } from '../../shared/ranking.js';
 import { seedScenarios } from '../../shared/scenarios.js';
+import { addCheckIn } from '../../shared/commands/checkIns.js';
 import { addMinutes, nextStage, pauseTimer, resumeTimer, startTimer } from '../../shared/commands/control.js';
 import type { Approach, ImpactCategory, Lane, Phase } from '../../shared/constants.js';
 
@@ -116,6 +117,10 @@ export function buildFixture(opts: { anonymous?: boolean } = {}): { board: Y.Doc
     scores(board, 'i5', [1, 2], [null, null]);
   });
   seedBoardContent(board);
+  // Check-ins after the workshop (SPEC 8): tracing 20% → 100% by 2025-06-30 is on plan in March
+  // (planned 24.4) and off plan in April (30 against a planned 43.7).
+  addCheckIn(board, { id: 'c1', metricId: 'm1', value: 24, at: '2025-03-20', by: 'u2', now: CREATED_AT + 8 * 24 * 60 * MIN });
+  addCheckIn(board, { id: 'c2', metricId: 'm1', value: 30, at: '2025-04-15', by: 'u2', now: CREATED_AT + 32 * 24 * 60 * MIN });
   // The facilitator dragged Observability above Checkout.
   controlMaps(control).ranking.set('order', ['i2', 'i1']);
   return { board, control };

@@ -85,6 +85,22 @@ describe('the log object', () => {
     expect(log.roadmap!.milestones).toHaveLength(4);
   });
 
+  it('carries each metric’s check-ins against the plan and whether it is Off plan (SPEC 8)', () => {
+    const [tracing, mttr] = log.decisions[0]!.metrics;
+    expect(tracing).toMatchObject({
+      checkIns: [
+        { value: 24, at: '2025-03-20', offPlan: false },
+        { value: 30, at: '2025-04-15', offPlan: true },
+      ],
+      offPlan: true,
+    });
+    expect(mttr).toMatchObject({ checkIns: [], offPlan: false });
+    // A looser tolerance of the workshop clears the flag.
+    const { board, control } = buildFixture();
+    controlMaps(control).settings.set('offPlanTolerance', 40);
+    expect(buildDecisionLog({ board, control, workshopId: WORKSHOP_ID, now: NOW }).decisions[0]!.metrics[0]!.offPlan).toBe(false);
+  });
+
   it('has the workshop, five stages with planned vs actual minutes, and participants without duplicates', () => {
     expect(log.schema).toBe('scaleboard.decision-log/v1');
     expect(log.workshop).toMatchObject({ id: WORKSHOP_ID, template: 'scaleup', createdAt: '2025-03-14T09:00:00.000Z' });
