@@ -35,12 +35,17 @@ export const serverErrorMessage = (next: NextStep) => `The server could not answ
  * fetch, with the failures a person can do nothing about in the page said as what to do next:
  * no answer at all (offline, server down) and a server error (5xx). Other answers are returned.
  */
+/** No answer at all: offline, or the server is down. */
+export class UnreachableError extends Error {}
+/** The workshop is not on the server (any more): deleted. */
+export class WorkshopGoneError extends Error {}
+
 async function request(url: string, init: RequestInit, next: NextStep): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(url, init);
   } catch {
-    throw new Error(unreachableMessage(next));
+    throw new UnreachableError(unreachableMessage(next));
   }
   if (res.status >= 500) throw new Error(serverErrorMessage(next));
   return res;
@@ -69,23 +74,56 @@ export async function fetchWithToken(workshopId: string, path: string, token: st
   if (res.status === 401)
     throw new Error('This link is not valid for this workshop. Check that you copied all of it, or ask the facilitator for a new one.');
   if (res.status === 404)
-    throw new Error('This workshop does not exist on this server. Check the address, or ask the facilitator for the link.');
+    throw new WorkshopGoneError('This workshop does not exist on this server. Check the address, or ask the facilitator for the link.');
   if (!res.ok) throw await errorOf(res);
   return res;
 }
 
+/**
+ * The last answer to a link's question, kept in localStorage so the app starts offline (SPEC 10).
+ * Keyed by workshop and a hash of the link's token, never the token itself; a person's cached
+ * answer leaves out the person token (identity.ts keeps that already).
+ */
+async function cacheKey(kind: 'session' | 'person', workshopId: string, token: string): Promise<string | null> {
+  if (!globalThis.crypto?.subtle) return null;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token));
+  const hash = Array.from(new Uint8Array(digest).slice(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `scaleboard:cache-${kind}:${workshopId}:${hash}`;
+}
+
+/** Asks the server; with no answer at all, the cached last answer if there is one. */
+async function cachedOnFailure<T extends object>(kind: 'session' | 'person', workshopId: string, token: string, ask: () => Promise<T>, keep: (t: T) => object): Promise<T> {
+  const key = await cacheKey(kind, workshopId, token);
+  try {
+    const fresh = await ask();
+    if (key) localStorage.setItem(key, JSON.stringify(keep(fresh)));
+    return fresh;
+  } catch (err) {
+    const cached = err instanceof UnreachableError && key ? localStorage.getItem(key) : null;
+    if (!cached) throw err;
+    return JSON.parse(cached) as T;
+  }
+}
+
 export async function fetchSession(workshopId: string, token: string): Promise<SessionInfo> {
-  return (await fetchWithToken(workshopId, 'session', token)).json();
+  return cachedOnFailure('session', workshopId, token, async () => (await fetchWithToken(workshopId, 'session', token)).json() as Promise<SessionInfo>, (s) => s);
 }
 
 /** This browser's person in the workshop: the one `personToken` names if still valid, else a new one. */
 export async function fetchPerson(workshopId: string, token: string, personToken: string | undefined): Promise<Person> {
-  const res = await fetchWithToken(workshopId, 'people', token, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(personToken ? { personToken } : {}),
-  });
-  return res.json();
+  const ask = async () => {
+    const res = await fetchWithToken(workshopId, 'people', token, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(personToken ? { personToken } : {}),
+    });
+    return res.json() as Promise<Person>;
+  };
+  const person = await cachedOnFailure('person', workshopId, token, ask, ({ personToken: _kept, ...rest }) => rest);
+  if (person.personToken) return person;
+  // The cached answer: only good for the person this browser already is.
+  if (!personToken) throw new UnreachableError(unreachableMessage('reload the page'));
+  return { ...person, personToken };
 }
 
 /** Deletes the workshop for good (the facilitator's token only); one already gone counts as deleted. */

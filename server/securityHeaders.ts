@@ -36,6 +36,8 @@ export function securityHeaders(config: Pick<Config, 'publicUrl'>): (req: Incomi
         // The built client is one module script and one stylesheet from /assets; nothing inline.
         // React's `style` props are set through the CSSOM, which style-src does not govern.
         scriptSrc: ["'self'"],
+        // The service worker (/sw.js, the app shell offline) comes from this origin only.
+        workerSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'"],
         fontSrc: ["'self'"],

@@ -5,6 +5,9 @@ import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import { DOC_NAMES, type Role } from '../../shared/constants';
 import { withJitteredBackoff } from './backoff';
+import { localDbName, persistLocally, type LocalDoc, type LocalPersistence } from './localData';
+import { nextPending, totalPending, type PendingCounts } from './pendingChanges';
+import { readSettings } from '../../shared/schema';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
 
@@ -101,6 +104,16 @@ export class WorkshopSession {
   private refusalCode: number | null = null;
   private joinedUser: LocalUser | null = null;
   private readonly listeners = new Set<() => void>();
+  private pending: PendingCounts = {};
+  private offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+  private readonly persisted: LocalPersistence[] = [];
+  private readonly stopTracking: (() => void)[] = [];
+  private readonly tracked = new Set<WebsocketProvider>();
+  /** Counts kept from before a reload (localStorage), until that document syncs. */
+  private storedPending: PendingCounts = {};
+  /** The board had changes of ours waiting when it synced: check the lock once control is synced too. */
+  private boardChangesArrived = false;
+  private notice: string | null = null;
 
   constructor(
     readonly workshopId: string,
@@ -127,6 +140,29 @@ export class WorkshopSession {
         }
       });
     }
+    this.track('board', this.board, this.providers[0]!);
+    this.track('control', this.control, this.providers[1]!);
+    // The browser knows it lost the network before a socket does (Chromium even holds an open
+    // socket's messages): close the connections then, so edits count as waiting, and open them
+    // again, with a full sync, when the network is back.
+    if (typeof window !== 'undefined') {
+      const goOffline = () => {
+        this.offline = true;
+        for (const p of this.tracked) p.disconnect();
+        this.emit();
+      };
+      const goOnline = () => {
+        this.offline = false;
+        if (!this.refusal) for (const p of this.tracked) p.connect();
+        this.emit();
+      };
+      window.addEventListener('offline', goOffline);
+      window.addEventListener('online', goOnline);
+      this.stopTracking.push(() => {
+        window.removeEventListener('offline', goOffline);
+        window.removeEventListener('online', goOnline);
+      });
+    }
     // No presence until the person joins: connected early, they are not yet in the room.
     this.awareness.setLocalState(null);
     if (user) this.join(user);
@@ -141,6 +177,97 @@ export class WorkshopSession {
     if (this.joinedUser) return;
     this.joinedUser = user;
     this.awareness.setLocalState({ user: { ...user, role: this.role } });
+    // Kept in this browser from now on (the person is known): a reload while offline shows it.
+    this.persist('board', this.board);
+    this.persist('control', this.control);
+    this.storedPending = loadPending(this.pendingKey());
+    for (const [name, provider] of [['board', this.providers[0]!], ['control', this.providers[1]!]] as const) {
+      if (!provider.synced) this.addStoredPending(name);
+    }
+  }
+
+  private pendingKey(): string {
+    return `scaleboard:pending:${this.workshopId}:${this.user.id}`;
+  }
+
+  /** Brings back a document's count from before a reload: its changes still wait in IndexedDB. */
+  private addStoredPending(name: string): void {
+    const n = this.storedPending[name] ?? 0;
+    if (n > 0 && !this.pending[name]) this.setPending({ ...this.pending, [name]: n });
+  }
+
+  /** Keeps one of this person's documents of the workshop in IndexedDB until the session ends. */
+  persist(doc: LocalDoc, ydoc: Y.Doc): LocalPersistence {
+    const p = persistLocally(localDbName(this.workshopId, this.user.id, doc), ydoc);
+    this.persisted.push(p);
+    return p;
+  }
+
+  /**
+   * Counts this person's updates to `doc` made while its provider is not synced with the server
+   * (client/sync/pendingChanges.ts); its next sync sends them and resets the count. Returns a stop function.
+   */
+  track(name: string, doc: Y.Doc, provider: WebsocketProvider): () => void {
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      // Remote (the provider, its broadcast channel) and stored (IndexedDB) updates are not ours to send.
+      if (origin === provider || (origin && typeof origin === 'object' && 'whenSynced' in origin)) return;
+      this.setPending(nextPending(this.pending, { type: 'local-update', doc: name, online: !this.offline && provider.wsconnected && provider.synced }));
+    };
+    const onSync = (synced: boolean) => {
+      if (!synced) return;
+      if (name === 'board' && this.pending.board) this.boardChangesArrived = true;
+      this.setPending(nextPending(this.pending, { type: 'synced', doc: name }));
+      this.checkLockAfterReconnect();
+    };
+    doc.on('update', onUpdate);
+    provider.on('sync', onSync);
+    this.tracked.add(provider);
+    if (this.joinedUser && !provider.synced) this.addStoredPending(name);
+    if (this.offline) provider.disconnect();
+    const stop = () => {
+      this.tracked.delete(provider);
+      doc.off('update', onUpdate);
+      provider.off('sync', onSync);
+      this.setPending(nextPending(this.pending, { type: 'synced', doc: name }));
+    };
+    this.stopTracking.push(stop);
+    return stop;
+  }
+
+  private setPending(next: PendingCounts): void {
+    if (next === this.pending) return;
+    this.pending = next;
+    if (this.joinedUser && !this.destroyed) savePending(this.pendingKey(), next);
+    this.emit();
+  }
+
+  /**
+   * Changes written offline to a board the facilitator locked meanwhile: the server reverts them
+   * (server/room) and the revert reaches this client; the person is told why their notes went.
+   */
+  private checkLockAfterReconnect(): void {
+    if (!this.boardChangesArrived || !this.providers.every((p) => p.synced)) return;
+    this.boardChangesArrived = false;
+    if (this.role !== 'facilitator' && readSettings(this.control).locked) {
+      this.notice = 'The board was locked while you were offline: the changes you made to it meanwhile were not kept.';
+      this.emit();
+    }
+  }
+
+  /** Something the person must be told about their offline changes, or null. */
+  getNotice = (): string | null => this.notice;
+  dismissNotice = (): void => {
+    this.notice = null;
+    this.emit();
+  };
+
+  /** How many local changes wait to be sent. */
+  getPending = (): number => totalPending(this.pending);
+  /** The browser says it has no network. */
+  isOffline = (): boolean => this.offline;
+
+  private emit(): void {
+    this.listeners.forEach((l) => l());
   }
 
   get params(): ConnectionParams {
@@ -180,10 +307,34 @@ export class WorkshopSession {
     }
   }
 
+  private destroyed = false;
+
+  /** Ends the session (idempotent: leaving or a deleted workshop ends it before its page unmounts). */
   destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const stop of this.stopTracking.splice(0)) stop();
+    for (const p of this.persisted.splice(0)) p.destroy();
     for (const p of this.providers) p.destroy();
     this.board.destroy();
     this.control.destroy();
+  }
+}
+
+function loadPending(key: string): PendingCounts {
+  try {
+    return (JSON.parse(localStorage.getItem(key) ?? '{}') as PendingCounts) ?? {};
+  } catch {
+    return {};
+  }
+}
+
+function savePending(key: string, counts: PendingCounts): void {
+  try {
+    if (totalPending(counts) > 0) localStorage.setItem(key, JSON.stringify(counts));
+    else localStorage.removeItem(key);
+  } catch {
+    // A full or unavailable storage only loses the count across a reload, never an edit.
   }
 }
 

@@ -7,6 +7,7 @@ import { useSession } from '../sync/SessionContext';
 import { useYSnapshot } from '../sync/useYjs';
 import { ConnectionBadge } from './ConnectionBadge';
 import { DeleteWorkshop } from './DeleteWorkshop';
+import { LeaveWorkshop } from './LeaveWorkshop';
 import { ParticipantsPanel } from '../presence/ParticipantsPanel';
 import { StagesPanel } from '../features/stages/StagesPanel';
 import { StageTimer } from '../features/stages/TimerPanel';
@@ -56,11 +57,10 @@ export function WorkshopLayout({ info }: { info: SessionInfo }) {
           <ParticipantsPanel />
           <ChecklistPanel />
           {/* Rare and for good: out of the sticky header, after the log it asks to export first. */}
-          {isFacilitator && (
-            <div className="sidebar-actions">
-              <DeleteWorkshop title={info.title} />
-            </div>
-          )}
+          <div className="sidebar-actions">
+            <LeaveWorkshop />
+            {isFacilitator && <DeleteWorkshop title={info.title} />}
+          </div>
         </aside>
       </div>
     </div>

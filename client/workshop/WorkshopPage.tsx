@@ -1,7 +1,8 @@
 // A workshop: check the link, get this browser's person from the server, ask the name, then join
 // the live session.
 import { useEffect, useState, useSyncExternalStore, type FormEvent } from 'react';
-import { NO_TOKEN_MESSAGE, fetchPerson, fetchSession, type Person, type SessionInfo } from '../api';
+import { NO_TOKEN_MESSAGE, WorkshopGoneError, fetchPerson, fetchSession, type Person, type SessionInfo } from '../api';
+import { clearWorkshopData } from '../state/leave';
 import { ErrorScreen } from './ErrorScreen';
 import { loadJoinedName, loadName, loadPersonToken, saveJoinedName, saveName, savePersonToken } from '../state/identity';
 import { WorkshopSession, type LocalUser } from '../sync/session';
@@ -34,7 +35,11 @@ export function WorkshopPage({ workshopId, token }: { workshopId: string; token:
       // name they joined with; a new person, or one who never pressed Join here, is asked.
       const name = person.personToken === known ? loadJoinedName(workshopId, info.role) : '';
       if (name) setUser({ id: person.personId, name, color: person.color });
-    })().catch((err: Error) => !cancelled && setError(err.message));
+    })().catch((err: Error) => {
+      // The server says the workshop is not there: whatever this device kept of it is stale.
+      if (err instanceof WorkshopGoneError) void clearWorkshopData(workshopId);
+      if (!cancelled) setError(err.message);
+    });
     return () => {
       cancelled = true;
     };
@@ -62,6 +67,12 @@ export function WorkshopPage({ workshopId, token }: { workshopId: string; token:
 
   // Deleted while open (its connections closed with 4404): say so, whatever was on screen.
   const gone = useSyncExternalStore(session?.subscribe ?? noSession, () => session?.isGone() ?? false);
+
+  useEffect(() => {
+    if (!gone || !session) return;
+    session.destroy();
+    void clearWorkshopData(workshopId);
+  }, [gone, session, workshopId]);
 
   if (gone) return <WorkshopDeleted title={entry?.info.title} />;
   if (error) return <ErrorScreen message={error} />;

@@ -44,6 +44,7 @@ it('works under its Content-Security-Policy with no violation: create, join, not
   const csp = landing!.headers()['content-security-policy'] ?? '';
   expect(csp).toMatch(/script-src 'self'(;|$)/);
   expect(csp).toMatch(/style-src 'self'(;|$)/);
+  expect(csp).toMatch(/worker-src 'self'(;|$)/);
   expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${env.server.port} wss://127.0.0.1:${env.server.port}`);
 
   await page.getByRole('button', { name: 'New workshop' }).click();
@@ -56,6 +57,8 @@ it('works under its Content-Security-Policy with no violation: create, join, not
   await page.getByLabel('Your name').fill('Grace');
   await page.getByRole('button', { name: 'Join' }).click();
   await page.getByText('Connected', { exact: true }).waitFor();
+  // The app shell's service worker (offline, SPEC 10) registers and runs under the policy.
+  expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL)).toBe(`${env.server.url}/sw.js`);
 
   const participant = await context.newPage();
   await participant.goto(participantLink);
@@ -145,5 +148,12 @@ it('deletes the workshop after a confirmation: the facilitator lands on the star
   // Opening the link again says the workshop does not exist.
   await p.page.reload();
   await p.page.getByRole('alert').filter({ hasText: 'This workshop does not exist on this server' }).waitFor();
+  // And what this browser kept of it (SPEC 10: the local copy, the person) is dropped.
+  const kept = () =>
+    p.page.evaluate(async (id) => {
+      const dbs = (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.includes(id));
+      return [...dbs, ...Object.keys(localStorage).filter((k) => k.includes(id))];
+    }, ws.id);
+  await expect.poll(kept).toEqual([]);
   for (const c of [f.context, p.context, o.context]) await c.close();
 });

@@ -6,14 +6,20 @@ import { useEffect, useState } from 'react';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { setScoreProfile } from '../../../shared/commands/scores';
+import type { LocalPersistence } from '../../sync/localData';
 import { defaultServerUrl, openProvider, type WorkshopSession } from '../../sync/session';
 
 export class PrivateScores {
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
+  private readonly local: LocalPersistence;
+  private readonly stopTracking: () => void;
 
   constructor(session: WorkshopSession, serverUrl = defaultServerUrl()) {
     this.provider = openProvider(serverUrl, `${session.workshopId}/private`, this.doc, session.params, { disableBc: true });
+    // Kept in this browser, and its unsent changes counted in the header (SPEC 10).
+    this.local = session.persist('private', this.doc);
+    this.stopTracking = session.track('private', this.doc, this.provider);
     // Once synced, label the document with the person's name (written only if it changed). The
     // server attributes the scores by the document it opened, never by this label.
     this.provider.on('sync', (synced: boolean) => {
@@ -22,6 +28,8 @@ export class PrivateScores {
   }
 
   destroy(): void {
+    this.stopTracking();
+    this.local.destroy();
     this.provider.destroy();
     this.doc.destroy();
   }
