@@ -102,7 +102,10 @@ export function DecisionLogPanel() {
                   <td>{approachTitle(d.approach) || '—'}</td>
                   <td>{phaseTitle(d.phase) || '—'}</td>
                   <td dir="auto">{d.dri ?? '—'}</td>
-                  <td className="dl-num">{d.metrics.length}</td>
+                  <td className="dl-num">
+                    {d.metrics.length}
+                    {d.metrics.some((m) => m.offPlan) && <strong> · Off plan</strong>}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,10 +1,13 @@
 // Stage 5: per decision, one or more success metrics (metric, baseline, target, due date) and
 // exactly one DRI (a participant from the roster or a typed name). Missing pieces are flagged on
 // each card; a metric can be tagged observability (it counts for the Ship-It checklist). Text
-// fields are committed on blur or Enter.
-import { useId } from 'react';
+// fields are committed on blur or Enter. Under each metric, its check-ins against the plan
+// (SPEC 8, client/features/checkins).
+import { Fragment, useId, useMemo } from 'react';
 import { approachTitle, phaseTitle } from '../../../shared/log/format';
-import type { Metric } from '../../../shared/schema';
+import { readSettings, type Metric } from '../../../shared/schema';
+import { MetricCheckIns } from '../checkins/MetricCheckIns';
+import { useYSelect } from '../../sync/useYjs';
 import type { RankedInitiative } from '../../../shared/ranking';
 import { isMetricComplete, metricGaps } from '../../../shared/checklist';
 import { setDri } from '../../../shared/commands/decisions';
@@ -69,7 +72,12 @@ function MetricField({ metric, field, session }: { metric: Metric; field: (typeo
   );
 }
 
-function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data: PrioritizationData; peopleListId: string }) {
+interface CheckInPlan {
+  createdAt: number;
+  tolerance: number;
+}
+
+function OwnerCard({ item, data, peopleListId, plan }: { item: RankedInitiative; data: PrioritizationData; peopleListId: string; plan: CheckInPlan }) {
   const { board, session, canEdit } = data;
   const id = item.initiative.id;
   const decision = board.decisions[id];
@@ -92,7 +100,10 @@ function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data:
         </span>
       </div>
       {metrics.map((m, i) => (
-        <MetricRow key={m.id} metric={m} index={i} data={data} />
+        <Fragment key={m.id}>
+          <MetricRow metric={m} index={i} data={data} />
+          <MetricCheckIns metric={m} checkIns={board.checkIns} createdAt={plan.createdAt} tolerance={plan.tolerance} session={session} />
+        </Fragment>
       ))}
       {canEdit && (
         <button type="button" className="add-metric" onClick={() => addMetric(session.board, { initiativeId: id })}>
@@ -120,6 +131,9 @@ function OwnerCard({ item, data, peopleListId }: { item: RankedInitiative; data:
 
 export function MetricsOwners({ data }: { data: PrioritizationData }) {
   const peopleListId = useId();
+  const createdAt = useYSelect(data.session.control, readSettings, (s) => s.createdAt);
+  const tolerance = useYSelect(data.session.control, readSettings, (s) => s.offPlanTolerance);
+  const plan = useMemo(() => ({ createdAt, tolerance }), [createdAt, tolerance]);
   const people = [...new Set(data.board.roster.filter((r) => r.role !== 'observer').map((r) => r.name))].sort((a, b) => a.localeCompare(b));
   if (!data.top.length) return <p className="muted">No top initiatives yet: they are chosen in stage 3, once the scores are revealed.</p>;
   return (
@@ -134,7 +148,7 @@ export function MetricsOwners({ data }: { data: PrioritizationData }) {
         ))}
       </datalist>
       {data.top.map((t) => (
-        <OwnerCard key={t.initiative.id} item={t} data={data} peopleListId={peopleListId} />
+        <OwnerCard key={t.initiative.id} item={t} data={data} peopleListId={peopleListId} plan={plan} />
       ))}
     </div>
   );
