@@ -110,3 +110,33 @@ describe('POST /api/workshops/:id/check-ins', () => {
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
+
+describe('a check-in posted with nobody connected', () => {
+  it('is stored like any update: it survives kill -9 and is in the log after the restart', async () => {
+    let s = await startTestServer();
+    try {
+      const w = await createWorkshop(s, { title: 'Stored check-ins' });
+      const writer = connectClient(s.wsUrl, w.id, w.tokens.facilitator);
+      await waitSynced(writer);
+      const id = addMetric(writer.doc, { initiativeId: 'i1', name: 'Uptime', baseline: '99%', target: '99.9%', due: '2099-01-01' });
+      const reader = connectClient(s.wsUrl, w.id, w.tokens.observer);
+      await waitFor(() => readBoard(reader.doc).metrics.length === 1, 5_000, 'the metric stored');
+      writer.destroy();
+      reader.destroy();
+      const res = await fetch(`${s.url}/api/workshops/${w.id}/check-ins`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${w.tokens.participant}` },
+        body: JSON.stringify({ metricId: id, value: 98.5, at: '2030-06-01' }),
+      });
+      expect(res.status).toBe(201);
+      await s.kill9();
+      s = await s.restart();
+      const after = connectClient(s.wsUrl, w.id, w.tokens.observer);
+      await waitSynced(after);
+      expect(readBoard(after.doc).checkIns).toEqual([expect.objectContaining({ metricId: id, value: 98.5, at: '2030-06-01', by: 'api:participant' })]);
+      after.destroy();
+    } finally {
+      await s.stop();
+    }
+  });
+});
