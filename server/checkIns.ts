@@ -43,6 +43,8 @@ export function checkInRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
         const recorded: AddCheckInResult[] = [];
         try {
           workshop.transact(DOC_NAMES.board, (doc) => void recorded.push(addCheckIn(doc, { ...body, by, now: Date.now() })));
+          // Stored before the 201 (the room would otherwise commit at the end of this turn).
+          workshop.room(DOC_NAMES.board).commitNow();
         } finally {
           workshop.disconnected();
         }

@@ -163,6 +163,12 @@ export class DocRoom implements PendingRoom {
     return this.outbox.count;
   }
 
+  /** Stores (then relays) now what this turn accepted, instead of at the end of the turn: for an
+   * HTTP write whose answer says it is stored (a kill -9 right after the answer must not lose it). */
+  commitNow(): void {
+    this.outbox.flush();
+  }
+
   /** Called by the TurnWriter inside its transaction: stores this room's pending updates. */
   persistPending(): void {
     this.outbox.persist();
