@@ -7,7 +7,8 @@ import { DOC_NAMES, type Role } from '../../shared/constants';
 import { withJitteredBackoff } from './backoff';
 import { localDbName, persistLocally, type LocalDoc, type LocalPersistence } from './localData';
 import { nextPending, totalPending, type PendingCounts } from './pendingChanges';
-import { readSettings } from '../../shared/schema';
+import { readCurrentStage, readReveals, readSettings } from '../../shared/schema';
+import { STAGES } from '../../shared/constants';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
 
@@ -114,6 +115,9 @@ export class WorkshopSession {
   /** The board had changes of ours waiting when it synced: check the lock once control is synced too. */
   private boardChangesArrived = false;
   private notice: string | null = null;
+  /** The control state this screen last showed while not synced (offline, or loaded from storage). */
+  private seenOffline: ControlSeen | null = null;
+  private missed: string | null = null;
 
   constructor(
     readonly workshopId: string,
@@ -142,6 +146,7 @@ export class WorkshopSession {
     }
     this.track('board', this.board, this.providers[0]!);
     this.track('control', this.control, this.providers[1]!);
+    this.watchMissedWhileOffline(this.providers[1]!);
     // The browser knows it lost the network before a socket does (Chromium even holds an open
     // socket's messages): close the connections then, so edits count as waiting, and open them
     // again, with a full sync, when the network is back.
@@ -254,6 +259,42 @@ export class WorkshopSession {
     }
   }
 
+  /**
+   * A stage change or reveal that happened while this screen was offline is said once the control
+   * document has synced again (the stage panel's live region only sees the jump, not why).
+   */
+  private watchMissedWhileOffline(provider: WebsocketProvider): void {
+    const remember = () => {
+      if (!provider.synced || this.offline) this.seenOffline = seeControl(this.control);
+    };
+    const onUpdate = (_u: Uint8Array, origin: unknown) => origin !== provider && remember();
+    const onStatus = ({ status }: { status: string }) => status === 'disconnected' && (this.seenOffline ??= seeControl(this.control));
+    const onSync = (synced: boolean) => {
+      if (!synced || !this.seenOffline) return;
+      const message = missedMessage(this.seenOffline, seeControl(this.control));
+      this.seenOffline = null;
+      if (message) {
+        this.missed = message;
+        this.emit();
+      }
+    };
+    this.control.on('update', onUpdate);
+    provider.on('status', onStatus);
+    provider.on('sync', onSync);
+    this.stopTracking.push(() => {
+      this.control.off('update', onUpdate);
+      provider.off('status', onStatus);
+      provider.off('sync', onSync);
+    });
+  }
+
+  /** What happened in the workshop while this screen was offline, or null. */
+  getMissed = (): string | null => this.missed;
+  dismissMissed = (): void => {
+    this.missed = null;
+    this.emit();
+  };
+
   /** Something the person must be told about their offline changes, or null. */
   getNotice = (): string | null => this.notice;
   dismissNotice = (): void => {
@@ -319,6 +360,26 @@ export class WorkshopSession {
     this.board.destroy();
     this.control.destroy();
   }
+}
+
+interface ControlSeen {
+  stage: number;
+  notesRevealSeq: number;
+  scoresRevealed: boolean;
+}
+
+function seeControl(control: Y.Doc): ControlSeen {
+  const reveals = readReveals(control);
+  return { stage: readCurrentStage(control), notesRevealSeq: reveals.notesRevealSeq, scoresRevealed: reveals.scoresRevealed };
+}
+
+/** What changed between what the screen showed offline and the synced control state, in words. */
+export function missedMessage(before: ControlSeen, after: ControlSeen): string | null {
+  const changes: string[] = [];
+  if (after.stage !== before.stage) changes.push(`the workshop moved to stage ${after.stage + 1} of ${STAGES.length}: ${STAGES[after.stage]?.title ?? ''}`);
+  if (after.notesRevealSeq > before.notesRevealSeq) changes.push('the notes were revealed');
+  if (after.scoresRevealed && !before.scoresRevealed) changes.push('the scores were revealed');
+  return changes.length ? `While you were offline, ${changes.join(', and ')}.` : null;
 }
 
 function loadPending(key: string): PendingCounts {

@@ -16,6 +16,7 @@ export function ConnectionBadge() {
   const pending = useSyncExternalStore(session.subscribe, session.getPending);
   const browserOffline = useSyncExternalStore(session.subscribe, session.isOffline);
   const notice = useSyncExternalStore(session.subscribe, session.getNotice);
+  const missed = useSyncExternalStore(session.subscribe, session.getMissed);
   const refusal = status === 'refused' ? session.getRefusal() : null;
   // The browser's word counts first: it knows before a socket does.
   const shown = browserOffline && status !== 'refused' ? 'reconnecting' : status;
@@ -34,6 +35,14 @@ export function ConnectionBadge() {
         </>
       )}
     </p>
+    {missed && (
+      <p role="status" className="connection-notice">
+        {missed}{' '}
+        <button type="button" onClick={session.dismissMissed}>
+          Dismiss
+        </button>
+      </p>
+    )}
     {notice && (
       <p role="alert" className="error connection-notice">
         {notice}{' '}

@@ -2,7 +2,8 @@
 // adds and edits notes, reloads the page with no network at all (the service worker serves the
 // app, IndexedDB the board, localStorage the session answers) and still sees and writes them;
 // back online, both screens converge with every edit. And a board the facilitator locked
-// meanwhile: the server reverts the offline notes on reconnect and the person is told.
+// meanwhile (and moved to the next stage): the server reverts the offline edit on reconnect and the
+// person is told both.
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { joinAs } from '../helpers/browser.js';
@@ -54,7 +55,7 @@ async function shellCached(page: Page): Promise<void> {
   );
 }
 
-const badge = (page: Page) => page.locator('.topbar').getByRole('status');
+const badge = (page: Page) => page.locator('.topbar .connection');
 
 it('keeps working offline through a reload and converges with the other participant on reconnect', { timeout: 90_000 }, async () => {
   const ws = await createWorkshop(env.server, { title: 'Offline e2e', template: 'scaleup' });
@@ -91,6 +92,18 @@ it('keeps working offline through a reload and converges with the other particip
   };
   for (const page of [a.page, b.page]) await waitFor(async () => JSON.stringify(await board(page)) === JSON.stringify(expected), 20_000, 'both boards to converge');
   await badge(a.page).filter({ hasText: /^Connected$/ }).waitFor({ timeout: 15_000 });
+
+  // Leave workshop: this device forgets the workshop (its databases, the person, the cached answers).
+  const workshopId = ws.id;
+  const kept = () =>
+    a.page.evaluate(async (id) => {
+      const dbs = (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.includes(id));
+      return [...dbs, ...Object.keys(localStorage).filter((k) => k.includes(id))];
+    }, workshopId);
+  expect((await kept()).length).toBeGreaterThan(0);
+  await a.page.getByRole('button', { name: 'Leave workshop' }).click();
+  await a.page.getByRole('button', { name: 'New workshop' }).waitFor();
+  await expect.poll(kept).toEqual([]);
 });
 
 it('reverts offline edits to a board the facilitator locked meanwhile, and says so', { timeout: 90_000 }, async () => {
@@ -106,6 +119,7 @@ it('reverts offline edits to a board the facilitator locked meanwhile, and says 
   await editNote(a.page, 'Product', 'Checkout is slow', 'Edited while offline');
   await f.page.getByRole('button', { name: 'Lock board' }).click();
   await f.page.getByRole('button', { name: 'Unlock board' }).waitFor();
+  await f.page.getByRole('button', { name: 'Next stage' }).click();
   // The reload path too: the offline edit comes back from this browser's storage, still waiting.
   await a.page.reload();
   await lane(a.page, 'Product').getByRole('listitem').filter({ hasText: 'Edited while offline' }).waitFor({ timeout: 15_000 });
@@ -113,6 +127,8 @@ it('reverts offline edits to a board the facilitator locked meanwhile, and says 
 
   await a.context.setOffline(false);
   await a.page.getByRole('alert').filter({ hasText: 'The board was locked while you were offline' }).waitFor({ timeout: 20_000 });
+  // And the stage change she missed is said, not just shown.
+  await a.page.getByRole('status').filter({ hasText: 'While you were offline, the workshop moved to stage 2 of 5' }).waitFor();
   await waitFor(async () => JSON.stringify((await board(a.page)).Product) === '["Checkout is slow"]', 15_000, "the server to revert Ada's offline edit");
   expect((await board(f.page)).Product).toEqual(['Checkout is slow']);
 });
