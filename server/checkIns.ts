@@ -44,7 +44,7 @@ export function checkInRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
         try {
           workshop.transact(DOC_NAMES.board, (doc) => void recorded.push(addCheckIn(doc, { ...body, by, now: Date.now() })));
           // Stored before the 201 (the room would otherwise commit at the end of this turn).
-          workshop.room(DOC_NAMES.board).commitNow();
+          if (!workshop.room(DOC_NAMES.board).commitNow()) throw new HttpError(503, 'the check-in could not be stored: try again in a moment');
         } finally {
           workshop.disconnected();
         }

@@ -165,8 +165,9 @@ export class DocRoom implements PendingRoom {
 
   /** Stores (then relays) now what this turn accepted, instead of at the end of the turn: for an
    * HTTP write whose answer says it is stored (a kill -9 right after the answer must not lose it). */
-  commitNow(): void {
+  commitNow(): boolean {
     this.outbox.flush();
+    return !this.outbox.failed;
   }
 
   /** Called by the TurnWriter inside its transaction: stores this room's pending updates. */

@@ -26,6 +26,8 @@ export interface OutboxDeps {
 
 export class Outbox {
   private pending: Accepted[] = [];
+  /** A commit of this room failed (the room is being dropped). */
+  failed = false;
 
   constructor(
     private readonly key: string,
@@ -86,6 +88,7 @@ export class Outbox {
    * loads it from storage.
    */
   fail(err: unknown): void {
+    this.failed = true;
     this.pending = [];
     this.deps.metrics.rejected.inc({ reason: 'persist_failed' });
     this.deps.log.error({ err, doc: this.key, peers: this.peers.size }, 'storing updates failed; closing the room to reload it from storage');

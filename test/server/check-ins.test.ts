@@ -140,3 +140,35 @@ describe('a check-in posted with nobody connected', () => {
     }
   });
 });
+
+describe('a check-in whose commit fails', () => {
+  it('answers 503 (never 201 for what storage does not hold), and the same check-in is taken on a retry', async () => {
+    // The test fault: storing an update that contains this date fails once.
+    const faulty = await startTestServer({ env: { SCALEBOARD_TEST_FAULTS: '1', SCALEBOARD_FAULT_APPEND: '2031-07-07', SCALEBOARD_FAULT_APPEND_TIMES: '1' } });
+    try {
+      const w = await createWorkshop(faulty, { title: 'Faulty storage' });
+      const f = connectClient(faulty.wsUrl, w.id, w.tokens.facilitator);
+      await waitSynced(f);
+      const metric = addMetric(f.doc, { initiativeId: 'i1', name: 'p99 latency', baseline: '2.1 s', target: '0.8 s', due: '2099-12-31' });
+      const probe = connectClient(faulty.wsUrl, w.id, w.tokens.observer);
+      await waitSynced(probe);
+      await waitFor(() => readBoard(probe.doc).metrics.length === 1, 5_000, 'the metric stored');
+      f.destroy();
+      probe.destroy();
+      const send = () =>
+        fetch(`${faulty.url}/api/workshops/${w.id}/check-ins`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${w.tokens.participant}` },
+          body: JSON.stringify({ metricId: metric, value: 2, at: '2031-07-07' }),
+        });
+      expect((await send()).status).toBe(503);
+      expect((await send()).status).toBe(201);
+      const fresh = connectClient(faulty.wsUrl, w.id, w.tokens.observer);
+      await waitSynced(fresh);
+      await waitFor(() => readBoard(fresh.doc).checkIns.length === 1, 5_000, 'exactly the retried check-in');
+      fresh.destroy();
+    } finally {
+      await faulty.stop();
+    }
+  });
+});
