@@ -6,6 +6,7 @@
 // other letter by letter, and nothing derived from the board (the ranking) is recomputed per key.
 import type { ChangeEvent, KeyboardEvent } from 'react';
 import { create } from 'zustand';
+import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { isComposing } from '../keys';
 
 interface DraftStore {
@@ -14,16 +15,52 @@ interface DraftStore {
   clearDraft: (key: string) => void;
 }
 
-export const useBoardDrafts = create<DraftStore>()((set) => ({
-  drafts: {},
-  setDraft: (key, text) => set((s) => (s.drafts[key] === text ? s : { drafts: { ...s.drafts, [key]: text } })),
-  clearDraft: (key) =>
-    set((s) => {
-      if (!(key in s.drafts)) return s;
-      const { [key]: _gone, ...drafts } = s.drafts;
-      return { drafts };
+/**
+ * Where the drafts are kept (localStorage, so a reload, offline too, keeps unsent text: SPEC 10):
+ * one entry per workshop, named while its screen is open (attachDrafts), nothing before.
+ */
+let draftsKey: string | null = null;
+const draftsStorage: StateStorage = {
+  getItem: () => (draftsKey ? localStorage.getItem(draftsKey) : null),
+  setItem: (_name, value) => {
+    if (!draftsKey) return;
+    try {
+      localStorage.setItem(draftsKey, value);
+    } catch {
+      // A full storage only loses the draft on a reload, never while typing.
+    }
+  },
+  removeItem: () => draftsKey && localStorage.removeItem(draftsKey),
+};
+
+export const useBoardDrafts = create<DraftStore>()(
+  persist(
+    (set) => ({
+      drafts: {},
+      setDraft: (key, text) => set((s) => (s.drafts[key] === text ? s : { drafts: { ...s.drafts, [key]: text } })),
+      clearDraft: (key) =>
+        set((s) => {
+          if (!(key in s.drafts)) return s;
+          const { [key]: _gone, ...drafts } = s.drafts;
+          return { drafts };
+        }),
     }),
-}));
+    { name: 'scaleboard:drafts', storage: createJSONStorage(() => draftsStorage), partialize: (s) => ({ drafts: s.drafts }), skipHydration: true, version: 1 },
+  ),
+);
+
+export const draftsStorageKey = (workshopId: string) => `scaleboard:drafts:${workshopId}`;
+
+/** Keeps the drafts of `workshopId` from now on, and brings back those kept before; returns a detach. */
+export function attachDrafts(workshopId: string): () => void {
+  draftsKey = null;
+  useBoardDrafts.setState({ drafts: {} });
+  draftsKey = draftsStorageKey(workshopId);
+  void useBoardDrafts.persist.rehydrate();
+  return () => {
+    if (draftsKey === draftsStorageKey(workshopId)) draftsKey = null;
+  };
+}
 
 export const draftKeys = {
   newNote: (lane: string) => `new-note:${lane}`,

@@ -6,6 +6,7 @@ import { readCurrentStage } from '../../shared/schema';
 import { useSession } from '../sync/SessionContext';
 import { useYSnapshot } from '../sync/useYjs';
 import { ConnectionBadge } from './ConnectionBadge';
+import { attachDrafts } from '../state/drafts';
 import { DeleteWorkshop } from './DeleteWorkshop';
 import { LeaveWorkshop } from './LeaveWorkshop';
 import { ParticipantsPanel } from '../presence/ParticipantsPanel';
@@ -26,6 +27,8 @@ export function WorkshopLayout({ info }: { info: SessionInfo }) {
   // Publishing silently written notes after Reveal and repairing concurrent merges run for the
   // whole session, whatever stage it joined at.
   useEffect(() => ensureBoardServices(session), [session]);
+  // Unsent drafts survive a reload, offline too (SPEC 10), per workshop.
+  useEffect(() => attachDrafts(session.workshopId), [session.workshopId]);
   const current = useYSnapshot(session.control, readCurrentStage);
   const stage = STAGES[current]!.key;
   const isFacilitator = info.role === 'facilitator';

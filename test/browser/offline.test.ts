@@ -74,11 +74,15 @@ it('keeps working offline through a reload and converges with the other particip
   // Meanwhile Bob writes too.
   await addNote(b.page, 'Organization', 'On-call is thin');
 
-  // A reload with no network: the app, the board and Ada's offline edits are all there.
+  // A note she has begun and not yet added (a draft).
+  await lane(a.page, 'Organization').getByRole('textbox', { name: 'Note', exact: true }).fill('Half a thought');
+
+  // A reload with no network: the app, the board, Ada's offline edits and her draft are all there.
   await a.page.reload();
   await lane(a.page, 'Platform').getByRole('listitem').filter({ hasText: 'Deploys take 3 hours' }).waitFor({ timeout: 15_000 });
   expect(await board(a.page)).toEqual({ Product: ['Checkout is slow at peak'], Platform: ['Deploys take 3 hours'], Organization: [] });
   await badge(a.page).filter({ hasText: /^Offline/ }).waitFor();
+  expect(await lane(a.page, 'Organization').getByRole('textbox', { name: 'Note', exact: true }).inputValue()).toBe('Half a thought');
   // And she goes on writing.
   await addNote(a.page, 'Organization', 'Nobody owns the data platform');
   await expect.poll(() => badge(a.page).textContent()).toMatch(/^Offline\. [1-9]\d* changes? wait/);

@@ -114,3 +114,25 @@ it("starts offline from the link's last answers, cached under a hash of the toke
   expect(stored).not.toContain('link-secret-token');
   expect(stored).not.toContain('person-secret');
 });
+
+it("keeps a workshop's unsent drafts across a reload, apart from other workshops', and Leave drops them", async () => {
+  const { attachDrafts, draftsStorageKey } = await import('../../client/state/drafts.js');
+  let detach = attachDrafts('w5');
+  useBoardDrafts.getState().setDraft('new-note:product', 'typed offline');
+  expect(localStorage.getItem(draftsStorageKey('w5'))).toContain('typed offline');
+  detach();
+
+  // Another workshop's screen starts with its own drafts (none).
+  detach = attachDrafts('w6');
+  expect(useBoardDrafts.getState().drafts).toEqual({});
+  detach();
+  // Back to the first (a reload): the draft is there again.
+  detach = attachDrafts('w5');
+  await Promise.resolve();
+  expect(useBoardDrafts.getState().drafts).toEqual({ 'new-note:product': 'typed offline' });
+
+  await clearWorkshopData('w5');
+  detach();
+  expect(localStorage.getItem(draftsStorageKey('w5'))).toBeNull();
+  expect(useBoardDrafts.getState().drafts).toEqual({});
+});
