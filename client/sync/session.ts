@@ -3,12 +3,11 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
-import { DOC_NAMES, type Role } from '../../shared/constants';
+import { DOC_NAMES, STAGES, type Role } from '../../shared/constants';
 import { withJitteredBackoff } from './backoff';
 import { localDbName, persistLocally, type LocalDoc, type LocalPersistence } from './localData';
 import { nextPending, totalPending, type PendingCounts } from './pendingChanges';
 import { readCurrentStage, readReveals, readSettings } from '../../shared/schema';
-import { STAGES } from '../../shared/constants';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
 
