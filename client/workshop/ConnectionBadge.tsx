@@ -35,22 +35,20 @@ export function ConnectionBadge() {
         </>
       )}
     </p>
-    {missed && (
-      <p role="status" className="connection-notice">
-        {missed}{' '}
-        <button type="button" onClick={session.dismissMissed}>
-          Dismiss
-        </button>
-      </p>
-    )}
-    {notice && (
-      <p role="alert" className="error connection-notice">
-        {notice}{' '}
-        <button type="button" onClick={session.dismissNotice}>
-          Dismiss
-        </button>
-      </p>
-    )}
+    {missed && <Notice role="status" text={missed} onDismiss={session.dismissMissed} />}
+    {notice && <Notice role="alert" text={notice} onDismiss={session.dismissNotice} className="error" />}
     </>
+  );
+}
+
+/** A message about the connection that stays until the person dismisses it. */
+function Notice({ role, text, onDismiss, className }: { role: 'status' | 'alert'; text: string; onDismiss: () => void; className?: string }) {
+  return (
+    <p role={role} className={className ? `${className} connection-notice` : 'connection-notice'}>
+      {text}{' '}
+      <button type="button" onClick={onDismiss}>
+        Dismiss
+      </button>
+    </p>
   );
 }

@@ -6,31 +6,17 @@ import { expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { joinAs } from '../helpers/browser.js';
 import { useServerAndBrowser } from '../helpers/suites.js';
+import { boardOf, card, createInitiative, score, stageHeading } from '../helpers/workshopPage.js';
 import { connectClient, waitSynced } from '../helpers/clients.js';
 import { createWorkshop, waitFor } from '../helpers/server.js';
 import { addNote } from '../../shared/commands/notes.js';
 
 const env = useServerAndBrowser();
 
-const boardOf = (page: Page) => page.getByRole('region', { name: 'Board' });
-const card = (page: Page, title: string) => boardOf(page).getByRole('article', { name: title, exact: true });
 const checklist = (page: Page) => page.getByRole('region', { name: 'Ship-It checklist' });
 const rankedTitles = async (page: Page) => boardOf(page).locator('.rank-list .rank-title').allTextContents();
-const stageHeading = (page: Page, n: number, title: string) =>
-  page.getByRole('region', { name: 'Stages' }).getByRole('heading', { name: `Stage ${n} of 5: ${title}` });
 
-async function score(page: Page, title: string, roi: number, urgency: number) {
-  await card(page, title).getByLabel('ROI').selectOption(String(roi));
-  await card(page, title).getByLabel('Urgency').selectOption(String(urgency));
-}
 
-async function createInitiative(page: Page, notes: string[], title: string) {
-  const form = boardOf(page).getByRole('form', { name: 'New initiative' });
-  for (const n of notes) await form.getByLabel(n).check();
-  await form.getByLabel('Initiative title').fill(title);
-  await form.getByRole('button', { name: 'Create initiative' }).click();
-  await card(page, title).waitFor();
-}
 
 /** Drags with the mouse in small steps, as dnd-kit's pointer sensor expects. */
 async function drag(page: Page, from: Locator, to: Locator) {

@@ -8,17 +8,14 @@ import { expect, it } from 'vitest';
 import type { Download, Page } from 'playwright-core';
 import { joinAs } from '../helpers/browser.js';
 import { useServerAndBrowser } from '../helpers/suites.js';
+import { boardOf, card, createInitiative, score, stageHeading } from '../helpers/workshopPage.js';
 import { createWorkshop } from '../helpers/server.js';
 import type { DecisionLog } from '../../shared/log/types.js';
 
 const env = useServerAndBrowser();
 
-const boardOf = (page: Page) => page.getByRole('region', { name: 'Board' });
-const card = (page: Page, title: string) => boardOf(page).getByRole('article', { name: title, exact: true });
 const growth = (page: Page) => page.getByRole('region', { name: 'Growth scenarios' });
 const roadmap = (page: Page) => page.getByRole('region', { name: 'Roadmap' });
-const stageHeading = (page: Page, n: number, title: string) =>
-  page.getByRole('region', { name: 'Stages' }).getByRole('heading', { name: `Stage ${n} of 5: ${title}` });
 
 async function addNoteWithThreshold(page: Page, lane: string, text: string, threshold?: { value: string; unit: string }) {
   const region = boardOf(page).getByRole('region', { name: lane, exact: true });
@@ -34,18 +31,7 @@ async function addNoteWithThreshold(page: Page, lane: string, text: string, thre
   await note.getByRole('button', { name: 'Save threshold' }).click();
 }
 
-async function createInitiative(page: Page, notes: string[], title: string) {
-  const form = boardOf(page).getByRole('form', { name: 'New initiative' });
-  for (const n of notes) await form.getByLabel(n).check();
-  await form.getByLabel('Initiative title').fill(title);
-  await form.getByRole('button', { name: 'Create initiative' }).click();
-  await card(page, title).waitFor();
-}
 
-async function score(page: Page, title: string, roi: number, urgency: number) {
-  await card(page, title).getByLabel('ROI').selectOption(String(roi));
-  await card(page, title).getByLabel('Urgency').selectOption(String(urgency));
-}
 
 it('forecasts bottlenecks from a growth model and lays the decisions out as a roadmap with a warning and a deferred initiative', { timeout: 90_000 }, async () => {
   const ws = await createWorkshop(env.server, { title: 'Plan Q3', template: 'scaleup' });
