@@ -2,7 +2,7 @@
 // unit and monthly growth for the three scenarios, edited together like the rest of the board
 // (each field commits on blur or Enter; observers and a locked board read only, which the server
 // enforces too), and the `Growth and thresholds` chart of what they mean for the bottlenecks.
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { THRESHOLD_KINDS, type ThresholdKind } from '../../../shared/constants';
 import { SCENARIOS, type GrowthModel } from '../../../shared/forecast';
 import { setScenarioField, type ScenarioField } from '../../../shared/scenarios';
@@ -68,9 +68,12 @@ const valueOf = (m: GrowthModel, field: ScenarioField): string => {
 function Field(props: { kind: ThresholdKind; field: ScenarioField; label: string; numeric: boolean; value: string; readOnly: boolean }) {
   const session = useSession();
   const id = useId();
+  const [invalid, setInvalid] = useState<string | null>(null);
   const input = useDraftField(`scenario:${props.kind}:${props.field}`, props.value, (text) => {
     const value = props.numeric ? (text.trim() === '' ? null : Number(text.replace(',', '.'))) : text.trim();
-    if (props.numeric && value !== null && !Number.isFinite(value)) return; // not a number: the draft is dropped
+    // Not a number: nothing is written, and the person is told what the field takes.
+    if (props.numeric && value !== null && !Number.isFinite(value)) return setInvalid(text);
+    setInvalid(null);
     setScenarioField(session.board, { kind: props.kind, field: props.field, value });
   });
   return (
@@ -83,7 +86,14 @@ function Field(props: { kind: ThresholdKind; field: ScenarioField; label: string
         inputMode={props.numeric ? 'decimal' : undefined}
         size={props.field === 'unit' ? 14 : 6}
         maxLength={props.field === 'unit' ? 40 : 12}
+        aria-invalid={invalid !== null || undefined}
+        aria-describedby={invalid !== null ? `${id}-error` : undefined}
       />
+      {invalid !== null && (
+        <span id={`${id}-error`} role="alert" className="prio-flag">
+          “{invalid}” is not a number: enter one such as 7.5, or leave it empty.
+        </span>
+      )}
     </label>
   );
 }

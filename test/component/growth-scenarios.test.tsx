@@ -1,0 +1,49 @@
+// @vitest-environment jsdom
+// The Growth scenarios region: a field commits on Enter like the rest of the board, and a value
+// that is not a number writes nothing and says what the field takes; observers read only.
+import { afterEach, expect, it } from 'vitest';
+import { cleanup, render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import * as Y from 'yjs';
+import { GrowthScenarios } from '../../client/features/plan/GrowthScenarios.js';
+import { SessionContext } from '../../client/sync/SessionContext.js';
+import type { WorkshopSession } from '../../client/sync/session.js';
+import { initControl } from '../../shared/schema.js';
+import { readScenarios, seedScenarios } from '../../shared/scenarios.js';
+
+afterEach(cleanup);
+
+function renderAs(role: 'participant' | 'observer') {
+  const board = new Y.Doc();
+  const control = new Y.Doc();
+  initControl(control, { title: 'T', template: 'scaleup', createdAt: 0 }, { current: 0 });
+  seedScenarios(board, 'scaleup', 'server');
+  const session = { role, board, control } as unknown as WorkshopSession;
+  render(
+    <SessionContext.Provider value={session}>
+      <GrowthScenarios />
+    </SessionContext.Provider>,
+  );
+  const traffic = within(screen.getByRole('region', { name: 'Growth scenarios' })).getByRole('group', { name: 'Traffic' });
+  return { board, traffic };
+}
+
+it('writes a number on Enter, and refuses what is not one with a message, writing nothing', async () => {
+  const user = userEvent.setup();
+  const { board, traffic } = renderAs('participant');
+  const realistic = within(traffic).getByLabelText('Realistic');
+  await user.clear(realistic);
+  await user.type(realistic, '9,5{Enter}');
+  expect(readScenarios(board).find((m) => m.kind === 'traffic')!.growth.realistic).toBe(9.5);
+
+  await user.clear(realistic);
+  await user.type(realistic, 'fast{Enter}');
+  expect(within(traffic).getByRole('alert').textContent).toMatch(/“fast” is not a number/);
+  expect(realistic.getAttribute('aria-invalid')).toBe('true');
+  expect(readScenarios(board).find((m) => m.kind === 'traffic')!.growth.realistic).toBe(9.5);
+});
+
+it('shows observers the models read only', () => {
+  const { traffic } = renderAs('observer');
+  expect(within(traffic).getByLabelText('Current').hasAttribute('readonly')).toBe(true);
+});
