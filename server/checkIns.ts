@@ -8,8 +8,7 @@ import type { createHttpHandler, HttpDeps, LimitWrite } from './http.js';
 import { authenticate, HttpError, parseBody, readJson, sendJson } from './http.js';
 import { loadWorkshop } from './decisionLog.js';
 import { isCheckInDate, MAX_CHECK_IN_MAGNITUDE } from '../shared/checkins.js';
-import { addCheckIn, type AddCheckInResult } from '../shared/commands/checkIns.js';
-import { DOC_NAMES } from '../shared/constants.js';
+import { addCheckIn } from '../shared/commands/checkIns.js';
 
 type Route = ReturnType<NonNullable<Parameters<typeof createHttpHandler>[1]>>[number];
 
@@ -22,7 +21,7 @@ export const CheckInBody = z.object({
 });
 
 export function checkInRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
-  const { config, log, workshops } = deps;
+  const { config, log, directory } = deps;
   return [
     {
       method: 'POST',
@@ -30,25 +29,17 @@ export function checkInRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
       name: 'check_ins',
       handler: async (req, res, [id]) => {
         await limit(req, 'write');
-        const { row, role } = authenticate(req, workshops, id!);
+        const { row, role } = await authenticate(req, directory, id!);
         if (role === 'observer') throw new HttpError(403, 'observers cannot check in');
         const body = parseBody(CheckInBody, await readJson(req, config.maxBodyBytes));
         const personHeader = req.headers['x-person-token'];
-        const person = typeof personHeader === 'string' ? workshops.people.find(row.id, personHeader) : null;
+        const person = typeof personHeader === 'string' ? await directory.findPerson(row.id, personHeader) : null;
         const by = person && person.role === role ? person.id : `api:${role}`;
 
-        const workshop = loadWorkshop(deps, row.id);
-        if (!workshop) throw new HttpError(404, 'unknown workshop');
-        workshop.connected(); // unloaded after the idle grace period if nobody else is connected
-        const recorded: AddCheckInResult[] = [];
-        try {
-          workshop.transact(DOC_NAMES.board, (doc) => void recorded.push(addCheckIn(doc, { ...body, by, now: Date.now() })));
-          // Stored before the 201 (the room would otherwise commit at the end of this turn).
-          if (!workshop.room(DOC_NAMES.board).commitNow()) throw new HttpError(503, 'the check-in could not be stored: try again in a moment');
-        } finally {
-          workshop.disconnected();
-        }
-        const result = recorded[0]!;
+        const written = await loadWorkshop(deps, () => directory.writeBoard(row.id, (doc) => addCheckIn(doc, { ...body, by, now: Date.now() })));
+        if (!written) throw new HttpError(404, 'unknown workshop');
+        if (!written.stored) throw new HttpError(503, 'the check-in could not be stored: try again in a moment');
+        const result = written.result;
         if (!result.ok) throw new HttpError(result.field === 'metricId' ? 404 : 400, `${result.field}: ${result.error}`, result.field);
         log.info({ workshop: row.id, checkIn: result.id, role }, 'check-in recorded');
         sendJson(res, 201, { id: result.id, metricId: body.metricId, value: body.value, at: body.at });

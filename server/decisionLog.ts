@@ -10,25 +10,16 @@ import { contentDisposition, type LogFormat } from '../shared/log/filename.js';
 type Route = ReturnType<NonNullable<Parameters<typeof createHttpHandler>[1]>>[number];
 
 export function decisionLogRoutes(deps: HttpDeps): Route[] {
-  const { workshops } = deps;
+  const { directory } = deps;
   return [
     {
       method: 'GET',
       pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/decision-log\.(json|md|csv|jira\.csv)$/,
       name: 'decision_log',
-      handler: (req, res, [id, ext]) => {
-        authenticate(req, workshops, id!);
-        const workshop = loadWorkshop(deps, id!);
-        if (!workshop) throw new HttpError(404, 'unknown workshop');
-        // Count the read as a connection: a workshop loaded only for this export is unloaded after
-        // the usual idle grace period instead of staying in memory for good.
-        workshop.connected();
-        let log;
-        try {
-          log = buildDecisionLog({ board: workshop.board.doc, control: workshop.control.doc, workshopId: workshop.id, now: Date.now() });
-        } finally {
-          workshop.disconnected();
-        }
+      handler: async (req, res, [id, ext]) => {
+        const { row } = await authenticate(req, directory, id!);
+        const log = await loadWorkshop(deps, () => directory.read(row.id, ({ board, control }) => buildDecisionLog({ board, control, workshopId: row.id, now: Date.now() })));
+        if (!log) throw new HttpError(404, 'unknown workshop');
         const format = LOG_FORMATS[ext as LogFormat];
         const body = format.render(log);
         res.writeHead(200, {
@@ -44,10 +35,10 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
   ];
 }
 
-/** The workshop, loaded; a damaged one answers 500 naming the problem, not its internals. */
-export function loadWorkshop({ workshops, metrics }: HttpDeps, id: string) {
+/** Runs `use` on the loaded workshop; a damaged one answers 500 naming the problem, not its internals. */
+export async function loadWorkshop<T>({ metrics }: HttpDeps, use: () => Promise<T>): Promise<T> {
   try {
-    return workshops.get(id);
+    return await use();
   } catch (err) {
     if (!(err instanceof WorkshopLoadError)) throw err;
     metrics.rejected.inc({ reason: 'load_failed' });

@@ -23,7 +23,14 @@ export interface CommitStorage {
   boundWal(): void;
 }
 
-export class TurnWriter {
+/** What a room needs of its writer: this one (SQLite, synchronous) or the cluster's (server/cluster/pgWriter.ts). */
+export interface RoomWriter {
+  add(room: PendingRoom): void;
+  /** Starts storing now what is pending (a sync reply or an unload must not overtake it). */
+  flush(): void;
+}
+
+export class TurnWriter implements RoomWriter {
   private rooms = new Set<PendingRoom>();
   private scheduled = false;
 

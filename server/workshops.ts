@@ -1,7 +1,7 @@
 // Creating workshops and keeping the loaded ones: a workshop is loaded on its first connection
 // and unloaded after a grace period with none.
 import * as Y from 'yjs';
-import type { Storage } from './storage.js';
+import type { Storage, WorkshopRow } from './storage.js';
 import type { Metrics } from './metrics.js';
 import type { Logger } from './logger.js';
 import type { Config } from './config.js';
@@ -31,30 +31,13 @@ export class Workshops {
   }
 
   create(args: { title: string; template: TemplateKey; now: number }): { id: string; tokens: Record<Role, string> } {
-    const id = newWorkshopId();
-    const tokens = { facilitator: newToken(), participant: newToken(), observer: newToken() };
-    const control = new Y.Doc();
-    initControl(control, { title: args.title, template: args.template, createdAt: args.now }, initialEngineState(templateDurations(args.template)));
-    // The board starts with the template's growth scenarios (SPEC 7), for the room to edit.
-    const board = new Y.Doc();
-    seedScenarios(board, args.template, 'server');
+    const { row, tokens, docs } = newWorkshop(args);
     const { storage } = this.deps;
     storage.db.transaction(() => {
-      storage.createWorkshop({
-        id,
-        title: args.title,
-        template: args.template,
-        createdAt: args.now,
-        facilitatorHash: hashToken(tokens.facilitator),
-        participantHash: hashToken(tokens.participant),
-        observerHash: hashToken(tokens.observer),
-      });
-      storage.appendUpdate(docKey(id, DOC_NAMES.control), 1, Y.encodeStateAsUpdate(control));
-      storage.appendUpdate(docKey(id, DOC_NAMES.board), 1, Y.encodeStateAsUpdate(board));
+      storage.createWorkshop(row);
+      for (const [key, update] of docs) storage.appendUpdate(key, 1, update);
     })();
-    control.destroy();
-    board.destroy();
-    return { id, tokens };
+    return { id: row.id, tokens };
   }
 
   /** The loaded workshop, loading it if it exists; null for an unknown id. Throws WorkshopLoadError for a damaged one. */
@@ -125,4 +108,35 @@ export class Workshops {
     this.loaded.clear();
     this.deps.metrics.rooms.set(0);
   }
+}
+
+/** A new workshop: its row (token hashes), its tokens, and its first documents (control, and the board with the template's scenarios). */
+export function newWorkshop(args: { title: string; template: TemplateKey; now: number }): {
+  row: WorkshopRow;
+  tokens: Record<Role, string>;
+  docs: [key: string, update: Uint8Array][];
+} {
+  const id = newWorkshopId();
+  const tokens = { facilitator: newToken(), participant: newToken(), observer: newToken() };
+  const control = new Y.Doc();
+  initControl(control, { title: args.title, template: args.template, createdAt: args.now }, initialEngineState(templateDurations(args.template)));
+  // The board starts with the template's growth scenarios (SPEC 7), for the room to edit.
+  const board = new Y.Doc();
+  seedScenarios(board, args.template, 'server');
+  const docs: [string, Uint8Array][] = [
+    [docKey(id, DOC_NAMES.control), Y.encodeStateAsUpdate(control)],
+    [docKey(id, DOC_NAMES.board), Y.encodeStateAsUpdate(board)],
+  ];
+  control.destroy();
+  board.destroy();
+  const row: WorkshopRow = {
+    id,
+    title: args.title,
+    template: args.template,
+    createdAt: args.now,
+    facilitatorHash: hashToken(tokens.facilitator),
+    participantHash: hashToken(tokens.participant),
+    observerHash: hashToken(tokens.observer),
+  };
+  return { row, tokens, docs };
 }
