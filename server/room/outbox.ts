@@ -72,8 +72,8 @@ export class Outbox {
   persist(): void {
     // With SQLite the commit returns in the same turn; the cluster's writer awaits PostgreSQL, and
     // updates accepted meanwhile wait for the next commit (one commit per room is under way at a time).
-    for (const { update } of this.pending.slice(this.persisted)) {
-      this.deps.storage.appendUpdate(this.key, ++this.stored.lastSeq, update);
+    for (let i = this.persisted; i < this.pending.length; i++) {
+      this.deps.storage.appendUpdate(this.key, ++this.stored.lastSeq, this.pending[i]!.update);
       this.stored.sinceSnapshot++;
     }
     this.persisted = this.pending.length;
@@ -81,7 +81,11 @@ export class Outbox {
 
   /** The commit returned: what it stored, now free to relay. */
   take(): Accepted[] {
-    const batch = this.pending.splice(0, this.persisted);
+    let batch: Accepted[];
+    if (this.persisted === this.pending.length) {
+      batch = this.pending;
+      this.pending = [];
+    } else batch = this.pending.splice(0, this.persisted);
     this.persisted = 0;
     return batch;
   }
