@@ -10,8 +10,10 @@ export interface Bus {
   renew(key: string, node: string, ttlMs: number): Promise<boolean>;
   /** Lets the lease go if `node` holds it (compare and delete). */
   release(key: string, node: string): Promise<void>;
-  /** Who holds the lease now, or null. */
+  /** Who holds the lease now, or null (also reads a key set by mark). */
   holder(key: string): Promise<string | null>;
+  /** Sets `key` to `value` for `ttlMs` (a node's heartbeat). */
+  mark(key: string, value: string, ttlMs: number): Promise<void>;
   publish(channel: string, message: Buffer): void;
   /** Delivers each message of `channel`, in the order published by each publisher. */
   subscribe(channel: string, onMessage: (message: Buffer) => void): Promise<void>;
@@ -51,6 +53,10 @@ export class LocalBus extends EventEmitter implements Bus {
 
   async holder(key: string): Promise<string | null> {
     return this.current(key);
+  }
+
+  async mark(key: string, value: string, ttlMs: number): Promise<void> {
+    this.leases.set(key, { node: value, until: Date.now() + ttlMs });
   }
 
   publish(channel: string, message: Buffer): void {

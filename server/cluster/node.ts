@@ -19,6 +19,8 @@ import { createClusterMetrics, type ClusterMetrics } from './metrics.js';
 import { FencedError, type PgStore } from './pgStore.js';
 
 const channelOf = (node: string): string => `scaleboard:node:${node}`;
+/** A node's heartbeat: set every third of the lease time, so an owner can tell a relaying node died. */
+const aliveKey = (node: string): string => `scaleboard:alive:${node}`;
 const refusal = (code: number, reason: string, metric: string): Refusal => ({ refused: { code, reason, metric } });
 
 /** Why a node without Redis refuses what it cannot do safely. */
@@ -34,6 +36,7 @@ export class ClusterNode {
   private readonly transitions = new Map<string, Promise<unknown>>();
   private readonly forwarding: Forwarding;
   private watchTimer: NodeJS.Timeout | null = null;
+  private aliveTimer: NodeJS.Timeout | null = null;
   private readonly rpcs = new Map<string, (stored: boolean) => void>();
   private rpcCounter = 0;
   private closed = false;
@@ -58,6 +61,11 @@ export class ClusterNode {
   async start(): Promise<void> {
     await this.deps.bus.subscribe(channelOf(this.id), (m) => this.receive(m));
     this.deps.bus.on('down', this.busDown);
+    const { bus, config } = this.deps;
+    const beat = () => void bus.mark(aliveKey(this.id), '1', config.leaseTtlMs).catch(() => undefined);
+    beat();
+    this.aliveTimer = setInterval(beat, Math.max(100, Math.floor(config.leaseTtlMs / 3)));
+    this.aliveTimer.unref();
     // Sessions relayed to a node whose lease moved (it died, or was cut off) are sent to reconnect.
     this.watchTimer = setInterval(() => void this.watch(), Math.max(200, Math.floor(this.deps.config.leaseTtlMs / 2)));
     this.watchTimer.unref();
@@ -190,15 +198,23 @@ export class ClusterNode {
     this.forwarding.closeAll(null, CloseCode.clusterUnavailable, BUS_DOWN);
   };
 
-  /** Sessions relayed to a node that no longer holds the lease are sent to reconnect. */
+  /**
+   * Sessions relayed to a node that no longer holds the lease are sent to reconnect; clients of a
+   * node whose heartbeat expired (it died) leave the workshops this node owns.
+   */
   private async watch(): Promise<void> {
-    if (!this.deps.bus.up) return;
-    for (const [workshopId] of this.forwarding.relayed()) {
-      try {
-        this.forwarding.closeStale(workshopId, await this.deps.bus.holder(leaseKey(workshopId)));
-      } catch {
-        return;
+    const { bus } = this.deps;
+    if (!bus.up) return;
+    try {
+      for (const [workshopId] of this.forwarding.relayed()) this.forwarding.closeStale(workshopId, await bus.holder(leaseKey(workshopId)));
+      const nodes = new Set([...this.owned.values()].flatMap((o) => [...o.remoteNodes()]));
+      for (const node of nodes) {
+        if ((await bus.holder(aliveKey(node))) !== null) continue;
+        this.deps.log.warn({ node }, 'a node relaying to this one stopped beating; its clients leave');
+        for (const owned of this.owned.values()) owned.dropNode(node);
       }
+    } catch {
+      // Redis unreachable: busDown handles it.
     }
   }
 
@@ -302,6 +318,7 @@ export class ClusterNode {
     if (this.closed) return;
     this.closed = true;
     if (this.watchTimer) clearInterval(this.watchTimer);
+    if (this.aliveTimer) clearInterval(this.aliveTimer);
     this.forwarding.closeAll(null, CloseCode.shuttingDown, 'server shutting down');
     for (const owned of [...this.owned.values()]) this.letGo(owned, CloseCode.shuttingDown, 'server shutting down', true);
     await Promise.all([...this.transitions.values()].map((p) => p.catch(() => undefined)));

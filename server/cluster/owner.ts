@@ -49,7 +49,7 @@ export class OwnedWorkshop {
   readonly workshop: Workshop;
   readonly writer: PgWriter;
   /** Clients of other nodes, by session id. */
-  private readonly remote = new Map<string, { peer: Peer; docName: string }>();
+  private readonly remote = new Map<string, { peer: Peer; docName: string; node: string }>();
   /** Let go (lease lost, fenced, idle, shutdown): nothing more is served. */
   gone = false;
 
@@ -145,7 +145,7 @@ export class OwnedWorkshop {
       bufferedAmount: () => 0,
     };
     const peer: Peer = { socket: new HeldSocket(socket), role: join.role, id: join.sid, personId: join.personId, ephemeral: join.ephemeral, color: join.color };
-    this.remote.set(join.sid, { peer, docName: join.doc });
+    this.remote.set(join.sid, { peer, docName: join.doc, node: join.from });
     this.joinRoom(peer, join.doc);
   }
 
@@ -164,6 +164,16 @@ export class OwnedWorkshop {
       }
     }
     return true;
+  }
+
+  /** The nodes whose clients are connected here. */
+  remoteNodes(): Set<string> {
+    return new Set([...this.remote.values()].map((e) => e.node));
+  }
+
+  /** A node died (its heartbeat expired): its clients leave (their presence goes with them), as a closed socket would. */
+  dropNode(node: string): void {
+    for (const [sid, entry] of [...this.remote]) if (entry.node === node) this.remoteLeave(sid);
   }
 
   remoteLeave(sid: string): void {

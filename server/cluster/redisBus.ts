@@ -70,6 +70,10 @@ export class RedisBus extends EventEmitter implements Bus {
     return this.cmd.get(key);
   }
 
+  async mark(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.cmd.set(key, value, 'PX', ttlMs);
+  }
+
   publish(channel: string, message: Buffer): void {
     // At most once, like pub/sub itself: a lost message is a gap the receiver fills (cluster/node.ts).
     this.cmd.publish(channel, message).catch(() => undefined);

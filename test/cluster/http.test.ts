@@ -3,7 +3,6 @@
 // refuses to start, saying why.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { connectClient, waitClosed, waitSynced, type TestClient } from '../helpers/clients.js';
 import { createPerson, createWorkshop, freePort, waitFor } from '../helpers/server.js';
 import { SERVER_ENTRY } from '../../scripts/builds.js';
@@ -50,10 +49,7 @@ describe('HTTP on any node', () => {
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
     // Stored before the 201: PostgreSQL has it now.
-    const stored = new Y.Doc();
-    for (const r of await cluster.pg.query<{ data: Buffer }>('SELECT data FROM doc_updates WHERE doc = $1 ORDER BY seq', [`${ws.id}:board`])) {
-      Y.applyUpdate(stored, new Uint8Array(r.data));
-    }
+    const stored = await cluster.storedDoc(ws.id);
     expect(readBoard(stored).checkIns).toEqual([expect.objectContaining({ id, value: 1.9, by: person.personId })]);
     await waitFor(() => [fac, viewer].every((c) => readBoard(c.doc).checkIns.length === 1), 5_000, 'the check-in on every client');
 

@@ -23,14 +23,6 @@ afterAll(async () => {
 const ROOT = 'impacts';
 const noteKeys = (d: Y.Doc) => [...d.getMap(ROOT).keys()].sort();
 
-async function storedNoteKeys(workshopId: string): Promise<string[]> {
-  const doc = new Y.Doc();
-  const snaps = await cluster.pg.query<{ data: Buffer }>(`SELECT data FROM doc_snapshots WHERE doc = $1`, [`${workshopId}:board`]);
-  const rows = await cluster.pg.query<{ data: Buffer }>(`SELECT data FROM doc_updates WHERE doc = $1 ORDER BY seq`, [`${workshopId}:board`]);
-  for (const r of [...snaps, ...rows]) Y.applyUpdate(doc, new Uint8Array(r.data));
-  return noteKeys(doc);
-}
-
 describe('the owner is killed', () => {
   it('loses nothing any client saw: its clients reconnect elsewhere and everything converges, in PostgreSQL too', async () => {
     const [n0, n1, n2] = cluster.nodes;
@@ -71,7 +63,7 @@ describe('the owner is killed', () => {
     // Persist before relay: what the others saw of the lost client is in PostgreSQL already, before
     // any survivor could send it again (nobody owns the workshop until the dead node's lease expires).
     const seenAtKill = [...seenOfLost];
-    const storedAtKill = await storedNoteKeys(ws.id);
+    const storedAtKill = noteKeys(await cluster.storedDoc(ws.id));
     expect(await cluster.ownerIndex(ws.id)).toBe(0);
     for (const key of seenAtKill) expect(storedAtKill).toContain(key);
     const survivors = clients.slice(1);
@@ -94,7 +86,7 @@ describe('the owner is killed', () => {
     for (const key of written) expect(final).toContain(key);
     for (const key of seenOfLost) expect(final).toContain(key);
     expect(seenOfLost.size).toBeGreaterThan(20);
-    await waitFor(async () => canonical(await storedNoteKeys(ws.id)) === canonical(final), 10_000, 'PostgreSQL to hold the same notes');
+    await waitFor(async () => canonical(noteKeys(await cluster.storedDoc(ws.id))) === canonical(final), 10_000, 'PostgreSQL to hold the same notes');
     const takeovers = (await Promise.all([n1!, n2!].map((n) => metricValue(n, 'scaleboard_cluster_takeovers_total')))).reduce((a, b) => a + b, 0);
     expect(takeovers).toBe(1);
   });

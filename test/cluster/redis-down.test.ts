@@ -24,14 +24,6 @@ afterAll(async () => {
 const ROOT = 'impacts';
 const keysOf = (d: Y.Doc) => [...d.getMap(ROOT).keys()].sort();
 
-async function storedKeys(workshopId: string): Promise<string[]> {
-  const doc = new Y.Doc();
-  const snaps = await cluster.pg.query<{ data: Buffer }>(`SELECT data FROM doc_snapshots WHERE doc = $1`, [`${workshopId}:board`]);
-  const rows = await cluster.pg.query<{ data: Buffer }>(`SELECT data FROM doc_updates WHERE doc = $1 ORDER BY seq`, [`${workshopId}:board`]);
-  for (const r of [...snaps, ...rows]) Y.applyUpdate(doc, new Uint8Array(r.data));
-  return keysOf(doc);
-}
-
 describe('Redis stopped', () => {
   it('refuses writes with 4503 and loses nothing any client saw; after Redis is back everything converges', async () => {
     const [n0, n1] = cluster.nodes;
@@ -60,7 +52,7 @@ describe('Redis stopped', () => {
     expect(a.closeEvents.find((e) => e.code === CloseCode.clusterUnavailable)!.reason).toMatch(/cannot reach Redis/);
     const seenAtStop = [...seen];
     // Nothing acknowledged is lost: everything a client saw is in PostgreSQL.
-    const stored = await storedKeys(ws.id);
+    const stored = keysOf(await cluster.storedDoc(ws.id));
     for (const key of seenAtStop) expect(stored).toContain(key);
     // New connections are refused meanwhile, with the same code.
     const refused = await openRaw(`${n1!.wsUrl}/${ws.id}?token=${ws.tokens.participant}`);
@@ -78,7 +70,7 @@ describe('Redis stopped', () => {
     await waitFor(() => canonical(keysOf(a.doc)) === canonical(keysOf(b.doc)), 20_000, 'clients to converge after Redis is back');
     const final = keysOf(a.doc);
     for (const key of seenAtStop) expect(final).toContain(key);
-    await waitFor(async () => canonical(await storedKeys(ws.id)) === canonical(final), 10_000, 'PostgreSQL to hold every edit');
+    await waitFor(async () => canonical(keysOf(await cluster.storedDoc(ws.id))) === canonical(final), 10_000, 'PostgreSQL to hold every edit');
     expect((await fetch(`${n0!.url}/healthz`)).status).toBe(200);
   });
 });

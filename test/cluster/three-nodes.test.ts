@@ -43,10 +43,7 @@ describe('three nodes, one workshop', () => {
 
     // What every client holds is committed: a document rebuilt from PostgreSQL reads the same.
     await waitFor(async () => {
-      const stored = new Y.Doc();
-      const rows = await cluster.pg.query<{ data: Buffer }>(`SELECT data FROM doc_updates WHERE doc = $1 ORDER BY seq`, [`${ws.id}:board`]);
-      const snaps = await cluster.pg.query<{ data: Buffer }>(`SELECT data FROM doc_snapshots WHERE doc = $1`, [`${ws.id}:board`]);
-      for (const r of [...snaps, ...rows]) Y.applyUpdate(stored, new Uint8Array(r.data));
+      const stored = await cluster.storedDoc(ws.id);
       return canonical(notes(stored)) === canonical(notes(clients[0]!.doc));
     }, 10_000, 'PostgreSQL to hold every edit');
 

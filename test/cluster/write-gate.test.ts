@@ -53,15 +53,6 @@ async function freshOnNode2(ws: CreatedWorkshop, writer: TestClient, marker: str
   return fresh;
 }
 
-/** The board as PostgreSQL holds it. */
-async function storedBoard(workshopId: string): Promise<Y.Doc> {
-  const doc = new Y.Doc();
-  const snaps = await cluster.pg.query<{ data: Buffer }>(`SELECT data FROM doc_snapshots WHERE doc = $1`, [`${workshopId}:board`]);
-  const rows = await cluster.pg.query<{ data: Buffer }>(`SELECT data FROM doc_updates WHERE doc = $1 ORDER BY seq`, [`${workshopId}:board`]);
-  for (const r of [...snaps, ...rows]) Y.applyUpdate(doc, new Uint8Array(r.data));
-  return doc;
-}
-
 describe('rules through a node that does not own the workshop', () => {
   it("refuses a participant's hand-made overwrite of a server-only roster entry, sent through node 1", async () => {
     const { ws, fac } = await workshopOwnedByNode0();
@@ -83,7 +74,7 @@ describe('rules through a node that does not own the workshop', () => {
     expect(rosterOf(fresh.doc)[key]?.name).toBe('Fran');
     expect(rosterOf(fac.doc)[key]?.name).toBe('Fran');
     await waitFor(() => rosterOf(view.doc)[key]?.name === 'Fran', 5000, 'node 1 client keeps Fran');
-    expect(rosterOf(await storedBoard(ws.id))[key]?.name).toBe('Fran');
+    expect(rosterOf(await cluster.storedDoc(ws.id))[key]?.name).toBe('Fran');
   });
 
   it("reverts a participant's write to a locked board, sent through node 1, on the writer and everyone", async () => {
@@ -104,6 +95,6 @@ describe('rules through a node that does not own the workshop', () => {
     const fresh = await freshOnNode2(ws, fac, 'locked-marker');
     expect(fresh.doc.getMap('notes').has('while-locked')).toBe(false);
     expect(fresh.doc.getMap('notes').has('before-lock')).toBe(true);
-    expect((await storedBoard(ws.id)).getMap('notes').has('while-locked')).toBe(false);
+    expect((await cluster.storedDoc(ws.id)).getMap('notes').has('while-locked')).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import * as Y from 'yjs';
 import { freePort, startTestServer, waitFor, type TestServer } from './server.js';
 
 const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -112,6 +113,8 @@ export interface TestCluster {
   leaseTtlMs: number;
   /** Which node owns the workshop now (the lease holder's NODE_ID is `n<index>`), from the owner row. */
   ownerIndex(workshopId: string): Promise<number | null>;
+  /** A document as PostgreSQL holds it now (snapshot and log read in one statement, so a compaction cannot split them). */
+  storedDoc(workshopId: string, docName?: string): Promise<Y.Doc>;
   stop(): Promise<void>;
 }
 
@@ -141,6 +144,16 @@ export async function startCluster(opts: { nodes?: number; leaseTtlMs?: number; 
     async ownerIndex(workshopId) {
       const [row] = await pgServer.query<{ node: string | null }>('SELECT node FROM owners WHERE workshop_id = $1', [workshopId]);
       return row?.node ? Number(row.node.slice(1)) : null;
+    },
+    async storedDoc(workshopId, docName = 'board') {
+      const rows = await pgServer.query<{ data: Buffer }>(
+        `SELECT data FROM (SELECT 0 AS part, 0::bigint AS seq, data FROM doc_snapshots WHERE doc = $1
+                           UNION ALL SELECT 1, seq, data FROM doc_updates WHERE doc = $1) t ORDER BY part, seq`,
+        [`${workshopId}:${docName}`],
+      );
+      const doc = new Y.Doc();
+      for (const r of rows) Y.applyUpdate(doc, new Uint8Array(r.data));
+      return doc;
     },
     async stop() {
       for (const n of nodes) if (n.proc.signalCode === null && n.proc.exitCode === null) n.proc.kill('SIGCONT');
