@@ -12,6 +12,11 @@ export interface ClientSpec {
   group: string;
   /** Whether the client announces presence (awareness `user`), as the app does for everyone. */
   presence: boolean;
+  /**
+   * A thin receiver (lib/thin.ts): a raw WebSocket that finds each edit's marker in the frames
+   * without decoding Yjs. Never an editor, never present.
+   */
+  thin?: boolean;
 }
 
 /** Back-to-back time slots, each given to one server (group): only its editors edit then. */
@@ -56,6 +61,16 @@ export interface GroupResult {
   /** WebSocket messages received and sent by this group's clients from the first slot on. */
   messagesIn: number;
   messagesOut: number;
+  /** Messages received, by the slot in which they arrived (slot index → count). */
+  messagesInBySlot: Record<number, number>;
+  /** Receipts counted (full clients and thin receivers apart). */
+  receivedFull: number;
+  receivedThin: number;
+  /**
+   * Full clients' boards at the end, one fingerprint per room (JSON of the notes, hashed): every
+   * full client of a room must hold the same board (correctness beside the thin receivers).
+   */
+  boards: Record<string, string[]>;
 }
 
 export type FromWorker =
