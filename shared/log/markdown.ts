@@ -16,6 +16,7 @@ import {
   parkingLot,
   phaseTitle,
   plannedText,
+  reviewStatusText,
   templateTitle,
   thresholdKindTitle,
   thresholdLine,
@@ -100,6 +101,7 @@ export function toMarkdown(log: DecisionLog): string {
     `- **Exported:** ${isoDateTime(workshop.exportedAt)}`,
     `- **Workshop id:** \`${workshop.id.replace(/`/g, '')}\``,
   );
+  if (workshop.previousId) out.push(`- **Follows up:** \`${workshop.previousId.replace(/`/g, '')}\``);
 
   section(
     'Participants',
@@ -121,6 +123,30 @@ export function toMarkdown(log: DecisionLog): string {
       ],
     ),
   );
+
+  const { review } = log;
+  if (review) {
+    section(
+      'Review of the previous workshop',
+      `Follows up ${or(mdCell(review.previousTitle), 'the previous workshop')}. Review: ${formatNumber(review.plannedMinutes)} min planned, ${formatNumber(review.actualMinutes)} min actual.`,
+      '',
+      ...(review.decisions.length
+        ? table(
+            ['Rank', 'Initiative', 'Phase', 'DRI', 'Status', 'Comment', 'Metrics'],
+            ['r', 'l', 'l', 'l', 'l', 'l', 'l'],
+            review.decisions.map((d) => [
+              String(d.rank),
+              or(mdCell(d.initiative), '_Untitled initiative_') + (d.carriedOver ? ' (carried over)' : ''),
+              or(phaseTitle(d.phase), DASH),
+              or(mdCell(d.dri ?? ''), DASH),
+              or(reviewStatusText(d.status), DASH),
+              or(mdCell(d.comment), DASH),
+              or(d.metrics.map((m) => mdCell(metricLine(m))).join('<br>'), DASH),
+            ]),
+          )
+        : ['_The previous workshop had no decisions._']),
+    );
+  }
 
   const scenarios = log.scenarios ?? [];
   if (log.scenarios) {
