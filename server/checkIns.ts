@@ -42,7 +42,11 @@ export function checkInRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
         workshop.connected(); // unloaded after the idle grace period if nobody else is connected
         const recorded: AddCheckInResult[] = [];
         try {
-          workshop.transact(DOC_NAMES.board, (doc) => void recorded.push(addCheckIn(doc, { ...body, by, now: Date.now() })));
+          // In the history as the person's (or the role's) check-in.
+          const actor = workshop.history.requestActor(person, role);
+          workshop.history.withActor({ actor }, () =>
+            workshop.transact(DOC_NAMES.board, (doc) => void recorded.push(addCheckIn(doc, { ...body, by, now: Date.now() }))),
+          );
           // Stored before the 201 (the room would otherwise commit at the end of this turn).
           if (!workshop.room(DOC_NAMES.board).commitNow()) throw new HttpError(503, 'the check-in could not be stored: try again in a moment');
         } finally {
