@@ -20,3 +20,14 @@ export async function createInitiative(page: Page, notes: string[], title: strin
   await form.getByRole('button', { name: 'Create initiative' }).click();
   await card(page, title).waitFor();
 }
+
+/** A lane of the stage 1–2 board: `Product`, `Platform` or `Organization`. */
+export const lane = (page: Page, name: string) => boardOf(page).getByRole('region', { name, exact: true });
+
+/** Adds a note to a lane with its `Note` field and `Add note`, and waits for it in that lane. */
+export async function addNote(page: Page, laneName: string, text: string): Promise<void> {
+  const l = lane(page, laneName);
+  await l.getByRole('textbox', { name: 'Note', exact: true }).fill(text);
+  await l.getByRole('button', { name: 'Add note' }).click();
+  await l.getByRole('listitem').filter({ hasText: text }).first().waitFor();
+}
