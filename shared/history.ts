@@ -4,6 +4,7 @@
 // changes to what a restore or a rollback must write. The server records (server/history/); the
 // sentences are derived there from the transactions it applied, never written by a client.
 import { APPROACHES, IMPACT_CATEGORIES, LANES, PHASES, STAGES, THRESHOLD_KINDS, type Role } from './constants.js';
+import { REVIEW_STAGE } from './stages.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -41,6 +42,13 @@ export interface HistoryEntryView {
   text: string;
   /** It deleted records of the board that a restore can bring back. */
   restorable: boolean;
+}
+
+/** GET /api/workshops/:id/history: entries newest first, and who and which stages appear at all (for the filters). */
+export interface HistoryAnswer {
+  entries: HistoryEntryView[];
+  people: Actor[];
+  stages: string[];
 }
 
 /** Board roots whose records the history keeps (before/after values) and a rollback writes. */
@@ -201,8 +209,11 @@ function boardPhrases(c: RecordChange, names: HistoryNames, all: RecordChange[])
   }
 }
 
+/** A stage's title from its key (a follow-up's Review included). */
+export const historyStageTitle = (key: string): string => [REVIEW_STAGE, ...STAGES].find((s) => s.key === key)?.title ?? key;
+
 function stageTitle(key: Json | undefined, index: number): string {
-  return STAGES.find((s) => s.key === key)?.title ?? STAGES[index]?.title ?? String(key ?? index + 1);
+  return typeof key === 'string' ? historyStageTitle(key) : (STAGES[index]?.title ?? String(index + 1));
 }
 
 function controlPhrases(c: RecordChange, names: HistoryNames): string[] {

@@ -11,7 +11,7 @@ import { authenticate, HttpError, parseBody, readJson, sendJson } from '../http.
 import { loadWorkshop } from '../decisionLog.js';
 import type { Workshop } from '../workshop.js';
 import type { Role } from '../../shared/constants.js';
-import type { HistoryEntryView } from '../../shared/history.js';
+import type { Actor, HistoryAnswer } from '../../shared/history.js';
 import { entryView } from './store.js';
 import { RestoreRefused, restoreEntry, rollbackTo } from './restore.js';
 
@@ -27,13 +27,6 @@ export const HistoryQuery = z.object({
 export const EntryBody = z.object({
   entryId: z.number({ error: 'entryId must be a number' }).int('entryId must be a whole number').min(1, 'entryId must be 1 or more'),
 });
-
-/** The answer of GET …/history: entries newest first, and who and which stages appear at all (for the filters). */
-export interface HistoryAnswer {
-  entries: HistoryEntryView[];
-  people: { id: string; name: string; role: string }[];
-  stages: string[];
-}
 
 const historyPath = (suffix = '') => new RegExp(`^\\/api\\/workshops\\/([A-Za-z0-9_-]{1,64})\\/history${suffix}$`);
 
@@ -94,8 +87,8 @@ export function historyRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
         const url = new URL(req.url ?? '/', 'http://localhost');
         const query = parseBody(HistoryQuery, Object.fromEntries([...url.searchParams].filter(([k]) => k === 'person' || k === 'stage')));
         const all = withWorkshop(row.id, (w) => w.history.store.list(row.id));
-        const people = new Map<string, { id: string; name: string; role: string }>();
-        for (const e of all) if (e.actor.id) people.set(e.actor.id, { id: e.actor.id, name: e.actor.name, role: e.actor.role });
+        const people = new Map<string, Actor>();
+        for (const e of all) if (e.actor.id) people.set(e.actor.id, e.actor);
         const answer: HistoryAnswer = {
           entries: all
             .filter((e) => (query.person === undefined || e.actor.id === query.person) && (query.stage === undefined || e.stage === query.stage))
