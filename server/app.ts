@@ -12,6 +12,7 @@ import { Workshops } from './workshops.js';
 import { createHttpHandler } from './http.js';
 import { decisionLogRoutes } from './decisionLog.js';
 import { checkInRoutes } from './checkIns.js';
+import { followUpRoutes } from './followUp.js';
 import { historyRoutes } from './history/routes.js';
 import { attachWebSocket } from './ws.js';
 import { CloseCode } from './protocol.js';
@@ -41,7 +42,7 @@ export async function startServer(overrides: Partial<Config> = {}) {
     onError: (err) => log.error({ err }, 'checkpoint worker failed; SQLite checkpoints in commits again'),
   });
   const workshops = new Workshops({ storage, metrics, log, config });
-  const handler = createHttpHandler({ config, log, metrics, workshops }, (deps, limit) => [...decisionLogRoutes(deps), ...checkInRoutes(deps, limit), ...historyRoutes(deps, limit)]);
+  const handler = createHttpHandler({ config, log, metrics, workshops }, (deps, limit) => [...decisionLogRoutes(deps), ...checkInRoutes(deps, limit), ...followUpRoutes(deps, limit), ...historyRoutes(deps, limit)]);
   const server = http.createServer({ requestTimeout: 30_000 }, (req, res) => void handler(req, res));
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import type { SessionInfo } from '../api';
 import { STAGES } from '../../shared/constants';
-import { readCurrentStage } from '../../shared/schema';
+import { readCurrentStageKey } from '../../shared/stages';
 import { useSession } from '../sync/SessionContext';
 import { useYSnapshot } from '../sync/useYjs';
 import { ConnectionBadge } from './ConnectionBadge';
@@ -22,6 +22,7 @@ import { HistoryPanel } from '../features/history/HistoryPanel';
 import { ensureBoardServices } from '../features/board/boardServices';
 import { GrowthScenarios } from '../features/plan/GrowthScenarios';
 import { RoadmapPanel } from '../features/plan/RoadmapPanel';
+import { ReviewPanel } from '../features/review/ReviewPanel';
 
 export function WorkshopLayout({ info }: { info: SessionInfo }) {
   const session = useSession();
@@ -30,8 +31,9 @@ export function WorkshopLayout({ info }: { info: SessionInfo }) {
   useEffect(() => ensureBoardServices(session), [session]);
   // Unsent drafts survive a reload, offline too (SPEC 10), per workshop.
   useEffect(() => attachDrafts(session.workshopId), [session.workshopId]);
-  const current = useYSnapshot(session.control, readCurrentStage);
-  const stage = STAGES[current]!.key;
+  const stage = useYSnapshot(session.control, readCurrentStageKey);
+  // Position among the usual five stages; -1 during a follow-up's Review (SPEC 8).
+  const current = STAGES.findIndex((s) => s.key === stage);
   const isFacilitator = info.role === 'facilitator';
   return (
     <div className="workshop">
@@ -50,7 +52,7 @@ export function WorkshopLayout({ info }: { info: SessionInfo }) {
           <StagesPanel />
           {isFacilitator && current === 0 && <WritingProgress />}
           <section aria-label="Board" className="panel board" data-stage={stage}>
-            {current <= 1 ? <StageOneTwo stage={stage} /> : <StageThreeToFive stage={stage} />}
+            {stage === 'review' ? <ReviewPanel /> : current <= 1 ? <StageOneTwo stage={stage} /> : <StageThreeToFive stage={stage} />}
           </section>
           {/* The scaling plan (SPEC 7): the roadmap once approaches and phases are decided, the growth models throughout. */}
           {current >= 3 && <RoadmapPanel />}
