@@ -3,6 +3,7 @@
 import type { createHttpHandler, HttpDeps } from './http.js';
 import { authenticate, HttpError } from './http.js';
 import { WorkshopLoadError } from './workshop.js';
+import { logHistory } from './history/store.js';
 import { buildDecisionLog } from '../shared/log/build.js';
 import { LOG_FORMATS } from '../shared/log/formats.js';
 import { contentDisposition, type LogFormat } from '../shared/log/filename.js';
@@ -25,7 +26,8 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
         workshop.connected();
         let log;
         try {
-          log = buildDecisionLog({ board: workshop.board.doc, control: workshop.control.doc, workshopId: workshop.id, now: Date.now() });
+          const history = logHistory(workshop.history.store.list(workshop.id));
+          log = buildDecisionLog({ board: workshop.board.doc, control: workshop.control.doc, workshopId: workshop.id, now: Date.now(), history });
         } finally {
           workshop.disconnected();
         }

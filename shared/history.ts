@@ -345,7 +345,9 @@ function summarise(phrases: string[], changes: RecordChange[]): string {
     if (deleted) parts.push(`deleted ${deleted} ${deleted === 1 ? one : many}`);
     if (added) parts.push(`added ${added} ${added === 1 ? one : many}`);
   }
-  const rest = phrases.length - parts.length;
+  const counted = new Set(['notes', 'impacts', 'initiatives', 'metrics', 'checkIns']);
+  const withInitiative = (c: RecordChange) => c.root === 'decisions' && changes.some((i) => i.root === 'initiatives' && i.key === c.key);
+  const rest = changes.filter((c) => !(counted.has(c.root) && (c.before === null || c.after === null)) && c.root !== 'noteMerges' && !withInitiative(c)).length;
   return parts.length ? `${parts.join(', ')}${rest > 0 ? ` and made ${rest === 1 ? 'one other change' : 'other changes'}` : ''}` : `made ${phrases.length} changes`;
 }
 

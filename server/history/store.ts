@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { Actor, HistoryDoc, HistoryEntryView, HistoryKind, RecordChange } from '../../shared/history.js';
 import { deletedRecords } from '../../shared/history.js';
+import type { LogHistoryEntry } from '../../shared/log/types.js';
 
 export const HISTORY_TABLE_SQL = `
   CREATE TABLE IF NOT EXISTS history (
@@ -69,6 +70,10 @@ export const entryView = (e: HistoryEntry): HistoryEntryView => ({
   text: e.text,
   restorable: e.doc === 'board' && deletedRecords(e.changes).length > 0,
 });
+
+/** The entries as the decision log carries them (SPEC 8: `history`, and the Markdown appendix). */
+export const logHistory = (entries: HistoryEntry[]): LogHistoryEntry[] =>
+  entries.map((e) => ({ id: e.seq, at: new Date(e.at).toISOString(), person: e.actor.name, role: e.actor.role, stage: e.stage, text: e.text }));
 
 export class HistoryStore {
   private readonly stmts;

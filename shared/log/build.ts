@@ -26,6 +26,7 @@ import {
   type LogDecision,
   type LogImpact,
   type LogForecast,
+  type LogHistoryEntry,
   type LogParticipant,
   type LogReview,
   type LogScenario,
@@ -49,13 +50,15 @@ export function readLogControl(control: Y.Doc): LogControl {
   };
 }
 
-export function buildDecisionLog(args: { board: Y.Doc; control: Y.Doc; workshopId: string; now: number }): DecisionLog {
-  return decisionLogFrom({
+export function buildDecisionLog(args: { board: Y.Doc; control: Y.Doc; workshopId: string; now: number; history?: LogHistoryEntry[] }): DecisionLog {
+  const log = decisionLogFrom({
     board: readBoard(args.board),
     control: readLogControl(args.control),
     workshopId: args.workshopId,
     now: args.now,
   });
+  // SPEC 8: the server's history, when the caller has it (the live panel in the browser does not).
+  return args.history ? { ...log, history: args.history } : log;
 }
 
 // Participants write the board, so the log accepts only values the contract allows: an unknown

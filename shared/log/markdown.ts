@@ -2,6 +2,7 @@
 // Every piece of user text goes through one of three escapers (cell, inline, heading), so pipes,
 // backticks, HTML, emphasis, links and line-leading block markers (#, >, -, +, 1.) stay text.
 import type { DecisionLog, LogBottleneck, LogForecast } from './types.js';
+import { historyStageTitle as stageTitleOf } from '../history.js';
 import {
   approachCriterion,
   approachTitle,
@@ -281,6 +282,16 @@ export function toMarkdown(log: DecisionLog): string {
   );
 
   section('Ship-It checklist', ...log.checklist.map((c) => `- [${c.done ? 'x' : ' '}] ${mdCell(c.label)}`));
+  if (log.history) {
+    section(
+      'Appendix: History',
+      'Every accepted change, oldest first, as the server recorded it (times in UTC).',
+      '',
+      ...(log.history.length
+        ? log.history.map((h) => `- #${h.id} ${h.at.slice(0, 16).replace('T', ' ')} · ${mdCell(stageTitleOf(h.stage))} · ${mdCell(h.text)}`)
+        : ['_No changes recorded._']),
+    );
+  }
   return out.join('\n') + '\n';
 }
 

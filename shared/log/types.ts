@@ -162,4 +162,19 @@ export interface DecisionLog {
   roadmap?: LogRoadmap;
   /** SPEC 8 (added to v1): only in a follow-up's log. */
   review?: LogReview;
+  /** SPEC 8 (added to v1): every accepted change, oldest first, as the server recorded it; only in logs the server exports. */
+  history?: LogHistoryEntry[];
+}
+
+/** One change in the workshop's history (SPEC 8): who, when, in which stage, and what, in words. */
+export interface LogHistoryEntry {
+  /** The entry's number (1, 2, … in order). */
+  id: number;
+  /** ISO 8601, UTC. */
+  at: string;
+  person: string;
+  role: Role | 'server';
+  /** The stage's key at the time. */
+  stage: string;
+  text: string;
 }

@@ -163,6 +163,16 @@ describe('history sentences', () => {
     expect(all.map((e) => e.id)).toEqual([...all.map((e) => e.id)].sort((a, b) => b - a));
     // Blind scores: no entry says a value of Alice's ballot.
     expect(JSON.stringify(all.filter((e) => e.doc === 'private'))).not.toMatch(/roi|urgency|5/i);
+
+    // In the decision log: `history` oldest first in the JSON, and an appendix in the Markdown.
+    const logOf = (ext: string) => fetch(`${s.url}/api/workshops/${ws.id}/decision-log.${ext}`, { headers: { authorization: `Bearer ${ws.tokens.observer}` } });
+    const log = (await (await logOf('json')).json()) as { history: { id: number; person: string; role: string; text: string }[] };
+    expect(log.history).toHaveLength(all.length);
+    expect(log.history[0]).toMatchObject({ id: 1, person: 'Alice', role: 'participant', text: 'Alice added a Platform note: “Deploys take hours”' });
+    expect(log.history.map((h) => h.text)).toContain('Fran revealed scores');
+    const md = await (await logOf('md')).text();
+    expect(md).toContain('## Appendix: History');
+    expect(md).toMatch(/- #1 \d{4}-\d\d-\d\d \d\d:\d\d · Bottleneck mapping · Alice added a Platform note: “Deploys take hours”/);
   });
 
   it("leaves out an observer's write, a participant's write to the control document, a forged write and a write to a locked board", async () => {
