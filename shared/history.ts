@@ -5,6 +5,8 @@
 // sentences are derived there from the transactions it applied, never written by a client.
 import { APPROACHES, IMPACT_CATEGORIES, LANES, PHASES, STAGES, THRESHOLD_KINDS, type Role } from './constants.js';
 import { REVIEW_STAGE } from './stages.js';
+import { DOC_ROOTS } from './schema.js';
+import { REVIEW_STATUSES } from './followUp.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -51,13 +53,13 @@ export interface HistoryAnswer {
   stages: string[];
 }
 
-/** Board roots whose records the history keeps (before/after values) and a rollback writes. */
-export const HISTORY_BOARD_ROOTS = ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'noteMerges', 'scenarios', 'checkIns'] as const;
+/** Board roots whose records the history keeps (before/after values) and a rollback writes: every root clients write. */
+export const HISTORY_BOARD_ROOTS: readonly string[] = DOC_ROOTS.board.client;
 export const HISTORY_CONTROL_ROOTS = ['settings', 'engine', 'reveals', 'ranking'] as const;
 /** Roots whose deleted records `Restore` brings back (a merge record is bookkeeping, not a thing people delete). */
 export const RESTORABLE_ROOTS: readonly string[] = ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'checkIns', 'scenarios'];
 /** Fields that live as Y.Text inside their record (written back as Y.Text). */
-export const TEXT_FIELDS: Readonly<Record<string, readonly string[]>> = { notes: ['text'], initiatives: ['title'], decisions: ['rationale'] };
+export const TEXT_FIELDS: Readonly<Record<string, readonly string[]>> = { notes: ['text'], initiatives: ['title'], decisions: ['rationale'], reviews: ['comment'] };
 
 /** JSON with its object keys sorted, so two equal values compare equal whatever order they were written in. */
 export function canonicalJson(value: unknown): string {
@@ -76,6 +78,8 @@ export interface HistoryNames {
   noteText(id: string): string | null;
   metricName(id: string): string | null;
   personName(id: string): string | null;
+  /** A follow-up's previous decision (its initiative's title), by the previous initiative id. */
+  previousDecision?(id: string): string | null;
 }
 
 const MAX_QUOTE = 80;
@@ -197,6 +201,18 @@ function boardPhrases(c: RecordChange, names: HistoryNames, all: RecordChange[])
       }
       return parts.length ? [`changed the ${kind} growth model: ${parts.join(', ')}`] : [];
     }
+    case 'reviews': {
+      const title = names.previousDecision?.(c.key);
+      const of = title ? ` of ${quote(title)}` : ' of a previous decision';
+      if (!after) return [`cleared the review${of}`];
+      const out: string[] = [];
+      if (!same(before?.status, after.status)) {
+        const status = REVIEW_STATUSES.find((x) => x.key === after.status)?.title;
+        out.push(status ? `set the review${of} to ${status}` : `cleared the status of the review${of}`);
+      }
+      if (!same(before?.comment, after.comment)) out.push(`commented on the review${of}: ${quote(text(after.comment))}`);
+      return out;
+    }
     case 'checkIns': {
       const metric = names.metricName(text(rec.metricId));
       const of = metric !== null ? ` for the metric ${quote(metric)}` : '';
@@ -291,6 +307,7 @@ const FALLBACK: Record<string, string> = {
   noteMerges: 'changed the record of a note merge',
   scenarios: 'changed a growth model',
   checkIns: 'changed a check-in',
+  reviews: 'changed a review',
 };
 
 /** Most phrases an entry lists; beyond, they are counted ("deleted 12 notes"). */
@@ -311,7 +328,7 @@ export function describeChange(who: string, doc: 'board' | 'control', changes: R
   return `${who} ${summarise(phrases, changes)}`;
 }
 
-const ROOT_ORDER = ['notes', 'noteMerges', 'initiatives', 'decisions', 'metrics', 'impacts', 'checkIns', 'scenarios'];
+const ROOT_ORDER = ['reviews', 'notes', 'noteMerges', 'initiatives', 'decisions', 'metrics', 'impacts', 'checkIns', 'scenarios'];
 const byRoot = (x: RecordChange, y: RecordChange): number => ROOT_ORDER.indexOf(x.root) - ROOT_ORDER.indexOf(y.root);
 
 /** Names that fall back to what the change itself deleted (an impact deleted with its note still names the note). */
@@ -326,6 +343,7 @@ function withDeleted(names: HistoryNames, changes: RecordChange[]): HistoryNames
     noteText: (id) => names.noteText(id) ?? gone('notes', id, 'text'),
     metricName: (id) => names.metricName(id) ?? gone('metrics', id, 'name'),
     personName: names.personName,
+    previousDecision: names.previousDecision,
   };
 }
 

@@ -15,7 +15,7 @@ import { ServerOrigin } from '../room/origins.js';
 import type { PendingRoom, TurnWriter } from '../turnWriter.js';
 import type { Storage } from '../storage.js';
 import { DOC_NAMES, PRIVATE_DOC_PREFIX, type Role } from '../../shared/constants.js';
-import { boardMaps, noteMergeMap, controlMaps, privateMaps, readSettings } from '../../shared/schema.js';
+import { boardMaps, noteMergeMap, controlMaps, privateMaps, readPrevious, readSettings } from '../../shared/schema.js';
 import { readEngineState } from '../../shared/stages.js';
 import {
   HISTORY_BOARD_ROOTS,
@@ -157,7 +157,7 @@ export class HistoryRecorder implements PendingRoom {
     if (docName !== DOC_NAMES.board && docName !== DOC_NAMES.control) return;
     const roots: [string, Y.Map<unknown>][] =
       docName === DOC_NAMES.board
-        ? HISTORY_BOARD_ROOTS.map((r) => [r, r === 'noteMerges' ? noteMergeMap(room.doc) : (boardMaps(room.doc)[r] as Y.Map<unknown>)])
+        ? HISTORY_BOARD_ROOTS.map((r) => [r, r === 'noteMerges' ? noteMergeMap(room.doc) : (boardMaps(room.doc) as unknown as Record<string, Y.Map<unknown>>)[r]!])
         : HISTORY_CONTROL_ROOTS.map((r) => [r, controlMaps(room.doc)[r] as Y.Map<unknown>]);
     const shadow = new Shadow(room.doc, roots);
     this.shadows.set(docName, { room, shadow });
@@ -245,6 +245,7 @@ export class HistoryRecorder implements PendingRoom {
       },
       noteText: (id) => field('notes', id, 'text'),
       metricName: (id) => field('metrics', id, 'name'),
+      previousDecision: (id) => readPrevious(this.host.room(DOC_NAMES.board).doc)?.decisions.find((d) => d.id === id)?.initiative ?? null,
       personName: (id) => {
         const name = roster.get(id)?.name;
         return typeof name === 'string' && name ? name : null;

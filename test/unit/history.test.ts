@@ -73,6 +73,13 @@ describe('history sentences', () => {
     expect(describeChange('Mallory', 'board', [...gone, ...initiatives], names)).toBe('Mallory deleted 12 notes, deleted 3 initiatives');
   });
 
+  it("says a follow-up's review of a previous decision", () => {
+    const withPrevious: HistoryNames = { ...names, previousDecision: (id) => (id === 'old1' ? 'Move to Kafka' : null) };
+    expect(describeChange('Bob', 'board', [change('reviews', 'old1', { status: '', comment: '' }, { status: 'at-risk', comment: 'Two weeks late' })], withPrevious)).toBe(
+      'Bob set the review of “Move to Kafka” to At risk; commented on the review of “Move to Kafka”: “Two weeks late”',
+    );
+  });
+
   it('never says a score', () => {
     expect(describeScoring('Alice')).toBe('Alice scored');
   });
