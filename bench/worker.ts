@@ -20,6 +20,8 @@ process.setMaxListeners(0);
 
 interface GroupStats {
   hist: Histogram;
+  /** Full clients' receipts only (edit to the client's Y.Doc, decoded and applied). */
+  fullHist: Histogram;
   bySlot: Map<number, Histogram>;
   /** Latency to the first receiver of each edit in this process, and the edits seen so far. */
   first: Histogram;
@@ -58,7 +60,7 @@ const send = (m: FromWorker) => process.send!(m);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const statsOf = (group: string): GroupStats => {
   let s = stats.get(group);
-  if (!s) stats.set(group, (s = { hist: new Histogram(), bySlot: new Map(), first: new Histogram(), seen: new Set(), received: 0, receivedFull: 0, receivedThin: 0, messagesIn: 0, messagesOut: 0, messagesInBySlot: new Map() }));
+  if (!s) stats.set(group, (s = { hist: new Histogram(), fullHist: new Histogram(), bySlot: new Map(), first: new Histogram(), seen: new Set(), received: 0, receivedFull: 0, receivedThin: 0, messagesIn: 0, messagesOut: 0, messagesInBySlot: new Map() }));
   return s;
 };
 
@@ -98,7 +100,10 @@ function recordReceipt(group: string, ts: unknown, at: number, thin: boolean): v
   if (typeof ts !== 'number' || slotGroup(schedule, ts) !== group) return;
   const s = statsOf(group);
   if (thin) s.receivedThin++;
-  else s.receivedFull++;
+  else {
+    s.receivedFull++;
+    s.fullHist.record(at - ts);
+  }
   s.hist.record(at - ts);
   const k = slotIndex(schedule, ts);
   let h = s.bySlot.get(k);
@@ -294,6 +299,7 @@ async function drain(totalEditsByRoom: Record<string, number>, maxWaitMs: number
     results[group] = {
       hist: s.hist.toSparse(),
       max: s.hist.max,
+      fullHist: s.fullHist.toSparse(),
       bySlot,
       first: s.first.toSparse(),
       expected: e,

@@ -53,6 +53,8 @@ export interface GroupResult {
   /** Latency samples (ms) of in-slot edits, as seen by every receiver in this worker. */
   hist: SparseHistogram;
   max: number;
+  /** Full clients' samples only. */
+  fullHist: SparseHistogram;
   /** The same samples split by the slot in which their edit was made (slot index → histogram). */
   bySlot: Record<number, SparseHistogram>;
   /** Latency to the first receiver of each edit in this worker: the server's share, mostly. */
