@@ -5,10 +5,12 @@
 // chart and in the exported Markdown. The facilitator's `Tolerance (%)` moves the flag, and a
 // participant's screen follows.
 import fs from 'node:fs';
+import path from 'node:path';
+import type { AxeResults } from 'axe-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { joinAs } from '../helpers/browser.js';
-import { createWorkshop, waitFor, type CreatedWorkshop } from '../helpers/server.js';
+import { ROOT, createWorkshop, waitFor, type CreatedWorkshop } from '../helpers/server.js';
 import { useServerAndBrowser } from '../helpers/suites.js';
 import { castBallots, openDemoSession, seedBottlenecks, seedDecisions, seedImpacts, seedInitiatives, type DemoSession } from '../helpers/demoWorkshop.js';
 import { readBoard } from '../../shared/schema.js';
@@ -39,13 +41,30 @@ afterAll(async () => {
   clients.forEach((c) => c.destroy());
 });
 
+const AXE_SOURCE = fs.readFileSync(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+/** axe-core's violations inside the regions this feature adds to (as test/browser/a11y.test.ts runs it on whole pages). */
+async function axeViolations(page: Page, regions: string[]): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  const results = await page.evaluate(
+    (names) =>
+      (window as unknown as { axe: { run(c: object, o: object): Promise<AxeResults> } }).axe.run(
+        { include: names.map((n) => [`section[aria-label="${n}"]`]) },
+        { resultTypes: ['violations'] },
+      ),
+    regions,
+  );
+  expect(results.passes.length, 'axe checked something in these regions').toBeGreaterThan(0);
+  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 const review = (page: Page) => page.getByRole('region', { name: 'Review' });
 const decision = (page: Page, title: string) => review(page).getByRole('article', { name: title });
 const checkIns = (page: Page, metric: string) => review(page).getByRole('region', { name: `Check-ins of ${metric}` });
 
 it('starts a follow-up, reviews a decision At risk, checks in a metric off plan, and shows the flag in the Review, the chart and the Markdown', async () => {
   const { browser } = env;
-  const { context, page } = await joinAs(browser, previous.links.facilitator, 'Grace');
+  // CSP bypassed only so axe-core can be injected (as in a11y.test.ts).
+  const { context, page } = await joinAs(browser, previous.links.facilitator, 'Grace', { bypassCSP: true });
   contexts.push(context);
   const stages = page.getByRole('region', { name: 'Stages' });
   await stages.getByRole('heading', { name: 'Stage 5 of 5: Metrics & owners' }).waitFor();
@@ -85,7 +104,7 @@ it('starts a follow-up, reviews a decision At risk, checks in a metric off plan,
   await observability.getByText('Carried over as an initiative of this workshop.').waitFor();
 
   // A participant joins the follow-up and sees the review as it stands.
-  const participant = await joinAs(browser, participantLink, 'Linus');
+  const participant = await joinAs(browser, participantLink, 'Linus', { bypassCSP: true });
   contexts.push(participant.context);
   const theirs = decision(participant.page, '#1 Observability: tracing and SLOs');
   await expect.poll(() => theirs.getByLabel('Status').inputValue()).toBe('at-risk');
@@ -105,6 +124,9 @@ it('starts a follow-up, reviews a decision At risk, checks in a metric off plan,
   const chart = tracing.getByRole('img');
   expect(await chart.getAttribute('aria-label')).toMatch(/^Services with tracing: plan from 20 on .* to 100 on 2026-06-30; 1 check-ins, 1 off plan$/);
   expect(await tracing.locator('circle.checkin-point.off').count()).toBe(1);
+
+  expect(await axeViolations(page, ['Review', 'Stages'])).toEqual([]);
+  expect(await axeViolations(participant.page, ['Review'])).toEqual([]);
 
   // The facilitator's tolerance moves the flag: 50% off is on plan within 60%, off again at 15%.
   const tolerance = stages.getByLabel('Tolerance (%)');
