@@ -197,6 +197,11 @@ export class HistoryRecorder implements PendingRoom {
     }
   }
 
+  /** The number of the last entry stored. */
+  get lastStored(): number {
+    return this.committedSeq;
+  }
+
   get actingFor(): ServerWrite | null {
     return this.serverWrite;
   }
@@ -262,6 +267,9 @@ export class HistoryRecorder implements PendingRoom {
     }
     const names = this.names();
     const text = write.describe ? write.describe(actor.name, changes, names) : describeChange(actor.name, doc, changes, names);
+    // A restore's or rollback's own sentence is for its own transaction; what follows from it (a merge
+    // repair) is said as a plain change of the same person.
+    if (write === this.serverWrite && write.describe) this.serverWrite = { actor: write.actor };
     if (text === null) return;
     this.push({ actor, doc, kind: write.kind ?? 'change', text, changes });
   }

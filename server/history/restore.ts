@@ -20,16 +20,17 @@ import {
 import { ServerOrigin } from '../room/origins.js';
 import type { DocRoom } from '../docRoom.js';
 import type { HistoryRecorder } from './recorder.js';
+import type { HistoryEntry } from './store.js';
 
 export interface RestoreHost {
   readonly history: HistoryRecorder;
   room(docName: string): DocRoom;
 }
 
-/** Why a restore or rollback did nothing: no such entry (404), or nothing to do (409). */
+/** Why a restore or rollback did nothing: no such entry (404), nothing to do (409), or storage failed (503). */
 export class RestoreRefused extends Error {
   constructor(
-    readonly status: 404 | 409,
+    readonly status: 404 | 409 | 503,
     message: string,
   ) {
     super(message);
@@ -75,8 +76,16 @@ export function writeRecord(doc: Y.Doc, root: string, key: string, value: Json):
   map.set(key, record);
 }
 
-/** Writes the given records in one server transaction, recorded as `actor`'s change, and stores it before returning. */
-function apply(host: RestoreHost, actor: Actor, writes: RecordChange[], describe: (who: string, changes: RecordChange[]) => string, kind: 'restore' | 'rollback'): void {
+/** Writes the given records in one server transaction, recorded as `actor`'s change, and stores it before returning its entry. */
+function apply(
+  host: RestoreHost,
+  workshopId: string,
+  actor: Actor,
+  writes: RecordChange[],
+  describe: (who: string, changes: RecordChange[]) => string,
+  kind: 'restore' | 'rollback',
+): HistoryEntry {
+  const since = host.history.lastStored;
   const board = host.room(DOC_NAMES.board);
   const anonymous = readSettings(host.room(DOC_NAMES.control).doc).anonymous;
   host.history.withActor({ actor, kind, describe: (who, changes) => describe(who, changes) }, () => {
@@ -90,11 +99,14 @@ function apply(host: RestoreHost, actor: Actor, writes: RecordChange[], describe
       }
     }, ServerOrigin.server);
   });
-  if (!board.commitNow()) throw new Error('the change could not be stored');
+  if (!board.commitNow()) throw new RestoreRefused(503, `the ${kind} could not be stored: try again in a moment`);
+  const entry = host.history.store.boardAfter(workshopId, since).find((e) => e.kind === kind);
+  if (!entry) throw new Error(`the ${kind} was applied but not recorded`);
+  return entry;
 }
 
-/** Brings back what entry `seq` deleted (records that are back already are left alone). Returns how many came back. */
-export function restoreEntry(host: RestoreHost, workshopId: string, seq: number, actor: Actor): number {
+/** Brings back what entry `seq` deleted (records that are back already are left alone). Returns the restore's own entry. */
+export function restoreEntry(host: RestoreHost, workshopId: string, seq: number, actor: Actor): HistoryEntry {
   const entry = host.history.store.get(workshopId, seq);
   if (!entry) throw new RestoreRefused(404, `no history entry #${seq}`);
   const deleted = entry.doc === 'board' ? deletedRecords(entry.changes) : [];
@@ -102,12 +114,11 @@ export function restoreEntry(host: RestoreHost, workshopId: string, seq: number,
   // A decision comes back with its initiative, an impact with its note, as they went.
   const missing = deleted.filter((c) => host.history.boardValue(c.root, c.key) === null).map((c) => ({ ...c, after: c.before }));
   if (!missing.length) throw new RestoreRefused(409, `what history entry #${seq} deleted is on the board again`);
-  apply(host, actor, missing, (who) => describeRestore(who, missing.map((c) => ({ ...c, before: null })), host.history.names(), seq), 'restore');
-  return missing.length;
+  return apply(host, workshopId, actor, missing, (who) => describeRestore(who, missing.map((c) => ({ ...c, before: null })), host.history.names(), seq), 'restore');
 }
 
-/** Puts the board back as it was right after entry `seq`, as one new change. Returns how many records changed. */
-export function rollbackTo(host: RestoreHost, workshopId: string, seq: number, actor: Actor): number {
+/** Puts the board back as it was right after entry `seq`, as one new change. Returns the rollback's own entry. */
+export function rollbackTo(host: RestoreHost, workshopId: string, seq: number, actor: Actor): HistoryEntry {
   const entry = host.history.store.get(workshopId, seq);
   if (!entry) throw new RestoreRefused(404, `no history entry #${seq}`);
   const targets = rollbackTargets(host.history.store.boardAfter(workshopId, seq));
@@ -115,6 +126,5 @@ export function rollbackTo(host: RestoreHost, workshopId: string, seq: number, a
     .map((t) => ({ ...t, before: host.history.boardValue(t.root, t.key) }))
     .filter((t) => canonicalJson(t.before) !== canonicalJson(t.after));
   if (!writes.length) throw new RestoreRefused(409, `the board is already as it was after #${seq}`);
-  apply(host, actor, writes, (who) => describeRollback(who, seq, writes.length), 'rollback');
-  return writes.length;
+  return apply(host, workshopId, actor, writes, (who) => describeRollback(who, seq, writes.length), 'rollback');
 }

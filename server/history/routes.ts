@@ -57,14 +57,13 @@ export function historyRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
       const entry = withWorkshop(row.id, (w) => {
         const actor = w.history.requestActor(personOf(req, row.id, role), role);
         try {
-          const changed = act(w, row.id, body.entryId, actor);
-          log.info({ workshop: row.id, entry: body.entryId, changed }, `history ${name}`);
+          const made = act(w, row.id, body.entryId, actor);
+          log.info({ workshop: row.id, entry: body.entryId, made: made.seq }, `history ${name}`);
+          return entryView(made);
         } catch (err) {
           if (err instanceof RestoreRefused) throw new HttpError(err.status, err.message, err.status === 404 ? 'entryId' : undefined);
           throw err;
         }
-        const last = w.history.store.get(row.id, w.history.store.lastSeq(row.id));
-        return last ? entryView(last) : null;
       });
       sendJson(res, 201, { entry });
     },
