@@ -5,7 +5,7 @@
 // facilitators and participants give each a status and a comment. An open decision can be carried
 // over as an initiative of the new workshop. Pure: used by the server, the browser and the log.
 import * as Y from 'yjs';
-import { boardMaps, readPrevious, type BoardSnapshot, type CheckIn, type PreviousDecision, type PreviousWorkshop, type Settings } from './schema.js';
+import { boardMaps, readPrevious, type BoardSnapshot, type CheckIn, type PreviousDecision, type PreviousMetric, type PreviousWorkshop, type Settings } from './schema.js';
 import { topInitiativesForLog } from './log/adapters.js';
 import { metricProgress, type MetricProgress } from './checkins.js';
 import { hasReachedStage, type EngineState } from './stages.js';
@@ -104,13 +104,7 @@ export function isPreviousMetric(board: Y.Doc, metricId: string): boolean {
   return readPrevious(board)?.decisions.some((d) => d.metrics.some((m) => m.id === metricId)) ?? false;
 }
 
-export interface ReviewedMetric {
-  id: string;
-  name: string;
-  baseline: string;
-  target: string;
-  due: string;
-  observability: boolean;
+export interface ReviewedMetric extends PreviousMetric {
   /** Against the plan from the previous workshop's date, with the follow-up's tolerance. */
   progress: MetricProgress;
 }

@@ -12,7 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { joinAs } from '../helpers/browser.js';
 import { ROOT, createWorkshop, waitFor, type CreatedWorkshop } from '../helpers/server.js';
 import { useServerAndBrowser } from '../helpers/suites.js';
-import { castBallots, openDemoSession, seedBottlenecks, seedDecisions, seedImpacts, seedInitiatives, type DemoSession } from '../helpers/demoWorkshop.js';
+import { openDemoSession, seedWorkshopToDecisions, type DemoSession } from '../helpers/demoWorkshop.js';
 import { readBoard } from '../../shared/schema.js';
 import type { TestClient } from '../helpers/clients.js';
 
@@ -26,11 +26,7 @@ beforeAll(async () => {
   const { server } = env;
   previous = await createWorkshop(server, { title: 'Scaling Q3', template: 'scaleup' });
   demo = await openDemoSession(server, previous);
-  seedBottlenecks(demo.board.doc);
-  seedImpacts(demo.board.doc);
-  seedInitiatives(demo.board.doc);
-  clients.push(...(await castBallots(server, previous, demo, { reveal: true })));
-  seedDecisions(demo.board.doc);
+  clients.push(...(await seedWorkshopToDecisions(server, previous, demo)));
   await demo.goToStage(4);
   await waitFor(() => readBoard(demo.board.doc).metrics.length === 4, 5_000, 'metrics');
 });

@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Ajv from 'ajv';
 import * as Y from 'yjs';
 import schema from '../../shared/log/decision-log.v1.schema.json';
-import { connectClient, waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
+import { waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
 import { openRaw, type RawPeer } from '../helpers/raw.js';
-import { createWorkshop, metricValue, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
-import { castBallots, openDemoSession, seedBottlenecks, seedDecisions, seedImpacts, seedInitiatives, type DemoSession } from '../helpers/demoWorkshop.js';
+import { createWorkshop, metricValue, waitFor, type CreatedWorkshop } from '../helpers/server.js';
+import { useServerAndClients } from '../helpers/suites.js';
+import { openDemoSession, seedWorkshopToDecisions, type DemoSession } from '../helpers/demoWorkshop.js';
 import { updateFrame, updateOf } from '../helpers/updates.js';
 import { readBoard, readSettings } from '../../shared/schema.js';
 import { readEngineState, stagesOf } from '../../shared/stages.js';
@@ -19,18 +20,15 @@ import { setOffPlanTolerance } from '../../shared/commands/control.js';
 import { carriedInitiativeId, reviewOf } from '../../shared/followUp.js';
 import type { DecisionLog } from '../../shared/log/types.js';
 
-let server: TestServer;
-const clients: TestClient[] = [];
+const env = useServerAndClients();
+const { client } = env;
+const ballots: TestClient[] = [];
 const raws: RawPeer[] = [];
-const client = (...args: Parameters<typeof connectClient>) => {
-  const c = connectClient(...args);
-  clients.push(c);
-  return c;
-};
 let demo: DemoSession;
 let previous: CreatedWorkshop;
 
 const tokenOf = (link: string) => new URL(link).hash.replace(/^#token=/, '');
+const tokensOf = (links: FollowUpAnswer['links']) => ({ facilitator: tokenOf(links.facilitator), participant: tokenOf(links.participant), observer: tokenOf(links.observer) });
 interface FollowUpAnswer {
   id: string;
   previousId: string;
@@ -38,7 +36,7 @@ interface FollowUpAnswer {
 }
 
 const startFollowUp = (id: string, opts: { token?: string; body?: string; type?: string } = {}) =>
-  fetch(`${server.url}/api/workshops/${id}/follow-up`, {
+  fetch(`${env.server.url}/api/workshops/${id}/follow-up`, {
     method: 'POST',
     headers: {
       ...(opts.type === '' ? {} : { 'content-type': opts.type ?? 'application/json' }),
@@ -48,14 +46,14 @@ const startFollowUp = (id: string, opts: { token?: string; body?: string; type?:
   });
 
 const checkIn = (id: string, token: string, body: unknown) =>
-  fetch(`${server.url}/api/workshops/${id}/check-ins`, {
+  fetch(`${env.server.url}/api/workshops/${id}/check-ins`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
   });
 
 const logOf = async (id: string, token: string, ext = 'json') => {
-  const res = await fetch(`${server.url}/api/workshops/${id}/decision-log.${ext}`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${env.server.url}/api/workshops/${id}/decision-log.${ext}`, { headers: { authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
   return ext === 'json' ? ((await res.json()) as DecisionLog) : res.text();
 };
@@ -65,34 +63,25 @@ async function newFollowUp(): Promise<FollowUpAnswer & { tokens: Record<'facilit
   const res = await startFollowUp(previous.id, { token: previous.tokens.facilitator });
   expect(res.status).toBe(201);
   const json = (await res.json()) as FollowUpAnswer;
-  return {
-    ...json,
-    tokens: { facilitator: tokenOf(json.links.facilitator), participant: tokenOf(json.links.participant), observer: tokenOf(json.links.observer) },
-  };
+  return { ...json, tokens: tokensOf(json.links) };
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
   // A short workshop: bottlenecks, impacts, initiatives, revealed scores, three decisions with metrics.
-  previous = await createWorkshop(server, { title: 'Scaling Q3', template: 'enterprise' });
-  demo = await openDemoSession(server, previous);
-  seedBottlenecks(demo.board.doc);
-  seedImpacts(demo.board.doc);
-  seedInitiatives(demo.board.doc);
-  clients.push(...(await castBallots(server, previous, demo, { reveal: true })));
-  seedDecisions(demo.board.doc);
+  previous = await createWorkshop(env.server, { title: 'Scaling Q3', template: 'enterprise' });
+  demo = await openDemoSession(env.server, previous);
+  ballots.push(...(await seedWorkshopToDecisions(env.server, previous, demo)));
   setOffPlanTolerance(demo.control.doc, 20);
-  const reader = client(server.wsUrl, previous.id, previous.tokens.observer);
+  const reader = client(env.server.wsUrl, previous.id, previous.tokens.observer);
   await waitFor(() => readBoard(reader.doc).metrics.length === 4 && readBoard(reader.doc).decisions['i-pipeline']?.dri === 'Linus', 10_000, 'decisions stored');
   // A check-in in the previous workshop: the follow-up keeps it.
   expect((await checkIn(previous.id, previous.tokens.participant, { metricId: 'm-0', value: 60, at: '2026-05-01' })).status).toBe(201);
 });
 
-afterAll(async () => {
+afterAll(() => {
   raws.forEach((r) => r.ws.close());
   demo?.destroy();
-  clients.forEach((c) => c.destroy());
-  await server?.stop();
+  ballots.forEach((c) => c.destroy());
 });
 
 describe('POST /api/workshops/:id/follow-up', () => {
@@ -102,19 +91,19 @@ describe('POST /api/workshops/:id/follow-up', () => {
     const answer = (await res.json()) as FollowUpAnswer;
     expect(answer.previousId).toBe(previous.id);
     expect(answer.id).not.toBe(previous.id);
-    const tokens = { facilitator: tokenOf(answer.links.facilitator), participant: tokenOf(answer.links.participant), observer: tokenOf(answer.links.observer) };
+    const tokens = tokensOf(answer.links);
     for (const role of ['facilitator', 'participant', 'observer'] as const) {
-      expect(answer.links[role]).toMatch(new RegExp(`^${server.url}/w/${answer.id}#token=`));
+      expect(answer.links[role]).toMatch(new RegExp(`^${env.server.url}/w/${answer.id}#token=`));
       expect(Object.values(previous.tokens)).not.toContain(tokens[role]);
     }
     // The previous workshop's tokens open nothing of the follow-up.
-    const session = (token: string) => fetch(`${server.url}/api/workshops/${answer.id}/session`, { headers: { authorization: `Bearer ${token}` } });
+    const session = (token: string) => fetch(`${env.server.url}/api/workshops/${answer.id}/session`, { headers: { authorization: `Bearer ${token}` } });
     expect((await session(previous.tokens.facilitator)).status).toBe(401);
     expect(await (await session(tokens.facilitator)).json()).toMatchObject({ title: 'Scaling Q4 review', template: 'enterprise', role: 'facilitator' });
 
-    const facBoard = client(server.wsUrl, answer.id, tokens.facilitator);
-    const facControl = client(server.wsUrl, answer.id, tokens.facilitator, { docName: 'control' });
-    const partBoard = client(server.wsUrl, answer.id, tokens.participant);
+    const facBoard = client(env.server.wsUrl, answer.id, tokens.facilitator);
+    const facControl = client(env.server.wsUrl, answer.id, tokens.facilitator, { docName: 'control' });
+    const partBoard = client(env.server.wsUrl, answer.id, tokens.participant);
     await Promise.all([facBoard, facControl, partBoard].map((c) => waitSynced(c)));
 
     // Review (15 minutes) plus the usual five; the tolerance carried from the previous workshop.
@@ -145,7 +134,7 @@ describe('POST /api/workshops/:id/follow-up', () => {
     await waitFor(() => readBoard(partBoard.doc).reviews['i-pipeline']?.status === 'done', 5_000, 'the facilitator’s status at the participant');
     expect(carryOver(partBoard.doc, { decisionId: 'i-pipeline', now: Date.now() })).toBeNull(); // Done is not carried over
 
-    const observer = client(server.wsUrl, answer.id, tokens.observer);
+    const observer = client(env.server.wsUrl, answer.id, tokens.observer);
     await waitSynced(observer);
     const docs = [facBoard.doc, partBoard.doc, observer.doc];
     await waitFor(() => docs.every((d) => readBoard(d).initiatives.length === 2 && readBoard(d).reviews['i-observability']?.comment !== ''), 5_000, 'carried initiatives everywhere');
@@ -217,15 +206,15 @@ describe('POST /api/workshops/:id/follow-up', () => {
   });
 
   it('refuses a workshop with nothing to follow up (409) until it has reached stage 5', async () => {
-    const fresh = await createWorkshop(server, { title: 'Empty' });
+    const fresh = await createWorkshop(env.server, { title: 'Empty' });
     expect((await startFollowUp(fresh.id, { token: fresh.tokens.facilitator })).status).toBe(409);
-    const session = await openDemoSession(server, fresh);
+    const session = await openDemoSession(env.server, fresh);
     try {
       await session.goToStage(4);
       const res = await startFollowUp(fresh.id, { token: fresh.tokens.facilitator });
       expect(res.status).toBe(201);
       const { id, links } = (await res.json()) as FollowUpAnswer;
-      const b = client(server.wsUrl, id, tokenOf(links.observer));
+      const b = client(env.server.wsUrl, id, tokenOf(links.observer));
       await waitSynced(b);
       expect(readBoard(b.doc).previous).toMatchObject({ id: fresh.id, title: 'Empty', decisions: [] });
     } finally {
@@ -237,37 +226,37 @@ describe('POST /api/workshops/:id/follow-up', () => {
 describe('the write gate in a follow-up', () => {
   it('drops an observer’s hand-made review write', async () => {
     const f = await newFollowUp();
-    const view = client(server.wsUrl, f.id, f.tokens.observer);
+    const view = client(env.server.wsUrl, f.id, f.tokens.observer);
     await waitSynced(view);
     const write = updateOf(view.doc, (d) => (d.getMap('reviews').get('i-observability') as Y.Map<unknown>).set('status', 'dropped'));
-    const before = await metricValue(server, 'scaleboard_ws_rejected_total', { reason: 'write_forbidden_observer' });
-    const attacker = await openRaw(`${server.wsUrl}/${f.id}?token=${f.tokens.observer}`);
+    const before = await metricValue(env.server, 'scaleboard_ws_rejected_total', { reason: 'write_forbidden_observer' });
+    const attacker = await openRaw(`${env.server.wsUrl}/${f.id}?token=${f.tokens.observer}`);
     raws.push(attacker);
     attacker.ws.send(updateFrame(write));
-    await waitFor(async () => (await metricValue(server, 'scaleboard_ws_rejected_total', { reason: 'write_forbidden_observer' })) > before, 5_000, 'refusal counted');
+    await waitFor(async () => (await metricValue(env.server, 'scaleboard_ws_rejected_total', { reason: 'write_forbidden_observer' })) > before, 5_000, 'refusal counted');
     // A participant's own review after the attempt: once it is in, the observer's write would be too.
-    const participant = client(server.wsUrl, f.id, f.tokens.participant);
+    const participant = client(env.server.wsUrl, f.id, f.tokens.participant);
     await waitSynced(participant);
     setReviewStatus(participant.doc, { decisionId: 'i-checkout', status: 'at-risk' });
-    const fresh = client(server.wsUrl, f.id, f.tokens.facilitator);
+    const fresh = client(env.server.wsUrl, f.id, f.tokens.facilitator);
     await waitFor(() => readBoard(fresh.doc).reviews['i-checkout']?.status === 'at-risk', 5_000, 'the participant’s review');
     expect(readBoard(fresh.doc).reviews['i-observability']?.status).toBe('');
   });
 
   it('refuses a participant’s hand-made write of the server-written previous decisions', async () => {
     const f = await newFollowUp();
-    const view = client(server.wsUrl, f.id, f.tokens.participant);
+    const view = client(env.server.wsUrl, f.id, f.tokens.participant);
     await waitSynced(view);
     const original = readBoard(view.doc).previous!;
     const forged = { ...original, decisions: original.decisions.map((d) => ({ ...d, dri: 'Mallory' })) };
     const write = updateOf(view.doc, (d) => d.getMap('previous').set('workshop', forged));
-    const before = await metricValue(server, 'scaleboard_ws_rejected_total', { reason: 'server_only_map' });
-    const attacker = await openRaw(`${server.wsUrl}/${f.id}?token=${f.tokens.participant}`);
+    const before = await metricValue(env.server, 'scaleboard_ws_rejected_total', { reason: 'server_only_map' });
+    const attacker = await openRaw(`${env.server.wsUrl}/${f.id}?token=${f.tokens.participant}`);
     raws.push(attacker);
     attacker.ws.send(updateFrame(write));
-    await waitFor(async () => (await metricValue(server, 'scaleboard_ws_rejected_total', { reason: 'server_only_map' })) > before, 5_000, 'refusal counted');
+    await waitFor(async () => (await metricValue(env.server, 'scaleboard_ws_rejected_total', { reason: 'server_only_map' })) > before, 5_000, 'refusal counted');
     setReviewComment(view.doc, { decisionId: 'i-checkout', comment: 'after the attack' });
-    const fresh = client(server.wsUrl, f.id, f.tokens.observer);
+    const fresh = client(env.server.wsUrl, f.id, f.tokens.observer);
     await waitFor(() => readBoard(fresh.doc).reviews['i-checkout']?.comment === 'after the attack', 5_000, 'the marker');
     expect(readBoard(fresh.doc).previous!.decisions.map((d) => d.dri)).toEqual(['Grace Hopper', 'Bartholomew Oppenheimer', 'Linus']);
     expect((await logOf(f.id, f.tokens.observer) as DecisionLog).review!.decisions.map((d) => d.dri)).not.toContain('Mallory');
@@ -277,7 +266,7 @@ describe('the write gate in a follow-up', () => {
 describe('the workshop’s tolerance', () => {
   it('decides the Off plan flag in the review and the log: 20% off is flagged at 15%, not at 25%', async () => {
     const f = await newFollowUp();
-    const control = client(server.wsUrl, f.id, f.tokens.facilitator, { docName: 'control' });
+    const control = client(env.server.wsUrl, f.id, f.tokens.facilitator, { docName: 'control' });
     await waitSynced(control);
     setOffPlanTolerance(control.doc, 15);
     await waitFor(async () => ((await logOf(f.id, f.tokens.observer)) as DecisionLog).review !== undefined, 5_000, 'log');
