@@ -146,4 +146,11 @@ it('starts a follow-up, reviews a decision At risk, checks in a metric off plan,
   expect(md).toMatch(
     /\| 1 \| Observability: tracing and SLOs \(carried over\) \| Now \| Grace Hopper \| At risk \| Tracing on 60% of services; the vendor contract slipped \| Services with tracing: 20% → 100%, due 2026-06-30 \(observability\); checked in 50 on 2027-01-15, Off plan/,
   );
+
+  // And the print page, from the same log.
+  const print = await context.newPage();
+  await print.goto(page.url().replace('#', '/print#'));
+  const row = print.getByRole('region', { name: 'Review table' }).getByRole('row').filter({ hasText: 'Observability: tracing and SLOs' });
+  await row.waitFor();
+  expect(await row.textContent()).toMatch(/carried over.*Now.*Grace Hopper.*At risk.*Tracing on 60% of services.*checked in 50 on 2027-01-15, Off plan/);
 });
