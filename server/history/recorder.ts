@@ -15,7 +15,7 @@ import { ServerOrigin } from '../room/origins.js';
 import type { PendingRoom, TurnWriter } from '../turnWriter.js';
 import type { Storage } from '../storage.js';
 import { DOC_NAMES, PRIVATE_DOC_PREFIX, type Role } from '../../shared/constants.js';
-import { boardMaps, noteMergeMap, controlMaps, privateMaps, readPrevious, readSettings } from '../../shared/schema.js';
+import { boardMaps, noteMergeMap, controlMaps, privateMaps, readPrevious } from '../../shared/schema.js';
 import { readEngineState } from '../../shared/stages.js';
 import {
   HISTORY_BOARD_ROOTS,
@@ -234,10 +234,13 @@ export class HistoryRecorder implements PendingRoom {
   /** The names sentences use, from the board as it is now. */
   names(): HistoryNames {
     const board = this.shadow(DOC_NAMES.board);
-    const initiatives = board
-      .entries('initiatives')
-      .map(([id, v]) => ({ id, v: (v ?? {}) as Record<string, Json> }))
-      .sort((a, b) => Number(a.v.createdAt ?? 0) - Number(b.v.createdAt ?? 0) || (a.id < b.id ? -1 : 1));
+    // Numbered by creation, like the board shows them; read only when a sentence names one.
+    let initiatives: { id: string; v: Record<string, Json> }[] | null = null;
+    const ordered = () =>
+      (initiatives ??= board
+        .entries('initiatives')
+        .map(([id, v]) => ({ id, v: (v ?? {}) as Record<string, Json> }))
+        .sort((a, b) => Number(a.v.createdAt ?? 0) - Number(b.v.createdAt ?? 0) || (a.id < b.id ? -1 : 1)));
     const roster = boardMaps(this.host.room(DOC_NAMES.board).doc).roster;
     const field = (root: string, id: string, f: string): string | null => {
       const v = board.value(root, id) as Record<string, Json> | null;
@@ -245,8 +248,9 @@ export class HistoryRecorder implements PendingRoom {
     };
     return {
       initiative: (id) => {
-        const i = initiatives.findIndex((x) => x.id === id);
-        return i < 0 ? null : { number: i + 1, title: typeof initiatives[i]!.v.title === 'string' ? (initiatives[i]!.v.title as string) : '' };
+        const list = ordered();
+        const i = list.findIndex((x) => x.id === id);
+        return i < 0 ? null : { number: i + 1, title: typeof list[i]!.v.title === 'string' ? (list[i]!.v.title as string) : '' };
       },
       noteText: (id) => field('notes', id, 'text'),
       metricName: (id) => field('metrics', id, 'name'),
@@ -262,7 +266,7 @@ export class HistoryRecorder implements PendingRoom {
     let actor = write.actor;
     // Anonymous workshops: the history does not say which participant wrote which note.
     const control = this.host.room(DOC_NAMES.control).doc;
-    if (actor.role === 'participant' && doc === 'board' && readSettings(control).anonymous && changes.some((c) => c.root === 'notes' || c.root === 'noteMerges')) {
+    if (actor.role === 'participant' && doc === 'board' && controlMaps(control).settings.get('anonymous') === true && changes.some((c) => c.root === 'notes' || c.root === 'noteMerges')) {
       actor = { id: '', name: 'Someone', role: 'participant' };
     }
     const names = this.names();
@@ -279,9 +283,17 @@ export class HistoryRecorder implements PendingRoom {
     this.turnWriter.add(this);
   }
 
+  /** The current stage's key, read again only after the engine state changed. */
+  private stage: { state: unknown; key: string } | null = null;
   private stageKey(): string {
-    const engine = readEngineState(this.host.room(DOC_NAMES.control).doc);
-    return engine.stages[engine.current]?.key ?? String(engine.current);
+    const control = this.host.room(DOC_NAMES.control).doc;
+    const state = controlMaps(control).engine.get('state');
+    const known = this.stage;
+    if (known && known.state === state) return known.key;
+    const engine = readEngineState(control);
+    const key = engine.stages[engine.current]?.key ?? String(engine.current);
+    this.stage = { state, key };
+    return key;
   }
 
   onStored(listener: () => void): () => void {
