@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { createHttpHandler, HttpDeps, LimitWrite } from './http.js';
 import { authenticate, CreateWorkshopBody, HttpError, parseBody, readJson, sendJson, workshopLinks } from './http.js';
 import { loadWorkshop } from './decisionLog.js';
-import { readBoard } from '../shared/schema.js';
-import { readLogControl } from '../shared/log/build.js';
+import { readBoard, type PreviousWorkshop } from '../shared/schema.js';
+import { readLogControl, type LogControl } from '../shared/log/build.js';
 import { canStartFollowUp, followUpTitle, previousWorkshopFrom } from '../shared/followUp.js';
 import { TEMPLATE_KEYS, type TemplateKey } from '../shared/constants.js';
 
@@ -33,15 +33,14 @@ export function followUpRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
         const workshop = loadWorkshop(deps, row.id);
         if (!workshop) throw new HttpError(404, 'unknown workshop');
         workshop.connected(); // unloaded after the idle grace period if nobody else is connected
-        let state;
+        let control: LogControl;
+        let previous: PreviousWorkshop;
         try {
-          const control = readLogControl(workshop.control.doc);
-          const previous = previousWorkshopFrom({ id: row.id, board: readBoard(workshop.board.doc), ...control });
-          state = { control, previous };
+          control = readLogControl(workshop.control.doc);
+          previous = previousWorkshopFrom({ id: row.id, board: readBoard(workshop.board.doc), ...control });
         } finally {
           workshop.disconnected();
         }
-        const { control, previous } = state;
         if (!canStartFollowUp(previous.decisions.length, control.engine)) {
           throw new HttpError(409, 'nothing to follow up yet: a follow-up starts once the workshop has decisions, or from stage 5 on');
         }

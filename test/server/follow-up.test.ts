@@ -9,7 +9,7 @@ import * as Y from 'yjs';
 import schema from '../../shared/log/decision-log.v1.schema.json';
 import { waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
 import { openRaw, type RawPeer } from '../helpers/raw.js';
-import { createWorkshop, metricValue, waitFor, type CreatedWorkshop } from '../helpers/server.js';
+import { createWorkshop, metricValue, startTestServer, waitFor, type CreatedWorkshop } from '../helpers/server.js';
 import { useServerAndClients } from '../helpers/suites.js';
 import { openDemoSession, seedWorkshopToDecisions, type DemoSession } from '../helpers/demoWorkshop.js';
 import { updateFrame, updateOf } from '../helpers/updates.js';
@@ -219,6 +219,26 @@ describe('POST /api/workshops/:id/follow-up', () => {
       expect(readBoard(b.doc).previous).toMatchObject({ id: fresh.id, title: 'Empty', decisions: [] });
     } finally {
       session.destroy();
+    }
+  });
+});
+
+describe('the rate limit', () => {
+  it('counts a follow-up as a workshop created: past the budget, 429 with Retry-After', async () => {
+    const limited = await startTestServer({ env: { HTTP_CREATE_LIMIT: '3' } });
+    try {
+      const w = await createWorkshop(limited, { title: 'Limited' });
+      const session = await openDemoSession(limited, w);
+      await session.goToStage(4);
+      session.destroy();
+      const post = () => fetch(`${limited.url}/api/workshops/${w.id}/follow-up`, { method: 'POST', headers: { authorization: `Bearer ${w.tokens.facilitator}` } });
+      expect((await post()).status).toBe(201);
+      expect((await post()).status).toBe(201);
+      const over = await post();
+      expect(over.status).toBe(429);
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await limited.stop();
     }
   });
 });

@@ -4,11 +4,10 @@
 // workshop. Facilitators and participants write (not participants while the board is locked);
 // observers read. Metric check-ins go on here, against the plan from the previous workshop's date.
 import { useId, useMemo, useState } from 'react';
-import { readSettings, type Metric } from '../../../shared/schema';
-import { REVIEW_STATUSES, isOpenStatus, reviewOf, type ReviewStatus, type ReviewedDecision } from '../../../shared/followUp';
+import { readSettings, type CheckIn, type Metric } from '../../../shared/schema';
+import { MAX_REVIEW_COMMENT, REVIEW_STATUSES, isOpenStatus, reviewOf, type ReviewStatus, type ReviewedDecision } from '../../../shared/followUp';
 import { carryOver, setReviewComment, setReviewStatus } from '../../../shared/commands/review';
 import { approachTitle, phaseTitle } from '../../../shared/log/format';
-import { MAX_REVIEW_COMMENT } from '../../../shared/followUp';
 import { useSession } from '../../sync/SessionContext';
 import { useYSelect } from '../../sync/useYjs';
 import { serverClock } from '../../sync/clock';
@@ -52,7 +51,7 @@ export function ReviewPanel() {
   );
 }
 
-function ReviewCard(props: { row: ReviewedDecision; canEdit: boolean; createdAt: number; tolerance: number; checkIns: Parameters<typeof MetricCheckIns>[0]['checkIns'] }) {
+function ReviewCard(props: { row: ReviewedDecision; canEdit: boolean; createdAt: number; tolerance: number; checkIns: CheckIn[] }) {
   const { row, canEdit } = props;
   const { decision } = row;
   const session = useSession();
