@@ -109,6 +109,11 @@ export class WorkshopSession {
   private readonly persisted: LocalPersistence[] = [];
   private readonly stopTracking: (() => void)[] = [];
   private readonly tracked = new Set<WebsocketProvider>();
+  /**
+   * Changes kept outside the documents that wait only for the connection, by source (the notes
+   * written while the control document was not synced: client/features/board/privateNotes.ts).
+   */
+  private heldBack: PendingCounts = {};
   /** Counts kept from before a reload (localStorage), until that document syncs. */
   private storedPending: PendingCounts = {};
   /** The board had changes of ours waiting when it synced: check the lock once control is synced too. */
@@ -323,7 +328,14 @@ export class WorkshopSession {
   };
 
   /** How many local changes wait to be sent. */
-  getPending = (): number => totalPending(this.pending);
+  getPending = (): number => totalPending(this.pending) + totalPending(this.heldBack);
+
+  /** Says how many changes kept outside the documents (by `source`) wait to be sent. */
+  setHeldBack(source: string, n: number): void {
+    if ((this.heldBack[source] ?? 0) === n) return;
+    this.heldBack = { ...this.heldBack, [source]: n };
+    this.emit();
+  }
   /** The browser says it has no network. */
   isOffline = (): boolean => this.offline;
 
