@@ -9,11 +9,11 @@ import type { Page } from 'playwright-core';
 import { joinAs } from '../helpers/browser.js';
 import { useServerAndBrowser } from '../helpers/suites.js';
 import { createWorkshop, waitFor } from '../helpers/server.js';
+import { addNote, editNote, lane, shellCached } from '../helpers/workshopPage.js';
 
 const env = useServerAndBrowser();
 
 const LANES = ['Product', 'Platform', 'Organization'] as const;
-const lane = (page: Page, name: string) => page.getByRole('region', { name: 'Board' }).getByRole('region', { name, exact: true });
 
 /** Every note's text on the board, lane by lane, sorted within a lane. */
 async function board(page: Page): Promise<Record<string, string[]>> {
@@ -29,30 +29,6 @@ async function board(page: Page): Promise<Record<string, string[]>> {
     ).sort();
   }
   return out;
-}
-
-async function addNote(page: Page, laneName: string, text: string): Promise<void> {
-  const l = lane(page, laneName);
-  await l.getByRole('textbox', { name: 'Note', exact: true }).fill(text);
-  await l.getByRole('button', { name: 'Add note' }).click();
-  await l.getByRole('listitem').filter({ hasText: text }).first().waitFor();
-}
-
-async function editNote(page: Page, laneName: string, from: string, to: string): Promise<void> {
-  const note = lane(page, laneName).getByRole('listitem').filter({ hasText: from });
-  await note.getByRole('button', { name: 'Edit' }).click();
-  await note.getByRole('textbox', { name: 'Edit note' }).fill(to);
-  await note.getByRole('button', { name: 'Save' }).click();
-  await lane(page, laneName).getByRole('listitem').filter({ hasText: to }).first().waitFor();
-}
-
-/** The page is controlled by the service worker, with the app shell cached: a reload works offline. */
-async function shellCached(page: Page): Promise<void> {
-  await waitFor(
-    () => page.evaluate(async () => !!navigator.serviceWorker.controller && (await caches.keys()).length > 0 && !!(await caches.match('/'))),
-    15_000,
-    'the service worker to control the page with the shell cached',
-  );
 }
 
 const badge = (page: Page) => page.locator('.topbar .connection');

@@ -31,3 +31,17 @@ export async function addNote(page: Page, laneName: string, text: string): Promi
   await l.getByRole('button', { name: 'Add note' }).click();
   await l.getByRole('listitem').filter({ hasText: text }).first().waitFor();
 }
+
+/** Edits a note of a lane in place (`Edit`, `Edit note`, `Save`), and waits for the new text there. */
+export async function editNote(page: Page, laneName: string, from: string, to: string): Promise<void> {
+  const note = lane(page, laneName).getByRole('listitem').filter({ hasText: from });
+  await note.getByRole('button', { name: 'Edit' }).click();
+  await note.getByRole('textbox', { name: 'Edit note' }).fill(to);
+  await note.getByRole('button', { name: 'Save' }).click();
+  await lane(page, laneName).getByRole('listitem').filter({ hasText: to }).first().waitFor();
+}
+
+/** The page is controlled by the service worker with the app shell cached: a reload works offline. */
+export async function shellCached(page: Page): Promise<void> {
+  await page.waitForFunction(async () => !!navigator.serviceWorker.controller && !!(await caches.match('/')), undefined, { timeout: 15_000, polling: 50 });
+}
