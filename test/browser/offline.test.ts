@@ -1,6 +1,7 @@
 // End to end in headless Chromium, offline (SPEC 10, issue 17). A participant loses the network,
-// adds and edits notes, reloads the page with no network at all (the service worker serves the
-// app, IndexedDB the board, localStorage the session answers) and still sees and writes them;
+// adds and edits notes (one that the other participant edits meanwhile), reloads the page with no
+// network at all (the service worker serves the app, IndexedDB the board, localStorage the session
+// answers) and still sees and writes them;
 // back online, both screens converge with every edit. And a board the facilitator locked
 // meanwhile (and moved to the next stage): the server reverts the offline edit on reconnect and the
 // person is told both.
@@ -47,8 +48,9 @@ it('keeps working offline through a reload and converges with the other particip
   await addNote(a.page, 'Platform', 'Deploys take 3 hours');
   await editNote(a.page, 'Product', 'Checkout is slow', 'Checkout is slow at peak');
   await expect.poll(() => badge(a.page).textContent()).toMatch(/^Offline\. [1-9]\d* changes? wait/);
-  // Meanwhile Bob writes too.
+  // Meanwhile Bob writes too, and edits the note Ada edited offline (at its other end).
   await addNote(b.page, 'Organization', 'On-call is thin');
+  await editNote(b.page, 'Product', 'Checkout is slow', 'Mobile checkout is slow');
 
   // A note she has begun and not yet added (a draft).
   await lane(a.page, 'Organization').getByRole('textbox', { name: 'Note', exact: true }).fill('Half a thought');
@@ -66,7 +68,7 @@ it('keeps working offline through a reload and converges with the other particip
   // Back online: both screens end the same, with every edit.
   await a.context.setOffline(false);
   const expected = {
-    Product: ['Checkout is slow at peak'],
+    Product: ['Mobile checkout is slow at peak'],
     Platform: ['Deploys take 3 hours'],
     Organization: ['Nobody owns the data platform', 'On-call is thin'],
   };
