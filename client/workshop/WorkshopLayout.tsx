@@ -23,6 +23,7 @@ import { ensureBoardServices } from '../features/board/boardServices';
 import { GrowthScenarios } from '../features/plan/GrowthScenarios';
 import { RoadmapPanel } from '../features/plan/RoadmapPanel';
 import { ReviewPanel } from '../features/review/ReviewPanel';
+import { StartFollowUp } from '../features/review/StartFollowUp';
 
 export function WorkshopLayout({ info }: { info: SessionInfo }) {
   const session = useSession();
@@ -66,6 +67,8 @@ export function WorkshopLayout({ info }: { info: SessionInfo }) {
           <ChecklistPanel />
           {/* Rare and for good: out of the sticky header, after the log it asks to export first. */}
           <div className="sidebar-actions">
+            {/* After the workshop (SPEC 8): beside the other actions, so it never pushes the board down. */}
+            {isFacilitator && <StartFollowUp />}
             <LeaveWorkshop />
             {isFacilitator && <DeleteWorkshop title={info.title} />}
           </div>

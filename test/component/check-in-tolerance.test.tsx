@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-// `Tolerance (%)` in the facilitator's stage controls over a real control document: it shows the
+// `Tolerance (%)` (stage 5 and a follow-up's Review) over a real control document: it shows the
 // workshop's tolerance (15 by default), writes a new one on Enter or when the field is left (never
 // per keystroke), refuses a value that is not 0–100 with a message tied to the field, and follows
 // a change another facilitator made. Participants do not get it.
@@ -14,21 +14,18 @@ import { initialEngineState } from '../../shared/stages.js';
 import { setOffPlanTolerance } from '../../shared/commands/control.js';
 import { SessionContext } from '../../client/sync/SessionContext.js';
 import type { WorkshopSession } from '../../client/sync/session.js';
-import { ServerClock } from '../../client/sync/clock.js';
-import { StagesPanel } from '../../client/features/stages/StagesPanel.js';
+import { ToleranceInput } from '../../client/features/checkins/ToleranceInput.js';
 
 const T0 = 1_700_000_000_000;
 
-async function setup(role: Role) {
+function setup(role: Role) {
   const control = new Y.Doc();
   initControl(control, { title: 'T', template: 'scaleup', createdAt: T0 }, initialEngineState());
   const board = new Y.Doc();
   const session = { board, control, role, workshopId: 'w1', token: 't', user: { id: 'u1', name: 'Ada', color: '#336699' }, awareness: new Awareness(board) } as unknown as WorkshopSession;
-  const clock = new ServerClock({ fetchServerNow: async () => T0, now: () => T0, rounds: 1 });
-  await clock.sync();
   render(
     <SessionContext.Provider value={session}>
-      <StagesPanel clock={clock} />
+      <ToleranceInput />
     </SessionContext.Provider>,
   );
   return control;
@@ -38,7 +35,7 @@ afterEach(cleanup);
 
 describe('Tolerance (%)', () => {
   it('writes the workshop’s tolerance on Enter and on leaving the field, not per keystroke', async () => {
-    const control = await setup('facilitator');
+    const control = setup('facilitator');
     const user = userEvent.setup();
     const field = screen.getByLabelText('Tolerance (%)') as HTMLInputElement;
     expect(field.value).toBe('15');
@@ -57,7 +54,7 @@ describe('Tolerance (%)', () => {
   });
 
   it('refuses a value outside 0–100 or not a number, saying so on the field, and keeps the stored one', async () => {
-    const control = await setup('facilitator');
+    const control = setup('facilitator');
     const user = userEvent.setup();
     const field = screen.getByLabelText('Tolerance (%)');
     for (const bad of ['101', '-1', 'lots']) {
@@ -74,11 +71,11 @@ describe('Tolerance (%)', () => {
   });
 
   it('follows a change made elsewhere, and is not offered to participants', async () => {
-    const control = await setup('facilitator');
+    const control = setup('facilitator');
     act(() => setOffPlanTolerance(control, 40));
     expect((screen.getByLabelText('Tolerance (%)') as HTMLInputElement).value).toBe('40');
     cleanup();
-    await setup('participant');
+    setup('participant');
     expect(screen.queryByLabelText('Tolerance (%)')).toBeNull();
   });
 });

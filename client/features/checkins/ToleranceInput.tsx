@@ -1,6 +1,7 @@
 // `Tolerance (%)`: how far a metric check-in may be off its plan before it is flagged Off plan
-// (SPEC 8; default 15). A facilitator setting on the control document, written on Enter or when
-// leaving the field, so typing "25" never writes "2".
+// (SPEC 8; default 15). A facilitator setting on the control document (shown to facilitators
+// only, where check-ins are: stage 5 and a follow-up's Review), written on Enter or when leaving
+// the field, so typing "25" never writes "2".
 import { useId, useState, type FormEvent } from 'react';
 import './checkins.css';
 import { readSettings } from '../../../shared/schema';
@@ -15,6 +16,7 @@ export function ToleranceInput() {
   const [value, setValue] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
+  if (session.role !== 'facilitator') return null;
   const commit = (e?: FormEvent) => {
     e?.preventDefault();
     if (value === null) return;

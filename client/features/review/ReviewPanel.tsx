@@ -13,6 +13,7 @@ import { useYSelect } from '../../sync/useYjs';
 import { serverClock } from '../../sync/clock';
 import { useRanking } from '../prioritization/usePrioritization';
 import { MetricCheckIns } from '../checkins/MetricCheckIns';
+import { ToleranceInput } from '../checkins/ToleranceInput';
 import { FollowUpLinks } from './FollowUpLinks';
 import './review.css';
 
@@ -38,6 +39,7 @@ export function ReviewPanel() {
             Give each decision a status and a comment. Carry the open ones over as initiatives of this workshop; check in their metrics against the plan
             (Off plan beyond {tolerance}%).
           </p>
+          <ToleranceInput />
           <ol className="review-list">
             {rows.map((r) => (
               <li key={r.decision.id}>

@@ -16,8 +16,6 @@ import { serverClock, useServerNow, type ServerClock } from '../../sync/clock';
 import { announcementFor, type AnnounceState } from './announcements';
 import { FacilitationNotes } from './FacilitationNotes';
 import { StageList } from './StageList';
-import { ToleranceInput } from '../checkins/ToleranceInput';
-import { StartFollowUp } from '../review/StartFollowUp';
 import './stages.css';
 
 export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
@@ -84,8 +82,6 @@ export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
               <input type="checkbox" checked={settings.endSound} onChange={(e) => control.setEndSound(session.control, e.target.checked)} />
               Sound on the room screen when time is up
             </label>
-            <ToleranceInput />
-            <StartFollowUp />
           </div>
         )}
         {/* Keyed by stage: each stage's notes start folded, so they never push its work out of view. */}
