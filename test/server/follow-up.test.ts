@@ -184,6 +184,11 @@ describe('POST /api/workshops/:id/follow-up', () => {
     expect(csv.split('\r\n')[0]).toMatch(/,Latest check-in,Off plan,Reviewed from,Status,Comment$/);
     expect(csv).toContain('1,Observability: tracing and SLOs,Buy,,Now,Grace Hopper,Services with tracing,20%,100%,2026-06-30,,,,,,,50 on 2027-01-15,Off plan,Scaling Q3,At risk,Tracing covers 60% of services');
 
+    // No token of either workshop reaches the server's log, and the follow-up's creation is logged by id.
+    const logs = env.server.logs.join('');
+    expect(logs).toContain(answer.id);
+    for (const token of [...Object.values(tokens), ...Object.values(previous.tokens)]) expect(logs).not.toContain(token);
+
     // The previous workshop is unchanged by all this, and its log has no review.
     const before = (await logOf(previous.id, previous.tokens.observer)) as DecisionLog;
     expect(before.workshop.previousId).toBeUndefined();
