@@ -27,7 +27,7 @@ export const CSV_COLUMNS = [
 ] as const;
 
 /** A follow-up's CSV has three more columns, and a row per previous decision and metric it reviewed (SPEC 8). */
-export const CSV_REVIEW_COLUMNS = ['Reviewed from', 'Status', 'Comment'] as const;
+export const CSV_REVIEW_COLUMNS = ['Previous workshop', 'Status', 'Comment'] as const;
 
 // Spreadsheets treat a cell starting with these as a formula (the full-width forms too, in some
 // locales). A leading apostrophe makes it text and is not shown by Excel, LibreOffice or Sheets.

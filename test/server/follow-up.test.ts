@@ -181,7 +181,7 @@ describe('POST /api/workshops/:id/follow-up', () => {
     expect(md).toContain('## Review of the previous workshop');
     expect(md).toMatch(/\| 1 \| Observability: tracing and SLOs \(carried over\) \| Now \| Grace Hopper \| At risk \| Tracing covers 60% of services \| Services with tracing: 20% → 100%, due 2026-06-30 \(observability\); checked in 50 on 2027-01-15, Off plan/);
     const csv = (await logOf(answer.id, tokens.participant, 'csv')) as string;
-    expect(csv.split('\r\n')[0]).toMatch(/,Latest check-in,Off plan,Reviewed from,Status,Comment$/);
+    expect(csv.split('\r\n')[0]).toMatch(/,Latest check-in,Off plan,Previous workshop,Status,Comment$/);
     expect(csv).toContain('1,Observability: tracing and SLOs,Buy,,Now,Grace Hopper,Services with tracing,20%,100%,2026-06-30,,,,,,,50 on 2027-01-15,Off plan,Scaling Q3,At risk,Tracing covers 60% of services');
 
     // No token of either workshop reaches the server's log, and the follow-up's creation is logged by id.

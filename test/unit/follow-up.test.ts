@@ -224,7 +224,7 @@ describe('the log of a follow-up', () => {
     );
     const lines = toCsv(log).replace(/^\uFEFF/, '').split('\r\n');
     expect(lines[0]).toBe(
-      'Rank,Initiative,Approach,Rationale,Phase,DRI,Metric,Baseline,Target,Due,Bottlenecks,Dimensions,ROI,Urgency,Breaks in (months),Forecast urgency,Latest check-in,Off plan,Reviewed from,Status,Comment',
+      'Rank,Initiative,Approach,Rationale,Phase,DRI,Metric,Baseline,Target,Due,Bottlenecks,Dimensions,ROI,Urgency,Breaks in (months),Forecast urgency,Latest check-in,Off plan,Previous workshop,Status,Comment',
     );
     expect(lines).toContain(
       '1,Observability: tracing & SLOs,Build,,Now,Grace Hopper,Services with tracing,20%,100%,2025-06-30,,,,,,,60 on 2025-06-10,Off plan,Platform scaling Q3 — Acme 🚀,At risk,"\'=cmd| ""pipes"" and <b>tags</b>"',
