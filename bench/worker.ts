@@ -7,7 +7,11 @@ import WebSocket from 'ws';
 import { Session } from 'node:inspector/promises';
 import fs from 'node:fs';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { Histogram } from './lib/histogram.js';
+import { createNote, makeEdit, observeReceipts, type BenchNote } from './lib/edits.js';
+import { ThinReceiver, roomUrl } from './lib/thin.js';
+import { canonical } from '../test/helpers/clients.js';
 import { nowMs } from './lib/proc.js';
 import { slotGroup, slotIndex, type ClientSpec, type FromWorker, type GroupResult, type Schedule, type ToWorker } from './lib/protocol.js';
 
@@ -16,13 +20,18 @@ process.setMaxListeners(0);
 
 interface GroupStats {
   hist: Histogram;
+  /** Full clients' receipts only (edit to the client's Y.Doc, decoded and applied). */
+  fullHist: Histogram;
   bySlot: Map<number, Histogram>;
   /** Latency to the first receiver of each edit in this process, and the edits seen so far. */
   first: Histogram;
   seen: Set<number>;
   received: number;
+  receivedFull: number;
+  receivedThin: number;
   messagesIn: number;
   messagesOut: number;
+  messagesInBySlot: Map<number, number>;
 }
 
 interface Client {
@@ -32,10 +41,16 @@ interface Client {
   notes: Y.Map<Y.Map<unknown>>;
   timer: NodeJS.Timeout | null;
   /** The note this client edits, and how many edits it has made. */
-  note: { record: Y.Map<unknown>; text: Y.Text; seq: number } | null;
+  note: BenchNote | null;
+}
+
+interface Thin {
+  spec: ClientSpec;
+  receiver: ThinReceiver;
 }
 
 const clients: Client[] = [];
+const thins: Thin[] = [];
 const stats = new Map<string, GroupStats>();
 let schedule: Schedule = { start: Infinity, slotMs: 1, order: [] };
 let editsByRoom: Record<string, number> = {};
@@ -45,9 +60,18 @@ const send = (m: FromWorker) => process.send!(m);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const statsOf = (group: string): GroupStats => {
   let s = stats.get(group);
-  if (!s) stats.set(group, (s = { hist: new Histogram(), bySlot: new Map(), first: new Histogram(), seen: new Set(), received: 0, messagesIn: 0, messagesOut: 0 }));
+  if (!s) stats.set(group, (s = { hist: new Histogram(), fullHist: new Histogram(), bySlot: new Map(), first: new Histogram(), seen: new Set(), received: 0, receivedFull: 0, receivedThin: 0, messagesIn: 0, messagesOut: 0, messagesInBySlot: new Map() }));
   return s;
 };
+
+/** A message received by one of `group`'s clients: counted from the first slot on, and by slot. */
+function countIn(group: string, at: number): void {
+  if (at < schedule.start) return;
+  const s = statsOf(group);
+  s.messagesIn++;
+  const k = slotIndex(schedule, at);
+  s.messagesInBySlot.set(k, (s.messagesInBySlot.get(k) ?? 0) + 1);
+}
 
 /** The stock `ws` client, counting the frames of one group's clients. */
 const socketClasses = new Map<string, unknown>();
@@ -60,9 +84,7 @@ function countingWebSocket(group: string): unknown {
       super(address, protocols);
       // Counted from the first slot on, whoever's slot it is: a server's fan-out may finish
       // after its slot ends. Divided by the group's own slot time in the report.
-      this.on('message', () => {
-        if (nowMs() >= schedule.start) s.messagesIn++;
-      });
+      this.on('message', () => countIn(group, nowMs()));
       const sendFrame = this.send.bind(this);
       this.send = ((...args: Parameters<typeof sendFrame>) => {
         if (nowMs() >= schedule.start) s.messagesOut++;
@@ -74,9 +96,14 @@ function countingWebSocket(group: string): unknown {
   return CountingWebSocket;
 }
 
-function recordReceipt(group: string, ts: unknown, at: number): void {
+function recordReceipt(group: string, ts: unknown, at: number, thin: boolean): void {
   if (typeof ts !== 'number' || slotGroup(schedule, ts) !== group) return;
   const s = statsOf(group);
+  if (thin) s.receivedThin++;
+  else {
+    s.receivedFull++;
+    s.fullHist.record(at - ts);
+  }
   s.hist.record(at - ts);
   const k = slotIndex(schedule, ts);
   let h = s.bySlot.get(k);
@@ -108,22 +135,10 @@ function createClient(spec: ClientSpec, index: number): Client {
   const notes = doc.getMap<Y.Map<unknown>>('notes');
   // Edit-to-client latency, measured where the remote edit lands: every `s<n>` key holds the
   // time its edit was made.
-  notes.observeDeep((events, tr) => {
-    if (tr.origin !== provider) return;
-    const at = nowMs();
+  observeReceipts(notes, provider, (ts, at) => {
     lastMessageAt = at;
-    for (const ev of events) {
-      if (ev.target === notes) {
-        for (const key of (ev as Y.YMapEvent<unknown>).keysChanged) {
-          const rec = notes.get(key);
-          if (rec instanceof Y.Map) for (const [k, v] of rec) if (k.charCodeAt(0) === 115) recordReceipt(spec.group, v, at);
-        }
-        continue;
-      }
-      const rec = ev.target as Y.Map<unknown>;
-      for (const k of (ev as Y.YMapEvent<unknown>).keysChanged) if (k.charCodeAt(0) === 115) recordReceipt(spec.group, rec.get(k), at);
-    }
-  });
+    recordReceipt(spec.group, ts, at, false);
+  }, nowMs);
   provider.on('status', () => void (lastMessageAt = nowMs()));
   doc.on('update', () => void (lastMessageAt = nowMs()));
   provider.awareness.on('update', () => void (lastMessageAt = nowMs()));
@@ -136,9 +151,34 @@ async function connectAll(specs: ClientSpec[], perSec: number): Promise<void> {
   const groups: Record<string, { count: number; failed: number; ms: number }> = {};
   const synced: Promise<void>[] = [];
   for (let i = 0; i < specs.length; i++) {
-    const c = createClient(specs[i]!, clients.length);
+    const spec = specs[i]!;
+    const g = (groups[spec.group] ??= { count: 0, failed: 0, ms: 0 });
+    if (spec.thin) {
+      const receiver = new ThinReceiver(roomUrl(spec.url, spec.room, spec.params), {
+        onFrame: (at, marks) => {
+          lastMessageAt = at;
+          countIn(spec.group, at);
+          for (const ts of marks) recordReceipt(spec.group, ts, at, true);
+        },
+      });
+      thins.push({ spec, receiver });
+      synced.push(
+        Promise.race([receiver.joined.then(() => true), sleep(60_000).then(() => false)]).then(
+          (ok) => {
+            if (ok) {
+              g.count++;
+              g.ms = Math.max(g.ms, nowMs() - t0);
+            } else g.failed++;
+          },
+          () => void g.failed++,
+        ),
+      );
+      const wait = t0 + (i + 1) * interval - nowMs();
+      if (wait > 1) await sleep(wait);
+      continue;
+    }
+    const c = createClient(spec, clients.length);
     clients.push(c);
-    const g = (groups[c.spec.group] ??= { count: 0, failed: 0, ms: 0 });
     synced.push(
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -171,12 +211,7 @@ async function waitQuiet(quietMs: number, maxWaitMs: number): Promise<void> {
 function edit(c: Client): void {
   const ts = nowMs();
   if (slotGroup(schedule, ts) !== c.spec.group) return;
-  c.doc.transact(() => {
-    const n = c.note!;
-    n.seq++;
-    n.record.set(`s${n.seq}`, ts);
-    n.text.insert(n.text.length, ` w${n.seq}`);
-  });
+  makeEdit(c.doc, c.note!, ts);
   editsByRoom[c.spec.room] = (editsByRoom[c.spec.room] ?? 0) + 1;
 }
 
@@ -190,12 +225,7 @@ function prepare(): void {
   for (const c of clients) {
     if (c.provider.awareness.getLocalState()) c.provider.awareness.setLocalStateField('since', Date.now());
     if (!c.spec.editor || c.note) continue;
-    c.note = { record: new Y.Map<unknown>(), text: new Y.Text(), seq: 0 };
-    const { record, text } = c.note;
-    c.doc.transact(() => {
-      record.set('text', text);
-      c.notes.set(`bench-${c.doc.clientID}`, record);
-    });
+    c.note = createNote(c.doc, c.notes);
   }
 }
 
@@ -223,7 +253,8 @@ async function stopProfile(): Promise<void> {
 
 async function run(editHz: number, s: Schedule): Promise<void> {
   await startProfile();
-  // Counters and histograms are fresh: closeAll() resets them, and nothing counts before a schedule.
+  // Counters and histograms are fresh for each run (the orchestrator adds the runs up).
+  stats.clear();
   schedule = s;
   editsByRoom = {};
   const editors = clients.filter((c) => c.spec.editor && c.note);
@@ -250,7 +281,7 @@ async function drain(totalEditsByRoom: Record<string, number>, maxWaitMs: number
   // A receiver gets every in-slot edit of its room except its own.
   const expected = new Map<string, number>();
   const perRoom = new Map<string, { group: string; n: number }>();
-  for (const c of clients) {
+  for (const c of [...clients, ...thins]) {
     const r = perRoom.get(c.spec.room) ?? { group: c.spec.group, n: 0 };
     r.n++;
     perRoom.set(c.spec.room, r);
@@ -265,13 +296,38 @@ async function drain(totalEditsByRoom: Record<string, number>, maxWaitMs: number
   for (const [group, e] of expected) {
     const s = statsOf(group);
     const bySlot = Object.fromEntries([...s.bySlot].map(([k, h]) => [k, h.toSparse()]));
-    results[group] = { hist: s.hist.toSparse(), max: s.hist.max, bySlot, first: s.first.toSparse(), expected: e, messagesIn: s.messagesIn, messagesOut: s.messagesOut };
+    results[group] = {
+      hist: s.hist.toSparse(),
+      max: s.hist.max,
+      fullHist: s.fullHist.toSparse(),
+      bySlot,
+      first: s.first.toSparse(),
+      expected: e,
+      messagesIn: s.messagesIn,
+      messagesOut: s.messagesOut,
+      messagesInBySlot: Object.fromEntries(s.messagesInBySlot),
+      receivedFull: s.receivedFull,
+      receivedThin: s.receivedThin,
+      boards: boards(group),
+    };
   }
   await stopProfile();
   send({ type: 'drained', results });
 }
 
+/** A fingerprint of each full client's board in `group`, by room. */
+function boards(group: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const c of clients) {
+    if (c.spec.group !== group) continue;
+    const hash = createHash('sha1').update(canonical(c.notes.toJSON())).digest('hex').slice(0, 12);
+    (out[c.spec.room] ??= []).push(hash);
+  }
+  return out;
+}
+
 async function closeAll(): Promise<void> {
+  for (const t of thins.splice(0)) t.receiver.close();
   for (const c of clients.splice(0)) {
     if (c.timer) clearInterval(c.timer);
     c.provider.destroy();

@@ -13,6 +13,8 @@ import { localDirectory } from './directory.js';
 import { createHttpHandler } from './http.js';
 import { decisionLogRoutes } from './decisionLog.js';
 import { checkInRoutes } from './checkIns.js';
+import { followUpRoutes } from './followUp.js';
+import { historyRoutes } from './history/routes.js';
 import { admitLocal, attachWebSocket } from './ws.js';
 import { CloseCode } from './protocol.js';
 import { describeLinkPolicy } from './links.js';
@@ -41,7 +43,13 @@ export async function startServer(overrides: Partial<Config> = {}) {
     onError: (err) => log.error({ err }, 'checkpoint worker failed; SQLite checkpoints in commits again'),
   });
   const workshops = new Workshops({ storage, metrics, log, config });
-  const handler = createHttpHandler({ config, log, metrics, directory: localDirectory(workshops) }, (deps, limit) => [...decisionLogRoutes(deps), ...checkInRoutes(deps, limit)]);
+  const directory = localDirectory(workshops);
+  const handler = createHttpHandler({ config, log, metrics, directory }, (deps, limit) => [
+    ...decisionLogRoutes(deps),
+    ...checkInRoutes(deps, limit),
+    ...followUpRoutes(deps, limit),
+    ...historyRoutes({ ...deps, workshops }, limit),
+  ]);
   const server = http.createServer({ requestTimeout: 30_000 }, (req, res) => void handler(req, res));
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

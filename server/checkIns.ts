@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { createHttpHandler, HttpDeps, LimitWrite } from './http.js';
 import { authenticate, HttpError, parseBody, readJson, sendJson } from './http.js';
-import { loadWorkshop } from './decisionLog.js';
+import { guardLoad } from './decisionLog.js';
 import { isCheckInDate, MAX_CHECK_IN_MAGNITUDE } from '../shared/checkins.js';
 import { addCheckIn } from '../shared/commands/checkIns.js';
 
@@ -36,7 +36,8 @@ export function checkInRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
         const person = typeof personHeader === 'string' ? await directory.findPerson(row.id, personHeader) : null;
         const by = person && person.role === role ? person.id : `api:${role}`;
 
-        const written = await loadWorkshop(deps, () => directory.writeBoard(row.id, (doc) => addCheckIn(doc, { ...body, by, now: Date.now() })));
+        // In the history as the person's (or the role's) check-in.
+        const written = await guardLoad(deps, () => directory.writeBoard(row.id, { person, role }, (doc) => addCheckIn(doc, { ...body, by, now: Date.now() })));
         if (!written) throw new HttpError(404, 'unknown workshop');
         if (!written.stored) throw new HttpError(503, 'the check-in could not be stored: try again in a moment');
         const result = written.result;

@@ -3,6 +3,8 @@
 import type { createHttpHandler, HttpDeps } from './http.js';
 import { authenticate, HttpError } from './http.js';
 import { WorkshopLoadError } from './workshop.js';
+import type { Workshops } from './workshops.js';
+import { logHistory } from './history/store.js';
 import { buildDecisionLog } from '../shared/log/build.js';
 import { LOG_FORMATS } from '../shared/log/formats.js';
 import { contentDisposition, type LogFormat } from '../shared/log/filename.js';
@@ -18,7 +20,9 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
       name: 'decision_log',
       handler: async (req, res, [id, ext]) => {
         const { row } = await authenticate(req, directory, id!);
-        const log = await loadWorkshop(deps, () => directory.read(row.id, ({ board, control }) => buildDecisionLog({ board, control, workshopId: row.id, now: Date.now() })));
+        const log = await guardLoad(deps, () =>
+          directory.read(row.id, ({ board, control, history }) => buildDecisionLog({ board, control, workshopId: row.id, now: Date.now(), history: logHistory(history) })),
+        );
         if (!log) throw new HttpError(404, 'unknown workshop');
         const format = LOG_FORMATS[ext as LogFormat];
         const body = format.render(log);
@@ -35,13 +39,26 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
   ];
 }
 
-/** Runs `use` on the loaded workshop; a damaged one answers 500 naming the problem, not its internals. */
-export async function loadWorkshop<T>({ metrics }: HttpDeps, use: () => Promise<T>): Promise<T> {
+/** Runs `use`, which loads the workshop; a damaged one answers 500 naming the problem, not its internals. */
+export async function guardLoad<T>(deps: Pick<HttpDeps, 'metrics'>, use: () => Promise<T>): Promise<T> {
   try {
     return await use();
   } catch (err) {
-    if (!(err instanceof WorkshopLoadError)) throw err;
-    metrics.rejected.inc({ reason: 'load_failed' });
-    throw new HttpError(500, 'workshop could not be loaded: its stored data is damaged');
+    throw loadError(deps, err);
   }
+}
+
+/** One node: the workshop loaded from SQLite (routes not yet on the Directory, e.g. the history's); errors as guardLoad. */
+export function loadWorkshop(deps: Pick<HttpDeps, 'metrics'> & { workshops: Workshops }, id: string) {
+  try {
+    return deps.workshops.get(id);
+  } catch (err) {
+    throw loadError(deps, err);
+  }
+}
+
+function loadError({ metrics }: Pick<HttpDeps, 'metrics'>, err: unknown): unknown {
+  if (!(err instanceof WorkshopLoadError)) return err;
+  metrics.rejected.inc({ reason: 'load_failed' });
+  return new HttpError(500, 'workshop could not be loaded: its stored data is damaged');
 }

@@ -2,20 +2,29 @@
 // (each method resolves immediately); in the cluster it asks PostgreSQL, and a write to a board goes
 // to the node that owns the workshop (server/cluster/clusterDirectory.ts).
 import type * as Y from 'yjs';
-import type { Role, TemplateKey } from '../shared/constants.js';
+import type { Role } from '../shared/constants.js';
 import type { WorkshopRow } from './storage.js';
 import type { EnterResult, Person } from './people.js';
-import type { Workshops } from './workshops.js';
+import type { NewWorkshopArgs, Workshops } from './workshops.js';
+import type { HistoryEntry } from './history/store.js';
 import { DOC_NAMES } from '../shared/constants.js';
 
 /** The documents a read of the workshop gets (the decision log is built from them). */
 export interface WorkshopDocs {
   board: Y.Doc;
   control: Y.Doc;
+  /** Its history (SPEC 8), oldest first. */
+  history: HistoryEntry[];
+}
+
+/** Who an HTTP write is made by: the request's person (x-person-token) if any, and its role. */
+export interface RequestActor {
+  person: Person | null;
+  role: Role;
 }
 
 export interface Directory {
-  create(args: { title: string; template: TemplateKey; now: number }): Promise<{ id: string; tokens: Record<Role, string> }>;
+  create(args: NewWorkshopArgs): Promise<{ id: string; tokens: Record<Role, string> }>;
   /** A workshop's row (its token hashes) without loading its documents; null for an unknown id. */
   row(id: string): Promise<WorkshopRow | null>;
   findPerson(workshopId: string, token: string | null | undefined): Promise<Person | null>;
@@ -28,7 +37,7 @@ export interface Directory {
    * commit failed. Null for an unknown id. In the cluster, a node that does not own the workshop
    * runs `write` on a copy read from PostgreSQL and sends the owner the update it made.
    */
-  writeBoard<T>(id: string, write: (board: Y.Doc) => T): Promise<{ result: T; stored: boolean } | null>;
+  writeBoard<T>(id: string, by: RequestActor, write: (board: Y.Doc) => T): Promise<{ result: T; stored: boolean } | null>;
 }
 
 /** One node: the loaded workshops and SQLite, answered at once. */
@@ -46,18 +55,20 @@ export function localDirectory(workshops: Workshops): Directory {
       // the usual idle grace period instead of staying in memory for good.
       workshop.connected();
       try {
-        return read({ board: workshop.board.doc, control: workshop.control.doc });
+        return read({ board: workshop.board.doc, control: workshop.control.doc, history: workshop.history.store.list(workshop.id) });
       } finally {
         workshop.disconnected();
       }
     },
-    writeBoard: async (id, write) => {
+    writeBoard: async (id, by, write) => {
       const workshop = workshops.get(id);
       if (!workshop) return null;
       workshop.connected(); // unloaded after the idle grace period if nobody else is connected
       try {
         let result!: ReturnType<typeof write>;
-        workshop.transact(DOC_NAMES.board, (doc) => void (result = write(doc)));
+        // In the history as the person's (or the role's) write.
+        const actor = workshop.history.requestActor(by.person, by.role);
+        workshop.history.withActor({ actor }, () => workshop.transact(DOC_NAMES.board, (doc) => void (result = write(doc))));
         // Stored before the answer (the room would otherwise commit at the end of this turn).
         return { result, stored: workshop.room(DOC_NAMES.board).commitNow() };
       } finally {

@@ -117,13 +117,8 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps, 
         const body = parseBody(CreateWorkshopBody, await readJson(req, config.maxBodyBytes));
         const template = body.template ?? 'scaleup';
         const { id, tokens } = await directory.create({ title: body.title, template, now: Date.now() });
-        const base = linkBase(req, config);
-        const link = (role: Role) => `${base}/w/${id}#token=${tokens[role]}`;
         log.info({ workshop: id, template }, 'workshop created');
-        sendJson(res, 201, {
-          id,
-          links: { facilitator: link('facilitator'), participant: link('participant'), observer: link('observer') },
-        });
+        sendJson(res, 201, { id, links: workshopLinks(req, config, id, tokens) });
       },
     },
     {
@@ -210,6 +205,13 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps, 
       else res.destroy();
     }
   };
+}
+
+/** The three role links of a new workshop (SPEC 4): the token rides in the fragment, never in a log. */
+export function workshopLinks(req: IncomingMessage, config: Config, id: string, tokens: Record<Role, string>): Record<Role, string> {
+  const base = linkBase(req, config);
+  const link = (role: Role) => `${base}/w/${id}#token=${tokens[role]}`;
+  return { facilitator: link('facilitator'), participant: link('participant'), observer: link('observer') };
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

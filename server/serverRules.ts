@@ -9,7 +9,7 @@
 import type * as Y from 'yjs';
 import { DOC_NAMES } from '../shared/constants.js';
 import { controlMaps, readSettings } from '../shared/schema.js';
-import { STAGE_COUNT, autoAdvanceDue, readEngineState, type EngineState } from '../shared/stages.js';
+import { autoAdvanceDue, lastStageIndex, readEngineState, type EngineState } from '../shared/stages.js';
 import { timerView } from '../shared/timer.js';
 import { autoAdvance } from '../shared/commands/control.js';
 import { watchMergeRepairs } from '../shared/commands/noteMerges.js';
@@ -28,7 +28,7 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1;
  * without a change to the state or the settings (off, timer not running, last stage).
  */
 export function autoAdvanceDelay(state: EngineState, on: boolean, now: number): number | null {
-  if (!on || state.current >= STAGE_COUNT - 1) return null;
+  if (!on || state.current >= lastStageIndex(state)) return null;
   if (autoAdvanceDue(state, now)) return 0;
   const { endsAt } = timerView(state, now);
   return endsAt === null ? null : Math.max(1, endsAt - now);

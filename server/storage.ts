@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Role, TemplateKey } from '../shared/constants.js';
 import { StartupError } from './dataDir.js';
+import { HISTORY_TABLE_SQL } from './history/store.js';
 
 export interface WorkshopRow {
   id: string;
@@ -108,6 +109,8 @@ export class Storage {
       );
       CREATE UNIQUE INDEX IF NOT EXISTS people_token_hash ON people (token_hash);
     `);
+    // The append-only history (SPEC 8; server/history/store.ts): compaction never touches it.
+    this.db.exec(HISTORY_TABLE_SQL);
   }
 
   private prepareStatements() {
@@ -314,6 +317,7 @@ export class Storage {
       this.db.prepare(`DELETE FROM doc_updates WHERE doc >= ? AND doc < ?`).run(from, to);
       this.db.prepare(`DELETE FROM doc_snapshots WHERE doc >= ? AND doc < ?`).run(from, to);
       this.db.prepare(`DELETE FROM people WHERE workshop_id = ?`).run(id);
+      this.db.prepare(`DELETE FROM history WHERE workshop_id = ?`).run(id);
       return this.db.prepare(`DELETE FROM workshops WHERE id = ?`).run(id).changes > 0;
     })();
   }

@@ -13,6 +13,8 @@ import { FIELD_LIMITS, MAX_DOC_BYTES, MAX_OTHER_FIELD_LENGTH, RECORD_LIMITS } fr
 import { Anonymity } from './anonymity.js';
 import { ScoreReveal } from './scores.js';
 import { ServerRules } from './serverRules.js';
+import { HistoryRecorder, SERVER_ACTOR } from './history/recorder.js';
+import type { HistoryLog } from './history/store.js';
 
 /**
  * Whether a requested path names the connecting person's private document: `private`, or (as
@@ -83,16 +85,19 @@ export class Workshop {
   private readonly anonymity = new Anonymity(this);
   /** Merge repair and auto-advance, which no client may be trusted or relied on to run. */
   private readonly rules = new ServerRules(this);
+  /** Every accepted change, who made it and what it did (SPEC 8), stored with the updates it describes. */
+  readonly history: HistoryRecorder;
 
   constructor(
     readonly row: WorkshopRow,
-    private readonly deps: SharedDeps & { roomIdleMs: number; onIdle: (w: Workshop) => void },
+    private readonly deps: SharedDeps & { roomIdleMs: number; onIdle: (w: Workshop) => void; history: HistoryLog },
   ) {
     this.roleHashes = {
       facilitator: row.facilitatorHash,
       participant: row.participantHash,
       observer: row.observerHash,
     };
+    this.history = new HistoryRecorder(this, deps.history, deps.turnWriter);
   }
 
   get id(): string {
@@ -116,7 +121,10 @@ export class Workshop {
           ...this.deps,
           writePolicy: (peer) => this.writePolicy(docName, peer),
           gate: GATES[docKind(docName)],
-          onAccepted: docName === DOC_NAMES.board ? (tr) => this.anonymity.written(tr) : undefined,
+          onAccepted: (tr, peer) => {
+            this.history.accepted(docName, tr, peer);
+            if (docName === DOC_NAMES.board) this.anonymity.written(tr);
+          },
           // Reloaded from storage on its next use.
           onDropped: (dropped) => {
             if (this.rooms.get(docName) === dropped) this.rooms.delete(docName);
@@ -126,6 +134,7 @@ export class Workshop {
         throw new WorkshopLoadError(this.id, docName, err);
       }
       this.rooms.set(docName, room);
+      this.history.roomLoaded(docName, room);
       if (docName === DOC_NAMES.board) this.trackRoster(room);
       this.scores.roomLoaded(docName, room);
       this.anonymity.roomLoaded(docName);
@@ -218,7 +227,8 @@ export class Workshop {
   /** Writes on behalf of the server (reveals, roster); persisted and relayed like any update. */
   transact(docName: string, fn: (doc: Y.Doc) => void): void {
     const room = this.room(docName);
-    room.doc.transact(() => fn(room.doc), ServerOrigin.server);
+    // Recorded in the history as the server's own (auto-advance) unless made on someone's behalf.
+    this.history.withActor(this.history.actingFor ?? { actor: SERVER_ACTOR }, () => room.doc.transact(() => fn(room.doc), ServerOrigin.server));
   }
 
   /** Closes every connection to any of this workshop's documents (e.g. 4404 once it is deleted). */

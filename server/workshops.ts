@@ -7,11 +7,14 @@ import type { Logger } from './logger.js';
 import type { Config } from './config.js';
 import { Workshop, docKey } from './workshop.js';
 import { TurnWriter } from './turnWriter.js';
+import { historyStore } from './history/recorder.js';
 import { People } from './people.js';
 import { hashToken, newToken, newWorkshopId } from './auth.js';
 import { CloseCode, WORKSHOP_DELETED } from './protocol.js';
 import { DOC_NAMES, type Role, type TemplateKey } from '../shared/constants.js';
-import { initControl } from '../shared/schema.js';
+import { initControl, type PreviousWorkshop } from '../shared/schema.js';
+import { writePrevious } from '../shared/followUp.js';
+import { setOffPlanTolerance } from '../shared/commands/control.js';
 import { initialEngineState } from '../shared/stages.js';
 import { templateDurations } from '../shared/templates.js';
 import { seedScenarios } from '../shared/scenarios.js';
@@ -30,7 +33,11 @@ export class Workshops {
     this.people = new People(deps.storage, deps.config.maxPeoplePerWorkshop);
   }
 
-  create(args: { title: string; template: TemplateKey; now: number }): { id: string; tokens: Record<Role, string> } {
+  /**
+   * A new workshop with its own id and tokens. With `followUp` (SPEC 8) it follows another: it
+   * starts with Review, holds a copy of the previous decisions and keeps the previous tolerance.
+   */
+  create(args: NewWorkshopArgs): { id: string; tokens: Record<Role, string> } {
     const { row, tokens, docs } = newWorkshop(args);
     const { storage } = this.deps;
     storage.db.transaction(() => {
@@ -52,6 +59,7 @@ export class Workshops {
       metrics,
       log,
       turnWriter: this.turnWriter,
+      history: historyStore(storage),
       compactAfterUpdates: config.compactAfterUpdates,
       maxBufferedBytes: config.maxBufferedBytes,
       roomIdleMs: config.roomIdleMs,
@@ -110,8 +118,15 @@ export class Workshops {
   }
 }
 
+export interface NewWorkshopArgs {
+  title: string;
+  template: TemplateKey;
+  now: number;
+  followUp?: { previous: PreviousWorkshop; offPlanTolerance: number };
+}
+
 /** A new workshop: its row (token hashes), its tokens, and its first documents (control, and the board with the template's scenarios). */
-export function newWorkshop(args: { title: string; template: TemplateKey; now: number }): {
+export function newWorkshop(args: NewWorkshopArgs): {
   row: WorkshopRow;
   tokens: Record<Role, string>;
   docs: [key: string, update: Uint8Array][];
@@ -119,10 +134,13 @@ export function newWorkshop(args: { title: string; template: TemplateKey; now: n
   const id = newWorkshopId();
   const tokens = { facilitator: newToken(), participant: newToken(), observer: newToken() };
   const control = new Y.Doc();
-  initControl(control, { title: args.title, template: args.template, createdAt: args.now }, initialEngineState(templateDurations(args.template)));
+  const engine = initialEngineState(templateDurations(args.template), { followUp: !!args.followUp });
+  initControl(control, { title: args.title, template: args.template, createdAt: args.now }, engine);
+  if (args.followUp) setOffPlanTolerance(control, args.followUp.offPlanTolerance, 'server');
   // The board starts with the template's growth scenarios (SPEC 7), for the room to edit.
   const board = new Y.Doc();
   seedScenarios(board, args.template, 'server');
+  if (args.followUp) writePrevious(board, args.followUp.previous, 'server');
   const docs: [string, Uint8Array][] = [
     [docKey(id, DOC_NAMES.control), Y.encodeStateAsUpdate(control)],
     [docKey(id, DOC_NAMES.board), Y.encodeStateAsUpdate(board)],

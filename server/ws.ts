@@ -158,11 +158,14 @@ export function attachWebSocket(
   function onConnection(ws: WebSocket, admitted: Admission | Refusal): void {
     if ('refused' in admitted) return refuse(ws, admitted.refused.code, admitted.refused.reason, admitted.refused.metric);
     const { role, identity, endpoint } = admitted;
+    const raw = rawSocket(ws);
     const direct: RoomSocket = {
       send: (data) => {
         // Counted by the room, once per broadcast. No per-send callback: a room sends one message to every peer, and a failed write closes
-        // the socket anyway (ws handles the socket's 'error').
-        ws.send(data, { binary: true });
+        // the socket anyway (ws handles the socket's 'error'). A broadcast hands every peer the same
+        // message: it is framed once (binaryFrame) and the one frame written to each socket.
+        if (raw && ws.readyState === ws.OPEN) raw.write(binaryFrame(data));
+        else ws.send(data, { binary: true });
       },
       close: (code, reason) => ws.close(code, reason),
       isOpen: () => ws.readyState === ws.OPEN,
@@ -249,6 +252,47 @@ export type Identity = Pick<Peer, 'personId' | 'ephemeral' | 'color'>;
 export function ephemeralIdentity(): Identity {
   const [pick] = randomBytes(1);
   return { personId: `anon-${randomBytes(6).toString('hex')}`, ephemeral: true, color: PERSON_COLORS[pick! % PERSON_COLORS.length]! };
+}
+
+/**
+ * The connection's TCP socket, to write whole frames to, or null to go through ws.send. Safe
+ * because this server never compresses (perMessageDeflate: false): ws's sender then writes every
+ * frame it makes (pings, pongs, close) synchronously and whole, never queueing one, so a frame
+ * written here can never land inside another; and ws counts the socket's queue in bufferedAmount.
+ */
+function rawSocket(ws: WebSocket): Duplex | null {
+  const socket = (ws as unknown as { _socket?: Duplex })._socket;
+  return ws.extensions === '' && socket && typeof socket.write === 'function' ? socket : null;
+}
+
+let lastMessage: Uint8Array | null = null;
+let lastFrame: Buffer | null = null;
+
+/**
+ * One unmasked, final binary WebSocket frame (RFC 6455 5.2) holding `data`. The frame of the last
+ * message is kept: a broadcast writes the same message to every peer in a row, so it is framed,
+ * header and copy, once per broadcast instead of once per peer. Messages are never changed after
+ * they are sent (the room encodes a new one each time), so the identity of `data` is its content.
+ */
+export function binaryFrame(data: Uint8Array): Buffer {
+  if (data === lastMessage && lastFrame) return lastFrame;
+  const n = data.byteLength;
+  const headerBytes = n < 126 ? 2 : n < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerBytes + n);
+  frame[0] = 0x82; // FIN, opcode 2 (binary)
+  if (n < 126) frame[1] = n;
+  else if (n < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(n, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
+    frame.writeUInt32BE(n >>> 0, 6);
+  }
+  frame.set(data, headerBytes);
+  lastMessage = data;
+  lastFrame = frame;
+  return frame;
 }
 
 function toUint8Array(data: RawData): Uint8Array {

@@ -63,6 +63,8 @@ export interface Initiative {
   title: string;
   bottleneckIds: string[];
   createdAt: number;
+  /** Set when carried over from a previous workshop's decision in a follow-up's Review: where it came from. */
+  carriedFrom?: string;
 }
 
 export interface Decision {
@@ -94,6 +96,51 @@ export interface CheckIn {
   /** Person id of who recorded it. */
   by: string;
   createdAt: number;
+}
+
+/** A follow-up's copy of a metric of its previous workshop (SPEC 8): ids kept, so check-ins go on. */
+export interface PreviousMetric {
+  id: string;
+  name: string;
+  baseline: string;
+  target: string;
+  due: string;
+  observability: boolean;
+}
+
+/** A follow-up's copy of one decision of its previous workshop, as it stood when the follow-up began. */
+export interface PreviousDecision {
+  /** The previous workshop's initiative id (a review record is keyed by it). */
+  id: string;
+  rank: number;
+  initiative: string;
+  approach: Approach | null;
+  rationale: string;
+  phase: Phase | null;
+  dri: string | null;
+  metrics: PreviousMetric[];
+}
+
+/**
+ * What a follow-up knows of the workshop it follows: written once by the server when the follow-up
+ * is created (server/followUp.ts), so the follow-up never needs the previous workshop's tokens.
+ */
+export interface PreviousWorkshop {
+  id: string;
+  title: string;
+  /** The previous workshop's date (ms): where the plan of its metrics starts. */
+  createdAt: number;
+  decisions: PreviousDecision[];
+  /** The previous workshop's check-ins of these metrics, up to the follow-up's creation. */
+  checkIns: CheckIn[];
+}
+
+/** The Review of one previous decision in a follow-up: a status (see shared/followUp.ts) and a comment. */
+export interface Review {
+  decisionId: string;
+  /** As stored: shared/followUp.ts reviewStatusOf reads it (an unknown value is unset). */
+  status: string;
+  comment: string;
 }
 
 export interface Score {
@@ -178,6 +225,10 @@ export const boardMaps = (doc: Y.Doc) => ({
   scenarios: doc.getMap<YRecord>('scenarios'),
   /** Metric check-ins (SPEC 8): one record per check-in (key: its id). */
   checkIns: doc.getMap<YRecord>('checkIns'),
+  /** A follow-up's Review (SPEC 8): one record per previous decision (key: its id), status and comment. */
+  reviews: doc.getMap<YRecord>('reviews'),
+  /** Written by the server only, once, when a follow-up is created: key `workshop`, a PreviousWorkshop. */
+  previous: doc.getMap<unknown>('previous'),
   /** Written by the server only, when the facilitator reveals scores: one tally per initiative (key: its id). */
   revealedScores: doc.getMap<ScoreTally>('revealedScores'),
   /** Written by the server only, after a named reveal: each person's scores. Key `${initiative}/${person}`. */
@@ -189,7 +240,7 @@ export const boardMaps = (doc: Y.Doc) => ({
 });
 
 /** Names of board maps that only the server may write (clients' writes to them are refused). */
-export const SERVER_ONLY_BOARD_MAPS = ['revealedScores', 'namedScores', 'ballots', 'roster'] as const;
+export const SERVER_ONLY_BOARD_MAPS = ['revealedScores', 'namedScores', 'ballots', 'roster', 'previous'] as const;
 
 /**
  * Every root type of each kind of document, by who may write it. The server reverts a client's
@@ -197,14 +248,14 @@ export const SERVER_ONLY_BOARD_MAPS = ['revealedScores', 'namedScores', 'ballots
  * late joiner) or a server-only one. Add a root here when the layout grows.
  */
 export const DOC_ROOTS = {
-  board: { client: ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'noteMerges', 'scenarios', 'checkIns'], server: SERVER_ONLY_BOARD_MAPS },
+  board: { client: ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'noteMerges', 'scenarios', 'checkIns', 'reviews'], server: SERVER_ONLY_BOARD_MAPS },
   control: { client: ['settings', 'engine', 'reveals', 'ranking'], server: [] },
   private: { client: ['scores', 'profile'], server: [] },
 } as const satisfies Record<string, { client: readonly string[]; server: readonly string[] }>;
 export type DocKind = keyof typeof DOC_ROOTS;
 
 /** Board roots whose every value is a record (a Y.Map); the server refuses anything else in them. */
-export const RECORD_ROOTS = ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'scenarios', 'checkIns'] as const;
+export const RECORD_ROOTS = ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'scenarios', 'checkIns', 'reviews'] as const;
 
 /** The records of a record root, skipping any value that is not one (stored before the server refused them). */
 export const recordsOf = (m: Y.Map<YRecord>): YRecord[] => [...m.values()].filter((v): v is YRecord => v instanceof Y.Map);
@@ -275,11 +326,13 @@ export function readImpact(m: YRecord): Impact {
 
 export function readInitiative(m: YRecord): Initiative {
   const ids = m.get('bottleneckIds');
+  const carriedFrom = str(m.get('carriedFrom'));
   return {
     id: str(m.get('id')),
     title: textOf(m.get('title')),
     bottleneckIds: Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [],
     createdAt: num(m.get('createdAt'), 0) as number,
+    ...(carriedFrom ? { carriedFrom } : {}),
   };
 }
 
@@ -322,6 +375,23 @@ export function readCheckIn(m: YRecord): CheckIn {
     at: isCheckInDate(at) ? at : '',
     by: str(m.get('by')),
     createdAt: num(m.get('createdAt'), 0) as number,
+  };
+}
+
+export function readReview(decisionId: string, m: YRecord): Review {
+  return { decisionId, status: str(m.get('status')), comment: textOf(m.get('comment')) };
+}
+
+/** A follow-up's previous workshop as the server wrote it, or null (not a follow-up). Read defensively. */
+export function readPrevious(doc: Y.Doc): PreviousWorkshop | null {
+  const v = boardMaps(doc).previous.get('workshop') as Partial<PreviousWorkshop> | undefined;
+  if (!v || typeof v !== 'object' || typeof v.id !== 'string') return null;
+  return {
+    id: v.id,
+    title: str(v.title),
+    createdAt: num(v.createdAt, 0) as number,
+    decisions: Array.isArray(v.decisions) ? v.decisions : [],
+    checkIns: Array.isArray(v.checkIns) ? v.checkIns : [],
   };
 }
 
@@ -401,6 +471,10 @@ export interface BoardSnapshot {
   scenarios: GrowthModel[];
   /** Metric check-ins with a valid value and date (SPEC 8). */
   checkIns: CheckIn[];
+  /** A follow-up's previous workshop (SPEC 8), or null. */
+  previous: PreviousWorkshop | null;
+  /** A follow-up's Review, by previous decision id. */
+  reviews: Record<string, Review>;
 }
 
 /** Notes in display order: by lane order key, then id (ties from concurrent inserts). */
@@ -427,6 +501,8 @@ export function readBoard(doc: Y.Doc): BoardSnapshot {
     scenarios: readScenarios(doc),
     checkIns: validCheckIns(recordsOf(maps.checkIns).map(readCheckIn)),
     roster: [...maps.roster.values()],
+    previous: readPrevious(doc),
+    reviews: Object.fromEntries([...maps.reviews.entries()].filter(([, m]) => m instanceof Y.Map).map(([id, m]) => [id, readReview(id, m)])),
   };
 }
 
@@ -452,11 +528,15 @@ export function initControl(
   }, 'server');
 }
 
-/** Index of the current stage (0–4) from the control document's engine state. */
+/**
+ * Index of the current stage in this workshop's own sequence from the control document's engine
+ * state: 0–4, or 0–5 in a follow-up, whose stage 0 is Review (stages.ts readCurrentStageKey says which).
+ */
 export function readCurrentStage(doc: Y.Doc): number {
-  const state = controlMaps(doc).engine.get('state') as { current?: unknown } | undefined;
+  const state = controlMaps(doc).engine.get('state') as { current?: unknown; stages?: unknown } | undefined;
   const current = typeof state?.current === 'number' ? state.current : 0;
-  return Math.min(4, Math.max(0, Math.floor(current)));
+  const followUp = Array.isArray(state?.stages) && state.stages.some((s) => (s as { key?: unknown } | null)?.key === 'review');
+  return Math.min(followUp ? 5 : 4, Math.max(0, Math.floor(current)));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,13 +5,33 @@
 // Each stage keeps its own run: planned minutes, minutes added, time run so far and when it first
 // started and last ended. Moving between stages never touches the board, so going back loses
 // nothing; the timer keeps running across a move if it was running.
+//
+// A follow-up workshop (SPEC 8) has one more stage, `Review`, before the usual five. The sequence
+// is read from the state itself (a run keyed `review` first), so every function here works on
+// `state.stages` and a workshop without Review is exactly what it always was.
 import type * as Y from 'yjs';
 import { STAGES, type StageKey } from './constants.js';
 import { controlMaps } from './schema.js';
 import { MINUTE_MS, runElapsedMs, runView, startRun, stopRun } from './timer.js';
 
+/** The stage a follow-up starts with: the previous workshop's decisions, reviewed (SPEC 8). */
+export const REVIEW_STAGE = { key: 'review', title: 'Review', plannedMinutes: 15 } as const;
+export type ReviewStageKey = typeof REVIEW_STAGE.key;
+/** A stage of any workshop: one of the usual five, or Review in a follow-up. */
+export type SequenceStageKey = StageKey | ReviewStageKey;
+export interface StageDef {
+  key: SequenceStageKey;
+  title: string;
+  plannedMinutes: number;
+}
+export const REVIEW_PROMPT =
+  'Review the previous decisions: give each a status and a comment, and carry the open ones over as initiatives.';
+
+/** The stages of a workshop in order: the usual five, after Review in a follow-up. */
+export const stageSequence = (followUp: boolean): readonly StageDef[] => (followUp ? [REVIEW_STAGE, ...STAGES] : STAGES);
+
 export interface StageRun {
-  key: StageKey;
+  key: SequenceStageKey;
   /** The plan: from the template, editable until the workshop starts. */
   plannedMs: number;
   /** Minutes added (negative: removed) to this stage's timer while the workshop runs. */
@@ -28,16 +48,17 @@ export interface StageRun {
 
 export interface EngineState {
   version: 1;
-  /** Index of the current stage, 0–4 (schema.ts readCurrentStage reads it). */
+  /** Index of the current stage in `stages` (0–4; 0–5 in a follow-up). schema.ts readCurrentStage reads it. */
   current: number;
   stages: StageRun[];
 }
 
+/** The usual five stages (a follow-up has one more: see stagesOf). */
 export const STAGE_COUNT = STAGES.length;
 export const MIN_PLANNED_MINUTES = 1;
 export const MAX_PLANNED_MINUTES = 180;
 
-const emptyRun = (key: StageKey, plannedMs: number): StageRun => ({
+const emptyRun = (key: SequenceStageKey, plannedMs: number): StageRun => ({
   key,
   plannedMs,
   extraMs: 0,
@@ -47,13 +68,33 @@ const emptyRun = (key: StageKey, plannedMs: number): StageRun => ({
   endedAt: null,
 });
 
-export function initialEngineState(plannedMinutes: readonly number[] = STAGES.map((s) => s.plannedMinutes)): EngineState {
+/** A new workshop's state; `plannedMinutes` are the usual five's. A follow-up starts with Review. */
+export function initialEngineState(
+  plannedMinutes: readonly number[] = STAGES.map((s) => s.plannedMinutes),
+  { followUp = false }: { followUp?: boolean } = {},
+): EngineState {
+  const usual = STAGES.map((s, i) => emptyRun(s.key, clampMinutes(plannedMinutes[i] ?? s.plannedMinutes) * MINUTE_MS));
   return {
     version: 1,
     current: 0,
-    stages: STAGES.map((s, i) => emptyRun(s.key, clampMinutes(plannedMinutes[i] ?? s.plannedMinutes) * MINUTE_MS)),
+    stages: followUp ? [emptyRun(REVIEW_STAGE.key, REVIEW_STAGE.plannedMinutes * MINUTE_MS), ...usual] : usual,
   };
 }
+
+/** Whether this is a follow-up's state (Review first). */
+export const isFollowUpState = (state: EngineState): boolean => state.stages[0]?.key === REVIEW_STAGE.key;
+
+/** This workshop's stages in order. */
+export const stagesOf = (state: EngineState): readonly StageDef[] => stageSequence(isFollowUpState(state));
+
+/** The current stage's definition. */
+export const currentStageOf = (state: EngineState): StageDef => stagesOf(state)[state.current]!;
+
+/** Position of the current stage among the usual five (0–4), or -1 during Review. */
+export const usualStageIndex = (state: EngineState): number => STAGES.findIndex((s) => s.key === currentStageOf(state).key);
+
+/** Index of the last stage of this workshop. */
+export const lastStageIndex = (state: EngineState): number => state.stages.length - 1;
 
 const clampMinutes = (m: number): number =>
   Math.min(MAX_PLANNED_MINUTES, Math.max(MIN_PLANNED_MINUTES, Math.round(Number.isFinite(m) ? m : MIN_PLANNED_MINUTES)));
@@ -66,12 +107,14 @@ const finite = (v: unknown, fallback: number): number => (typeof v === 'number' 
 const timeOrNull = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 export function normalizeEngineState(raw: unknown): EngineState {
-  const fallback = initialEngineState();
-  if (!raw || typeof raw !== 'object') return fallback;
+  if (!raw || typeof raw !== 'object') return initialEngineState();
   const r = raw as { current?: unknown; stages?: unknown };
   const stored = Array.isArray(r.stages) ? (r.stages as unknown[]) : [];
-  const stages = STAGES.map((s, i): StageRun => {
-    const keyOf = (x: unknown) => (x as { key?: unknown } | null)?.key;
+  const keyOf = (x: unknown) => (x as { key?: unknown } | null)?.key;
+  const followUp = stored.some((x) => keyOf(x) === REVIEW_STAGE.key);
+  const fallback = initialEngineState(undefined, { followUp });
+  const sequence = stageSequence(followUp);
+  const stages = sequence.map((s, i): StageRun => {
     const v = stored.find((x) => keyOf(x) === s.key) ?? (keyOf(stored[i]) === undefined ? stored[i] : undefined);
     if (!v || typeof v !== 'object') return fallback.stages[i]!;
     const o = v as Record<string, unknown>;
@@ -85,12 +128,15 @@ export function normalizeEngineState(raw: unknown): EngineState {
       endedAt: timeOrNull(o.endedAt),
     };
   });
-  const current = Math.min(STAGE_COUNT - 1, Math.max(0, Math.floor(finite(r.current, 0))));
+  const current = Math.min(sequence.length - 1, Math.max(0, Math.floor(finite(r.current, 0))));
   return { version: 1, current, stages };
 }
 
 /** The engine state of a control document. */
 export const readEngineState = (doc: Y.Doc): EngineState => normalizeEngineState(controlMaps(doc).engine.get('state'));
+
+/** The key of a control document's current stage (`review` during a follow-up's Review). */
+export const readCurrentStageKey = (doc: Y.Doc): SequenceStageKey => currentStageOf(readEngineState(doc)).key;
 
 // ---------------------------------------------------------------------------------------------
 // Moving between stages
@@ -100,7 +146,7 @@ export const readEngineState = (doc: Y.Doc): EngineState => normalizeEngineState
  * was running, the stage entered starts (or continues) its own at once. Same state if no move.
  */
 export function goToStage(state: EngineState, index: number, now: number): EngineState {
-  if (!Number.isInteger(index) || index < 0 || index >= STAGE_COUNT || index === state.current) return state;
+  if (!Number.isInteger(index) || index < 0 || index >= state.stages.length || index === state.current) return state;
   const leaving = state.stages[state.current]!;
   const wasRunning = leaving.runningSince !== null;
   const stages = state.stages.slice();
@@ -113,6 +159,12 @@ export function goToStage(state: EngineState, index: number, now: number): Engin
 
 export const nextStage = (state: EngineState, now: number): EngineState => goToStage(state, state.current + 1, now);
 export const previousStage = (state: EngineState, now: number): EngineState => goToStage(state, state.current - 1, now);
+
+/** Whether the room is at stage `key` or past it, or has ever run its timer. */
+export function hasReachedStage(state: EngineState, key: SequenceStageKey): boolean {
+  const index = state.stages.findIndex((r) => r.key === key);
+  return index >= 0 && (state.current >= index || state.stages[index]!.startedAt !== null);
+}
 
 /** Whether the workshop has started: some stage's timer has run. */
 export const hasStarted = (state: EngineState): boolean => state.stages.some((s) => s.startedAt !== null);
@@ -133,7 +185,7 @@ export function setPlannedMinutes(state: EngineState, index: number, minutes: nu
  * next stage. The server checks it (server/serverRules.ts) and moves the room on when it is.
  */
 export function autoAdvanceDue(state: EngineState, now: number): boolean {
-  if (state.current >= STAGE_COUNT - 1) return false;
+  if (state.current >= lastStageIndex(state)) return false;
   const view = runView(state.stages[state.current]!, now);
   return view.status === 'running' && view.phase === 'overtime';
 }
@@ -142,7 +194,7 @@ export function autoAdvanceDue(state: EngineState, now: number): boolean {
 // Planned vs actual, for the Stages panel and the decision log
 
 export interface StageTiming {
-  key: StageKey;
+  key: SequenceStageKey;
   title: string;
   /** The plan (template or pre-start edit), without minutes added during the session. */
   plannedMinutes: number;
@@ -155,9 +207,10 @@ export interface StageTiming {
 const toMinutes = (ms: number): number => Math.round(ms / 6_000) / 10;
 
 export function stageTimings(state: EngineState, now: number): StageTiming[] {
+  const sequence = stagesOf(state);
   return state.stages.map((run, i) => ({
     key: run.key,
-    title: STAGES[i]!.title,
+    title: sequence[i]!.title,
     plannedMinutes: toMinutes(run.plannedMs),
     actualMinutes: toMinutes(runElapsedMs(run, now)),
     addedMinutes: toMinutes(run.extraMs),

@@ -5,19 +5,34 @@ import fs from 'node:fs';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
-import { LeveldbPersistence } from 'y-leveldb';
+import { LeveldbPersistence, getLevelUpdates } from 'y-leveldb';
 import { Storage } from '../../server/storage.js';
 import { docKey } from '../../server/workshop.js';
 import { createWorkshop } from '../../test/helpers/server.js';
-import { startServer, tempDir, type BenchServer } from './servers.js';
+import path from 'node:path';
+import { ROOT, startServer, tempDir, type BenchServer } from './servers.js';
 import { nowMs } from './proc.js';
+
+/**
+ * One server's loads of the same board, each in a fresh process: the first from the full update
+ * history, the second from whatever the first left in storage. The stock server's y-leveldb
+ * merges a long history into one update while loading it (and stores that), so its second load
+ * reads one update; ours loads the log as it is and compacts later (a quiet second after load,
+ * or when the room unloads at shutdown), so its second load reads the snapshot that left.
+ */
+export interface ColdLoads {
+  first: { ms: number; serverStartMs: number; storedUpdates: number };
+  second: { ms: number; serverStartMs: number; storedUpdates: number };
+  /** The `ws` library the server runs on (ours 8, the stock server's own dependency 6). */
+  ws: string;
+}
 
 export interface ColdLoadResult {
   updates: number;
   notes: number;
   historyBytes: number;
-  ours: { ms: number; serverStartMs: number };
-  stock: { ms: number; serverStartMs: number };
+  ours: ColdLoads;
+  stock: ColdLoads;
 }
 
 /** A deterministic board history: notes created, typed into, moved between lanes. */
@@ -96,41 +111,82 @@ async function timedStart(start: () => Promise<BenchServer>): Promise<{ server: 
   return { server, ms: nowMs() - t0 };
 }
 
+const wsVersion = (pkg: string): string => {
+  try {
+    return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+};
+
+/** Updates a y-leveldb store holds for `doc` (what the stock server will read on its next load). */
+async function leveldbUpdates(dir: string, doc: string): Promise<number> {
+  const ldb = new LeveldbPersistence(dir);
+  try {
+    return await ldb._transact(async (db) => (await getLevelUpdates(db, doc)).length);
+  } finally {
+    await ldb.destroy();
+  }
+}
+
 export async function coldLoad(count: number): Promise<ColdLoadResult> {
   const { updates, final, notes } = generateHistory(count);
   const historyBytes = updates.reduce((a, u) => a + u.byteLength, 0);
 
   // Ours: a real workshop, its board history written straight into SQLite, then a fresh process.
   const dataDir = tempDir('scaleboard-bench-cold-');
-  const first = await startServer('ours', { dataDir });
-  const w = await createWorkshop({ url: first.httpUrl }, { title: 'Cold load' });
-  await first.stop();
-  const storage = new Storage(dataDir);
+  const setup = await startServer('ours', { dataDir });
+  const w = await createWorkshop({ url: setup.httpUrl }, { title: 'Cold load' });
+  await setup.stop();
   const key = docKey(w.id, '');
+  const storedOurs = (): number => {
+    const storage = new Storage(dataDir);
+    try {
+      return storage.loadDoc(key).updates.length;
+    } finally {
+      storage.close();
+    }
+  };
+  const storage = new Storage(dataDir);
   const { lastSeq } = storage.loadDoc(key);
   storage.db.transaction(() => updates.forEach((u, i) => storage.appendUpdate(key, lastSeq + i + 1, u)))();
   storage.close();
-  const ours = await timedStart(() => startServer('ours', { dataDir }));
-  let oursMs: number;
-  try {
-    oursMs = await timeToFullBoard(ours.server.wsBase, w.id, { token: w.tokens.participant }, final);
-  } finally {
-    await ours.server.stop();
-  }
+  const oursLoad = async () => {
+    const storedUpdates = storedOurs();
+    const s = await timedStart(() => startServer('ours', { dataDir }));
+    try {
+      return { ms: await timeToFullBoard(s.server.wsBase, w.id, { token: w.tokens.participant }, final), serverStartMs: s.ms, storedUpdates };
+    } finally {
+      // SIGTERM: the room unloads (and compacts) as at any shutdown.
+      await s.server.stop();
+    }
+  };
+  const oursFirst = await oursLoad();
+  const oursSecond = await oursLoad();
 
   // Stock: the same history through y-leveldb, which the stock server reads with YPERSISTENCE.
   const ldbDir = tempDir('scaleboard-bench-cold-stock-');
   const ldb = new LeveldbPersistence(ldbDir);
   for (const u of updates) await ldb.storeUpdate('cold', u);
   await ldb.destroy();
-  const st = await timedStart(() => startServer('stock', { env: { YPERSISTENCE: ldbDir } }));
-  let stockMs: number;
-  try {
-    stockMs = await timeToFullBoard(st.server.wsBase, 'cold', {}, final);
-  } finally {
-    await st.server.stop();
-  }
+  const stockLoad = async () => {
+    const storedUpdates = await leveldbUpdates(ldbDir, 'cold');
+    const st = await timedStart(() => startServer('stock', { env: { YPERSISTENCE: ldbDir } }));
+    try {
+      return { ms: await timeToFullBoard(st.server.wsBase, 'cold', {}, final), serverStartMs: st.ms, storedUpdates };
+    } finally {
+      await st.server.stop();
+    }
+  };
+  const stockFirst = await stockLoad();
+  const stockSecond = await stockLoad();
   final.destroy();
   for (const dir of [dataDir, ldbDir]) fs.rmSync(dir, { recursive: true, force: true });
-  return { updates: updates.length, notes, historyBytes, ours: { ms: oursMs, serverStartMs: ours.ms }, stock: { ms: stockMs, serverStartMs: st.ms } };
+  return {
+    updates: updates.length,
+    notes,
+    historyBytes,
+    ours: { first: oursFirst, second: oursSecond, ws: wsVersion(path.join(ROOT, 'node_modules/ws/package.json')) },
+    stock: { first: stockFirst, second: stockSecond, ws: wsVersion(path.join(ROOT, 'node_modules/@y/websocket-server/node_modules/ws/package.json')) },
+  };
 }

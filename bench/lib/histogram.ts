@@ -8,6 +8,9 @@ const BUCKETS = FINE_BUCKETS + COARSE_BUCKETS;
 
 export type SparseHistogram = [index: number, count: number][];
 
+/** Upper bound (ms) of bucket `i`. */
+export const bucketUpperMs = (i: number): number => (i < FINE_BUCKETS ? (i + 1) / FINE_PER_MS : FINE_LIMIT_MS + (i - FINE_BUCKETS) + 1);
+
 export class Histogram {
   readonly counts = new Uint32Array(BUCKETS);
   total = 0;
@@ -28,7 +31,7 @@ export class Histogram {
     let seen = 0;
     for (let i = 0; i < BUCKETS; i++) {
       seen += this.counts[i]!;
-      if (seen >= rank) return i < FINE_BUCKETS ? (i + 1) / FINE_PER_MS : FINE_LIMIT_MS + (i - FINE_BUCKETS) + 1;
+      if (seen >= rank) return bucketUpperMs(i);
     }
     return this.max;
   }

@@ -12,6 +12,11 @@ export interface ClientSpec {
   group: string;
   /** Whether the client announces presence (awareness `user`), as the app does for everyone. */
   presence: boolean;
+  /**
+   * A thin receiver (lib/thin.ts): a raw WebSocket that finds each edit's marker in the frames
+   * without decoding Yjs. Never an editor, never present.
+   */
+  thin?: boolean;
 }
 
 /** Back-to-back time slots, each given to one server (group): only its editors edit then. */
@@ -48,6 +53,8 @@ export interface GroupResult {
   /** Latency samples (ms) of in-slot edits, as seen by every receiver in this worker. */
   hist: SparseHistogram;
   max: number;
+  /** Full clients' samples only. */
+  fullHist: SparseHistogram;
   /** The same samples split by the slot in which their edit was made (slot index → histogram). */
   bySlot: Record<number, SparseHistogram>;
   /** Latency to the first receiver of each edit in this worker: the server's share, mostly. */
@@ -56,6 +63,16 @@ export interface GroupResult {
   /** WebSocket messages received and sent by this group's clients from the first slot on. */
   messagesIn: number;
   messagesOut: number;
+  /** Messages received, by the slot in which they arrived (slot index → count). */
+  messagesInBySlot: Record<number, number>;
+  /** Receipts counted (full clients and thin receivers apart). */
+  receivedFull: number;
+  receivedThin: number;
+  /**
+   * Full clients' boards at the end, one fingerprint per room (JSON of the notes, hashed): every
+   * full client of a room must hold the same board (correctness beside the thin receivers).
+   */
+  boards: Record<string, string[]>;
 }
 
 export type FromWorker =

@@ -4,5 +4,9 @@ declare module 'y-leveldb' {
     constructor(location: string);
     storeUpdate(docName: string, update: Uint8Array): Promise<number>;
     destroy(): Promise<void>;
+    /** Runs `f` with the store's LevelDB handle, in y-leveldb's queue. */
+    _transact<T>(f: (db: unknown) => Promise<T>): Promise<T>;
   }
+  /** Every stored update of `docName`, unmerged (what getYDoc reads). */
+  export function getLevelUpdates(db: unknown, docName: string): Promise<Uint8Array[]>;
 }

@@ -5,7 +5,7 @@ import { TEMPLATES } from '../../shared/templates';
 import { createWorkshop, type CreatedWorkshop } from '../api';
 import { clearNotice, readNotice } from '../state/notice';
 
-const ROLE_LABELS: Record<Role, string> = {
+export const ROLE_LABELS: Record<Role, string> = {
   facilitator: 'Facilitator link (keep it secret)',
   participant: 'Participant invite link',
   observer: 'Observer link (read-only)',
@@ -94,7 +94,7 @@ export function Landing() {
   );
 }
 
-function LinkRow({ label, role, url }: { label: string; role: Role; url: string }) {
+export function LinkRow({ label, role, url }: { label: string; role: Role; url: string }) {
   const [copied, setCopied] = useState(false);
   const id = `link-${role}`;
   return (

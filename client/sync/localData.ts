@@ -18,15 +18,38 @@ export interface LocalPersistence {
   destroy(): void;
 }
 
+export interface PersistOptions {
+  /**
+   * Called just before the stored state is applied to `doc` (in y-indexeddb's transaction, at
+   * load or when this tab takes over from one that closed); the function it returns, if any, is
+   * called once that transaction is over, before its update reaches any listener. The session
+   * closes the document's connection in between when it must (client/sync/session.ts closeForStoredState).
+   */
+  aroundLoad?: () => (() => void) | null;
+}
+
 /** Keeps `doc` in IndexedDB under `name` while this tab holds the lock of that name. */
-export function persistLocally(name: string, doc: Y.Doc): LocalPersistence {
+export function persistLocally(name: string, doc: Y.Doc, { aroundLoad }: PersistOptions = {}): LocalPersistence {
   if (typeof indexedDB === 'undefined') return { loaded: Promise.resolve(), destroy: () => undefined };
   let persistence: IndexeddbPersistence | null = null;
   let destroyed = false;
   let release: () => void = () => undefined;
   let loadedResolve: () => void = () => undefined;
   const loaded = new Promise<void>((resolve) => (loadedResolve = resolve));
+  let afterLoad: (() => void) | null = null;
+  const beforeTransaction = (tr: Y.Transaction) => {
+    if (persistence && tr.origin === persistence) afterLoad = aroundLoad?.() ?? null;
+  };
+  // After 'afterTransaction' and before 'update', which is when y-websocket sends the update.
+  const afterTransactionCleanup = (tr: Y.Transaction) => {
+    if (!persistence || tr.origin !== persistence || !afterLoad) return;
+    const f = afterLoad;
+    afterLoad = null;
+    f();
+  };
   const start = () => {
+    doc.on('beforeTransaction', beforeTransaction);
+    doc.on('afterTransactionCleanup', afterTransactionCleanup);
     persistence = new IndexeddbPersistence(name, doc);
     void persistence.whenSynced.then(() => loadedResolve());
   };
@@ -46,9 +69,12 @@ export function persistLocally(name: string, doc: Y.Doc): LocalPersistence {
   return {
     loaded,
     destroy() {
+      if (destroyed) return;
       destroyed = true;
       // Close the database, never clear it: the data is what survives the reload.
       void persistence?.destroy();
+      doc.off('beforeTransaction', beforeTransaction);
+      doc.off('afterTransactionCleanup', afterTransactionCleanup);
       release();
     },
   };

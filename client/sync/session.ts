@@ -109,6 +109,11 @@ export class WorkshopSession {
   private readonly persisted: LocalPersistence[] = [];
   private readonly stopTracking: (() => void)[] = [];
   private readonly tracked = new Set<WebsocketProvider>();
+  /**
+   * Changes kept outside the documents that wait only for the connection, by source (the notes
+   * written while the control document was not synced: client/features/board/privateNotes.ts).
+   */
+  private heldBack: PendingCounts = {};
   /** Counts kept from before a reload (localStorage), until that document syncs. */
   private storedPending: PendingCounts = {};
   /** The board had changes of ours waiting when it synced: check the lock once control is synced too. */
@@ -182,8 +187,8 @@ export class WorkshopSession {
     this.joinedUser = user;
     this.awareness.setLocalState({ user: { ...user, role: this.role } });
     // Kept in this browser from now on (the person is known): a reload while offline shows it.
-    this.persist('board', this.board);
-    this.persist('control', this.control);
+    this.persist('board', this.board, this.providers[0]!);
+    this.persist('control', this.control, this.providers[1]!);
     this.storedPending = loadPending(this.pendingKey());
     for (const [name, provider] of [['board', this.providers[0]!], ['control', this.providers[1]!]] as const) {
       if (!provider.synced) this.addStoredPending(name);
@@ -200,11 +205,32 @@ export class WorkshopSession {
     if (n > 0 && !this.pending[name]) this.setPending({ ...this.pending, [name]: n });
   }
 
-  /** Keeps one of this person's documents of the workshop in IndexedDB until the session ends. */
-  persist(doc: LocalDoc, ydoc: Y.Doc): LocalPersistence {
-    const p = persistLocally(localDbName(this.workshopId, this.user.id, doc), ydoc);
+  /**
+   * Keeps one of this person's documents of the workshop in IndexedDB until the session ends;
+   * `provider` is the document's connection (see closeForStoredState).
+   */
+  persist(doc: LocalDoc, ydoc: Y.Doc, provider: WebsocketProvider): LocalPersistence {
+    const p = persistLocally(localDbName(this.workshopId, this.user.id, doc), ydoc, { aroundLoad: () => this.closeForStoredState(provider) });
     this.persisted.push(p);
     return p;
+  }
+
+  /**
+   * Called as this device's stored state is about to be applied to the document of `provider`.
+   * The stored state holds everyone's edits. Applied while the socket is open but not yet synced
+   * (a reload whose database loads after its socket opened), y-websocket would send the part the
+   * document lacks, which is nearly all of it, as this client's own update, and the server closes a
+   * connection that writes under other writers' Yjs client ids for good (4400,
+   * server/room/clientIds.ts). So the socket is closed for that transaction and opened again at
+   * once: the new connection's sync sends the server only what it lacks. Once synced, what the
+   * stored state adds is this person's own unsent edits, which may go out as they are.
+   */
+  private closeForStoredState(provider: WebsocketProvider): (() => void) | null {
+    if (!provider.wsconnected || provider.synced) return null;
+    provider.disconnect();
+    return () => {
+      if (this.tracked.has(provider) && !this.offline && !this.refusal) provider.connect();
+    };
   }
 
   /**
@@ -302,7 +328,14 @@ export class WorkshopSession {
   };
 
   /** How many local changes wait to be sent. */
-  getPending = (): number => totalPending(this.pending);
+  getPending = (): number => totalPending(this.pending) + totalPending(this.heldBack);
+
+  /** Says how many changes kept outside the documents (by `source`) wait to be sent. */
+  setHeldBack(source: string, n: number): void {
+    if ((this.heldBack[source] ?? 0) === n) return;
+    this.heldBack = { ...this.heldBack, [source]: n };
+    this.emit();
+  }
   /** The browser says it has no network. */
   isOffline = (): boolean => this.offline;
 

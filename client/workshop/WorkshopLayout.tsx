@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import type { SessionInfo } from '../api';
 import { STAGES } from '../../shared/constants';
-import { readCurrentStage } from '../../shared/schema';
+import { readCurrentStageKey } from '../../shared/stages';
 import { useSession } from '../sync/SessionContext';
 import { useYSnapshot } from '../sync/useYjs';
 import { ConnectionBadge } from './ConnectionBadge';
@@ -18,9 +18,12 @@ import { StageOneTwo } from '../features/board/StageOneTwo';
 import { StageThreeToFive } from '../features/prioritization/StageThreeToFive';
 import { ChecklistPanel } from '../features/checklist/ChecklistPanel';
 import { DecisionLogPanel } from '../features/decision-log/DecisionLogPanel';
+import { HistoryPanel } from '../features/history/HistoryPanel';
 import { ensureBoardServices } from '../features/board/boardServices';
 import { GrowthScenarios } from '../features/plan/GrowthScenarios';
 import { RoadmapPanel } from '../features/plan/RoadmapPanel';
+import { ReviewPanel } from '../features/review/ReviewPanel';
+import { StartFollowUp } from '../features/review/StartFollowUp';
 
 export function WorkshopLayout({ info }: { info: SessionInfo }) {
   const session = useSession();
@@ -29,8 +32,9 @@ export function WorkshopLayout({ info }: { info: SessionInfo }) {
   useEffect(() => ensureBoardServices(session), [session]);
   // Unsent drafts survive a reload, offline too (SPEC 10), per workshop.
   useEffect(() => attachDrafts(session.workshopId), [session.workshopId]);
-  const current = useYSnapshot(session.control, readCurrentStage);
-  const stage = STAGES[current]!.key;
+  const stage = useYSnapshot(session.control, readCurrentStageKey);
+  // Position among the usual five stages; -1 during a follow-up's Review (SPEC 8).
+  const current = STAGES.findIndex((s) => s.key === stage);
   const isFacilitator = info.role === 'facilitator';
   return (
     <div className="workshop">
@@ -49,18 +53,22 @@ export function WorkshopLayout({ info }: { info: SessionInfo }) {
           <StagesPanel />
           {isFacilitator && current === 0 && <WritingProgress />}
           <section aria-label="Board" className="panel board" data-stage={stage}>
-            {current <= 1 ? <StageOneTwo stage={stage} /> : <StageThreeToFive stage={stage} />}
+            {stage === 'review' ? <ReviewPanel /> : current <= 1 ? <StageOneTwo stage={stage} /> : <StageThreeToFive stage={stage} />}
           </section>
           {/* The scaling plan (SPEC 7): the roadmap once approaches and phases are decided, the growth models throughout. */}
           {current >= 3 && <RoadmapPanel />}
           <GrowthScenarios />
           <DecisionLogPanel />
+          {/* SPEC 8: who changed what, for the facilitator (who can restore) and observers. */}
+          {info.role !== 'participant' && <HistoryPanel />}
         </main>
         <aside className="sidebar">
           <ParticipantsPanel />
           <ChecklistPanel />
           {/* Rare and for good: out of the sticky header, after the log it asks to export first. */}
           <div className="sidebar-actions">
+            {/* After the workshop (SPEC 8): beside the other actions, so it never pushes the board down. */}
+            {isFacilitator && <StartFollowUp />}
             <LeaveWorkshop />
             {isFacilitator && <DeleteWorkshop title={info.title} />}
           </div>

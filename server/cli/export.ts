@@ -7,6 +7,7 @@ import * as Y from 'yjs';
 import { loadConfig } from '../config.js';
 import { Storage } from '../storage.js';
 import { loadStoredDoc } from '../storedDoc.js';
+import { HistoryStore, logHistory } from '../history/store.js';
 import { docKey } from '../workshop.js';
 import { DOC_NAMES } from '../../shared/constants.js';
 import { buildDecisionLog } from '../../shared/log/build.js';
@@ -79,7 +80,8 @@ function main(argv: string[]): number {
     }
     const board = loadDoc(storage, docKey(row.id, DOC_NAMES.board));
     const control = loadDoc(storage, docKey(row.id, DOC_NAMES.control));
-    const log = buildDecisionLog({ board, control, workshopId: row.id, now: Date.now() });
+    const history = logHistory(new HistoryStore(storage.db).list(row.id));
+    const log = buildDecisionLog({ board, control, workshopId: row.id, now: Date.now(), history });
     process.stdout.write(LOG_FORMATS[args.format].render(log));
     return 0;
   } finally {

@@ -62,15 +62,15 @@ export function clusterDirectory(pg: PgStore, node: ClusterNode, maxPeoplePerWor
     },
     read: async (id, read) => {
       if (!(await pg.getWorkshop(id))) return null;
-      const [board, control] = await Promise.all([loadDoc(docKey(id, DOC_NAMES.board)), loadDoc(docKey(id, DOC_NAMES.control))]);
+      const [board, control, history] = await Promise.all([loadDoc(docKey(id, DOC_NAMES.board)), loadDoc(docKey(id, DOC_NAMES.control)), pg.loadHistory(id)]);
       try {
-        return read({ board, control });
+        return read({ board, control, history });
       } finally {
         board.destroy();
         control.destroy();
       }
     },
-    writeBoard: async (id, write) => {
+    writeBoard: async (id, by, write) => {
       if (!(await pg.getWorkshop(id))) return null;
       const board = await loadDoc(docKey(id, DOC_NAMES.board));
       try {
@@ -78,7 +78,7 @@ export function clusterDirectory(pg: PgStore, node: ClusterNode, maxPeoplePerWor
         let result!: ReturnType<typeof write>;
         board.transact(() => void (result = write(board)));
         const update = Y.encodeStateAsUpdate(board, before);
-        return { result, stored: await node.writeBoard(id, update) };
+        return { result, stored: await node.writeBoard(id, update, by) };
       } finally {
         board.destroy();
       }

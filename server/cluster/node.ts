@@ -17,6 +17,7 @@ import { OwnedWorkshop, type RemoteJoin } from './owner.js';
 import { Forwarding } from './forwarding.js';
 import { createClusterMetrics, type ClusterMetrics } from './metrics.js';
 import { FencedError, type PgStore } from './pgStore.js';
+import type { RequestActor } from '../directory.js';
 
 const channelOf = (node: string): string => `scaleboard:node:${node}`;
 /** A node's heartbeat: set every third of the lease time, so an owner can tell a relaying node died. */
@@ -143,8 +144,8 @@ export class ClusterNode {
           await lease.release();
           return null;
         }
-        const [docs, people] = await Promise.all([pg.loadWorkshopDocs(workshopId), pg.personIds(workshopId)]);
-        const owned: OwnedWorkshop = new OwnedWorkshop(row, owner.epoch, docs, people, lease, { ...this.deps, cluster: this.cluster, toSession: (node, sid, h, p) => this.send(node, { ...h, sid }, p) }, {
+        const [docs, people, history] = await Promise.all([pg.loadWorkshopDocs(workshopId), pg.personIds(workshopId), pg.loadHistory(workshopId)]);
+        const owned: OwnedWorkshop = new OwnedWorkshop(row, owner.epoch, docs, people, history, lease, { ...this.deps, cluster: this.cluster, toSession: (node, sid, h, p) => this.send(node, { ...h, sid }, p) }, {
           onFailure: (err) => {
             if (err instanceof FencedError) this.letGo(owned, CloseCode.ownerMoved, 'the workshop moved to another node; reconnect', false);
             else this.letGo(owned, CloseCode.storageFailed, 'storage failed; reconnect', true);
@@ -262,7 +263,7 @@ export class ClusterNode {
         return owned?.remoteLeave(h.sid);
       case 'write':
         if (!owned) return this.send(h.from as string, { t: 'written', rid: h.rid, stored: false });
-        void owned.serverWrite(payload).then((stored) => this.send(h.from as string, { t: 'written', rid: h.rid, stored }));
+        void owned.serverWrite(payload, h.by as RequestActor).then((stored) => this.send(h.from as string, { t: 'written', rid: h.rid, stored }));
         return;
       case 'delete':
         if (owned) this.deleted(owned);
@@ -290,10 +291,10 @@ export class ClusterNode {
    * A write to the board on behalf of the server (an HTTP write): on this node if it owns the
    * workshop (or can take it), else sent to the owner as the update it makes. Resolves whether it was stored.
    */
-  async writeBoard(workshopId: string, update: Uint8Array): Promise<boolean> {
+  async writeBoard(workshopId: string, update: Uint8Array, by: RequestActor): Promise<boolean> {
     const route = await this.route(workshopId);
     if (route === null || route === 'unavailable') return false;
-    if (route instanceof OwnedWorkshop) return route.serverWrite(update);
+    if (route instanceof OwnedWorkshop) return route.serverWrite(update, by);
     const rid = `${this.id}.${++this.rpcCounter}`;
     return new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => finish(false), 5_000);
@@ -303,7 +304,7 @@ export class ClusterNode {
         resolve(stored);
       };
       this.rpcs.set(rid, finish);
-      this.send(route, { t: 'write', rid, from: this.id, wid: workshopId, sid: '' }, update);
+      this.send(route, { t: 'write', rid, from: this.id, wid: workshopId, sid: '', by }, update);
     });
   }
 

@@ -18,6 +18,8 @@ import { DOC_NAMES, type Role } from '../../shared/constants.js';
 import { HeldSocket, PgWriter, PreloadedStorage } from './pgWriter.js';
 import { FencedError, type PgStore } from './pgStore.js';
 import type { Lease } from './lease.js';
+import type { HistoryEntry } from '../history/store.js';
+import type { RequestActor } from '../directory.js';
 import type { ClusterMetrics } from './metrics.js';
 
 /** A client of another node, as that node introduced it (the identity it verified). */
@@ -58,6 +60,7 @@ export class OwnedWorkshop {
     readonly epoch: number,
     docs: Awaited<ReturnType<PgStore['loadWorkshopDocs']>>,
     people: string[],
+    history: HistoryEntry[],
     readonly lease: Lease,
     private readonly deps: OwnerDeps,
     callbacks: { onFailure: (err: unknown) => void; onIdle: () => void },
@@ -73,6 +76,7 @@ export class OwnedWorkshop {
       metrics: deps.metrics,
       log: deps.log,
       turnWriter: this.writer,
+      history: storage.historyLog(history),
       compactAfterUpdates: config.compactAfterUpdates,
       maxBufferedBytes: config.maxBufferedBytes,
       roomIdleMs: config.roomIdleMs,
@@ -184,9 +188,13 @@ export class OwnedWorkshop {
   }
 
   /** A write on behalf of the server sent by another node (an HTTP write there): applied, committed, answered. */
-  async serverWrite(update: Uint8Array): Promise<boolean> {
+  async serverWrite(update: Uint8Array, by: RequestActor): Promise<boolean> {
     if (this.gone) return false;
-    this.workshop.transact(DOC_NAMES.board, (doc) => Y.applyUpdate(doc, update, ServerOrigin.server));
+    // In the history as the request's person (or role), as on one node (directory.ts).
+    const { history } = this.workshop;
+    history.withActor({ actor: history.requestActor(by.person, by.role) }, () =>
+      this.workshop.transact(DOC_NAMES.board, (doc) => Y.applyUpdate(doc, update, ServerOrigin.server)),
+    );
     return this.writer.whenCommitted();
   }
 

@@ -6,6 +6,7 @@
 import pg from 'pg';
 import type { Role, TemplateKey } from '../../shared/constants.js';
 import type { PersonRow, WorkshopRow } from '../storage.js';
+import type { HistoryEntry } from '../history/store.js';
 
 /** A document as stored: its snapshot (if any) and every update after it, in order. */
 export interface DocState {
@@ -65,6 +66,21 @@ const SCHEMA = `
     doc TEXT PRIMARY KEY,
     upto_seq BIGINT NOT NULL,
     data BYTEA NOT NULL
+  );
+  -- The history (SPEC 8; server/history/store.ts), written in the same transaction as the updates it describes.
+  CREATE TABLE IF NOT EXISTS history (
+    workshop_id TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    person_id TEXT NOT NULL,
+    person_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    PRIMARY KEY (workshop_id, seq)
   );
   CREATE TABLE IF NOT EXISTS owners (
     workshop_id TEXT PRIMARY KEY,
@@ -182,6 +198,7 @@ export class PgStore {
       await c.query(`DELETE FROM doc_updates WHERE doc >= $1 AND doc < $2`, [from, to]);
       await c.query(`DELETE FROM doc_snapshots WHERE doc >= $1 AND doc < $2`, [from, to]);
       await c.query(`DELETE FROM people WHERE workshop_id = $1`, [id]);
+      await c.query(`DELETE FROM history WHERE workshop_id = $1`, [id]);
       await c.query(`DELETE FROM owners WHERE workshop_id = $1`, [id]);
       return ((await c.query(`DELETE FROM workshops WHERE id = $1`, [id])).rowCount ?? 0) > 0;
     });
@@ -247,7 +264,7 @@ export class PgStore {
    * is still the workshop's: FencedError otherwise, and nothing is written. The owner row is read
    * FOR SHARE, so a takeover's bump waits for this commit, and this commit for that bump.
    */
-  async commit(workshopId: string, epoch: number, appends: Append[], compactions: Compact[]): Promise<void> {
+  async commit(workshopId: string, epoch: number, appends: Append[], compactions: Compact[], history: HistoryEntry[] = []): Promise<void> {
     await this.tx(async (c) => {
       const { rows } = await c.query(`SELECT epoch FROM owners WHERE workshop_id = $1 FOR SHARE`, [workshopId]);
       if (!rows[0] || Number(rows[0].epoch) !== epoch) throw new FencedError(workshopId);
@@ -255,6 +272,12 @@ export class PgStore {
         await c.query(
           `INSERT INTO doc_updates (doc, seq, data, epoch) SELECT d, s, b, $4 FROM unnest($1::text[], $2::bigint[], $3::bytea[]) AS t(d, s, b)`,
           [appends.map((a) => a.doc), appends.map((a) => a.seq), appends.map((a) => buf(a.data)), epoch],
+        );
+      }
+      for (const e of history) {
+        await c.query(
+          `INSERT INTO history (workshop_id, seq, at, person_id, person_name, role, stage, doc, kind, text, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [workshopId, e.seq, e.at, e.actor.id, e.actor.name, e.actor.role, e.stage, e.doc, e.kind, e.text, JSON.stringify(e.changes)],
         );
       }
       for (const { doc, uptoSeq, snapshot } of compactions) {
@@ -265,6 +288,21 @@ export class PgStore {
         await c.query(`DELETE FROM doc_updates WHERE doc = $1 AND seq <= $2`, [doc, uptoSeq]);
       }
     });
+  }
+
+  /** A workshop's history, oldest first. */
+  async loadHistory(workshopId: string): Promise<HistoryEntry[]> {
+    const { rows } = await this.pool.query(`SELECT * FROM history WHERE workshop_id = $1 ORDER BY seq`, [workshopId]);
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      at: Number(r.at),
+      actor: { id: r.person_id, name: r.person_name, role: r.role },
+      stage: r.stage,
+      doc: r.doc,
+      kind: r.kind,
+      text: r.text,
+      changes: JSON.parse(r.changes),
+    }));
   }
 
   /** Whether the database answers now. */

@@ -9,6 +9,7 @@ import type { WorkshopStorage } from '../workshop.js';
 import type { Metrics } from '../metrics.js';
 import type { RoomSocket } from '../socket.js';
 import type { Append, Compact, DocState, PgStore } from './pgStore.js';
+import type { HistoryEntry, HistoryLog } from '../history/store.js';
 
 /**
  * A workshop's documents as PostgreSQL held them when this node took it over: RoomStorage.loadDoc is
@@ -19,6 +20,7 @@ import type { Append, Compact, DocState, PgStore } from './pgStore.js';
 export class PreloadedStorage implements WorkshopStorage {
   private readonly loaded = new Set<string>();
   private appends: Append[] = [];
+  private historyRows: HistoryEntry[] = [];
 
   constructor(
     private readonly docs: Map<string, DocState>,
@@ -40,10 +42,26 @@ export class PreloadedStorage implements WorkshopStorage {
   }
 
   /** What persistPending appended since the last call: the next commit's rows. */
-  takeAppends(): Append[] {
-    const out = this.appends;
+  takeAppends(): { appends: Append[]; history: HistoryEntry[] } {
+    const out = { appends: this.appends, history: this.historyRows };
     this.appends = [];
+    this.historyRows = [];
     return out;
+  }
+
+  /** The workshop's history as loaded, kept in memory for the recorder and appended to each commit (HistoryLog). */
+  historyLog(entries: HistoryEntry[]): HistoryLog {
+    const boardAfter = (seq: number) => entries.filter((e) => e.seq > seq && e.doc === 'board');
+    return {
+      insert: (_workshopId, e) => {
+        entries.push(e);
+        this.historyRows.push(e);
+      },
+      lastSeq: () => entries.at(-1)?.seq ?? 0,
+      get: (_workshopId, seq) => entries.find((e) => e.seq === seq) ?? null,
+      list: () => [...entries],
+      boardAfter: (_workshopId, seq) => boardAfter(seq),
+    };
   }
 
   compact(doc: string, uptoSeq: number, snapshot: Uint8Array): void {
@@ -104,14 +122,14 @@ export class PgWriter implements RoomWriter {
     const rooms = [...this.rooms];
     this.rooms.clear();
     for (const r of rooms) r.persistPending();
-    const appends = this.storage.takeAppends();
+    const { appends, history } = this.storage.takeAppends();
     const compactions = this.compactions;
     this.compactions = [];
     this.currentWaiters = this.nextWaiters;
     this.nextWaiters = [];
     this.inFlight = true;
     const end = this.metrics.persistLatency.startTimer();
-    this.pg.commit(this.workshopId, this.epoch, appends, compactions).then(
+    this.pg.commit(this.workshopId, this.epoch, appends, compactions, history).then(
       () => {
         end();
         this.inFlight = false;

@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
-import { createHttpHandler } from '../http.js';
+import { createHttpHandler, HttpError } from '../http.js';
+import { followUpRoutes } from '../followUp.js';
+import { historyPath } from '../history/routes.js';
 import { decisionLogRoutes } from '../decisionLog.js';
 import { checkInRoutes } from '../checkIns.js';
 import { attachWebSocket } from '../ws.js';
@@ -59,7 +61,28 @@ export async function startClusterNode(config: Config, log: Logger) {
     const [db, redis] = await Promise.all([pg.ping(), bus.ping()]);
     return [...(db ? [] : ['database']), ...(redis ? [] : ['redis'])];
   };
-  const handler = createHttpHandler({ config, log, metrics, directory, health }, (deps, limit) => [...decisionLogRoutes(deps), ...checkInRoutes(deps, limit)]);
+  const handler = createHttpHandler({ config, log, metrics, directory, health }, (deps, limit) => [
+    ...decisionLogRoutes(deps),
+    ...checkInRoutes(deps, limit),
+    ...followUpRoutes(deps, limit),
+    // The history is recorded in PostgreSQL and in the decision log; its own API is one node's for now.
+    {
+      method: 'GET',
+      pattern: historyPath('(?:\\/restore|\\/rollback)?'),
+      name: 'history',
+      handler: () => {
+        throw new HttpError(501, 'the history API is not available on a cluster node yet; the decision log carries the history');
+      },
+    },
+    ...(['restore', 'rollback'] as const).map((name) => ({
+      method: 'POST',
+      pattern: historyPath(`\\/${name}`),
+      name: `history_${name}`,
+      handler: () => {
+        throw new HttpError(501, `history ${name} is not available on a cluster node yet`);
+      },
+    })),
+  ]);
   const server = http.createServer({ requestTimeout: 30_000 }, (req, res) => void handler(req, res));
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

@@ -4,6 +4,7 @@
 import * as Y from 'yjs';
 import { boardMaps } from '../schema.js';
 import { isCheckInDate, isCheckInValue } from '../checkins.js';
+import { isPreviousMetric } from '../followUp.js';
 import { newId } from './ids.js';
 import { LOCAL_ORIGIN } from './control.js';
 
@@ -15,7 +16,10 @@ export function addCheckIn(
   args: { metricId: string; value: number; at: string; by: string; now: number; id?: string },
   origin: unknown = LOCAL_ORIGIN,
 ): AddCheckInResult {
-  if (!(boardMaps(doc).metrics.get(args.metricId) instanceof Y.Map)) return { ok: false, field: 'metricId', error: 'no such metric' };
+  // A follow-up also takes check-ins on its previous workshop's metrics (SPEC 8, shared/followUp.ts).
+  if (!(boardMaps(doc).metrics.get(args.metricId) instanceof Y.Map) && !isPreviousMetric(doc, args.metricId)) {
+    return { ok: false, field: 'metricId', error: 'no such metric' };
+  }
   if (!isCheckInValue(args.value)) return { ok: false, field: 'value', error: 'a finite number is required' };
   if (!isCheckInDate(args.at)) return { ok: false, field: 'at', error: 'a date YYYY-MM-DD is required' };
   const id = args.id ?? newId();

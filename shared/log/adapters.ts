@@ -1,15 +1,21 @@
 // The decision log's view of the domain helpers it depends on: stage timings (shared/stages.ts),
 // the ranking (shared/ranking.ts) and the Ship-It checklist (shared/checklist.ts). The log calls
 // only these functions, so a change of shape in those modules is followed here, in one place.
-import { stageTimings, type EngineState, type StageTiming } from '../stages.js';
+import { REVIEW_STAGE, stageTimings, type EngineState, type StageTiming } from '../stages.js';
+import type { StageKey } from '../constants.js';
 import { rankBoard } from '../ranking.js';
 import { computeChecklist, type ChecklistItem } from '../checklist.js';
 import type { BoardSnapshot, Initiative, Settings } from '../schema.js';
 import { scalingPlan, type ScalingPlan } from '../roadmap.js';
 
-/** Planned vs actual minutes per stage, in stage order (one decimal). */
-export function stageTimingsForLog(engine: EngineState, now: number): StageTiming[] {
-  return stageTimings(engine, now);
+/** Planned vs actual minutes per stage of the usual five, in stage order (one decimal). */
+export function stageTimingsForLog(engine: EngineState, now: number): (StageTiming & { key: StageKey })[] {
+  return stageTimings(engine, now).filter((t): t is StageTiming & { key: StageKey } => t.key !== REVIEW_STAGE.key);
+}
+
+/** A follow-up's Review stage, planned vs actual (null in a workshop without one). */
+export function reviewTimingForLog(engine: EngineState, now: number): StageTiming | null {
+  return stageTimings(engine, now).find((t) => t.key === REVIEW_STAGE.key) ?? null;
 }
 
 export interface RankedForLog {

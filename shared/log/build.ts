@@ -15,7 +15,8 @@ import {
   type Impact,
   type Settings,
 } from '../schema.js';
-import { checklistForLog, planForLog, stageTimingsForLog, topInitiativesForLog } from './adapters.js';
+import { checklistForLog, planForLog, reviewTimingForLog, stageTimingsForLog, topInitiativesForLog } from './adapters.js';
+import { reviewOf } from '../followUp.js';
 import { hasModel, type ScenarioMonths } from '../forecast.js';
 import { metricProgress } from '../checkins.js';
 import {
@@ -25,7 +26,9 @@ import {
   type LogDecision,
   type LogImpact,
   type LogForecast,
+  type LogHistoryEntry,
   type LogParticipant,
+  type LogReview,
   type LogScenario,
 } from './types.js';
 
@@ -47,13 +50,15 @@ export function readLogControl(control: Y.Doc): LogControl {
   };
 }
 
-export function buildDecisionLog(args: { board: Y.Doc; control: Y.Doc; workshopId: string; now: number }): DecisionLog {
-  return decisionLogFrom({
+export function buildDecisionLog(args: { board: Y.Doc; control: Y.Doc; workshopId: string; now: number; history?: LogHistoryEntry[] }): DecisionLog {
+  const log = decisionLogFrom({
     board: readBoard(args.board),
     control: readLogControl(args.control),
     workshopId: args.workshopId,
     now: args.now,
   });
+  // SPEC 8: the server's history, when the caller has it (the live panel in the browser does not).
+  return args.history ? { ...log, history: args.history } : log;
 }
 
 // Participants write the board, so the log accepts only values the contract allows: an unknown
@@ -124,6 +129,7 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
   // The top N are the first N of the final order, so a roadmap card's rank is its decision's rank.
   const { roadmap } = plan;
   const ranks = (cards: { rank: number }[]) => cards.map((c) => c.rank);
+  const review = reviewForLog(board, control, now);
 
   return {
     schema: DECISION_LOG_SCHEMA,
@@ -134,6 +140,7 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
       createdAt: new Date(settings.createdAt).toISOString(),
       exportedAt: new Date(now).toISOString(),
       participants: participantsOf(board),
+      ...(board.previous ? { previousId: board.previous.id } : {}),
     },
     stages: stageTimingsForLog(control.engine, now).map((s) => ({
       key: s.key,
@@ -161,6 +168,37 @@ export function decisionLogFrom(args: { board: BoardSnapshot; control: LogContro
         .filter((w) => known.has(w.bottleneckId))
         .map((w) => ({ bottleneckId: w.bottleneckId, rank: w.rank, text: w.text })),
     },
+    ...(review ? { review } : {}),
+  };
+}
+
+/** A follow-up's Review (SPEC 8): statuses, comments, carry-overs and the previous metrics' check-ins. */
+function reviewForLog(board: BoardSnapshot, control: LogControl, now: number): LogReview | null {
+  if (!board.previous) return null;
+  const timing = reviewTimingForLog(control.engine, now);
+  return {
+    previousTitle: board.previous.title,
+    plannedMinutes: round(timing?.plannedMinutes ?? 0, 1)!,
+    actualMinutes: round(timing?.actualMinutes ?? 0, 1)!,
+    decisions: reviewOf(board, control.settings.offPlanTolerance).map((r) => ({
+      rank: r.decision.rank,
+      initiative: r.decision.initiative,
+      approach: oneOf(APPROACH_KEYS, r.decision.approach),
+      phase: oneOf(PHASE_KEYS, r.decision.phase),
+      dri: r.decision.dri,
+      status: r.status,
+      comment: r.comment,
+      carriedOver: r.carriedTo !== null,
+      metrics: r.metrics.map((m) => ({
+        name: m.name,
+        baseline: m.baseline,
+        target: m.target,
+        due: m.due,
+        observability: m.observability,
+        checkIns: m.progress.points.map(({ value, at, offPlan }) => ({ value, at, offPlan })),
+        offPlan: m.progress.offPlan,
+      })),
+    })),
   };
 }
 

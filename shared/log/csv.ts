@@ -3,7 +3,7 @@
 // UTF-8 with a BOM so spreadsheets detect the encoding, and no cell a spreadsheet would run.
 import { stringify } from 'csv-stringify/sync';
 import type { DecisionLog, LogMetric } from './types.js';
-import { approachTitle, bottlenecksById, dimensionsOf, phaseTitle } from './format.js';
+import { approachTitle, bottlenecksById, dimensionsOf, phaseTitle, reviewStatusText } from './format.js';
 
 export const CSV_COLUMNS = [
   'Rank',
@@ -25,6 +25,9 @@ export const CSV_COLUMNS = [
   'Latest check-in',
   'Off plan',
 ] as const;
+
+/** A follow-up's CSV has three more columns, and a row per previous decision and metric it reviewed (SPEC 8). */
+export const CSV_REVIEW_COLUMNS = ['Previous workshop', 'Status', 'Comment'] as const;
 
 // Spreadsheets treat a cell starting with these as a formula (the full-width forms too, in some
 // locales). A leading apostrophe makes it text and is not shown by Excel, LibreOffice or Sheets.
@@ -78,12 +81,43 @@ export function toCsv(log: DecisionLog): string {
       ]);
     }
   }
+  const { review } = log;
+  if (review) {
+    for (const row of rows) row.push('', '', '');
+    for (const d of review.decisions) {
+      for (const m of d.metrics.length ? d.metrics : [null]) {
+        rows.push([
+          d.rank,
+          d.initiative,
+          approachTitle(d.approach),
+          '',
+          phaseTitle(d.phase),
+          d.dri ?? '',
+          m?.name ?? '',
+          m?.baseline ?? '',
+          m?.target ?? '',
+          m?.due ?? '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+          latestCheckIn(m),
+          m?.offPlan ? 'Off plan' : '',
+          review.previousTitle || log.workshop.previousId || '',
+          reviewStatusText(d.status),
+          d.comment,
+        ]);
+      }
+    }
+  }
   return stringify(
     rows.map((r) => r.map((c) => (typeof c === 'string' ? neutraliseCell(c) : c))),
     {
       bom: true,
       header: true,
-      columns: [...CSV_COLUMNS],
+      columns: review ? [...CSV_COLUMNS, ...CSV_REVIEW_COLUMNS] : [...CSV_COLUMNS],
       record_delimiter: 'windows',
       // RFC 4180: a field holding a line break is quoted (csv-stringify only quotes the record delimiter).
       quoted_match: /[\r\n]/,

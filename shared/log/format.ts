@@ -2,6 +2,7 @@
 // enum values, numbers and dates, always the same way.
 import { APPROACHES, IMPACT_CATEGORIES, LANES, PHASES, THRESHOLD_KINDS } from '../constants.js';
 import { TEMPLATES } from '../templates.js';
+import { REVIEW_STATUSES } from '../followUp.js';
 import type { LogBottleneck, LogMetric, LogThreshold } from './types.js';
 
 const titleIn = (list: readonly { key: string; title: string }[], key: string | null | undefined): string =>
@@ -14,6 +15,8 @@ export const phaseTitle = (key: string | null) => (key ? titleIn(PHASES, key) : 
 export const impactTitle = (key: string) => titleIn(IMPACT_CATEGORIES, key);
 export const thresholdKindTitle = (key: string) => titleIn(THRESHOLD_KINDS, key);
 export const templateTitle = (key: string) => TEMPLATES[key as keyof typeof TEMPLATES]?.title ?? key;
+/** `At risk`; '' when unset (SPEC 8). */
+export const reviewStatusText = (key: string | null) => (key ? titleIn(REVIEW_STATUSES, key) : '');
 
 /** 4.33, 20, 22.5; '' for null. */
 export const formatNumber = (x: number | null): string => (x === null ? '' : String(x));

@@ -2,6 +2,7 @@
 // Every piece of user text goes through one of three escapers (cell, inline, heading), so pipes,
 // backticks, HTML, emphasis, links and line-leading block markers (#, >, -, +, 1.) stay text.
 import type { DecisionLog, LogBottleneck, LogForecast } from './types.js';
+import { historyStageTitle as stageTitleOf } from '../history.js';
 import {
   approachCriterion,
   approachTitle,
@@ -16,6 +17,7 @@ import {
   parkingLot,
   phaseTitle,
   plannedText,
+  reviewStatusText,
   templateTitle,
   thresholdKindTitle,
   thresholdLine,
@@ -100,6 +102,7 @@ export function toMarkdown(log: DecisionLog): string {
     `- **Exported:** ${isoDateTime(workshop.exportedAt)}`,
     `- **Workshop id:** \`${workshop.id.replace(/`/g, '')}\``,
   );
+  if (workshop.previousId) out.push(`- **Follows up:** \`${workshop.previousId.replace(/`/g, '')}\``);
 
   section(
     'Participants',
@@ -121,6 +124,30 @@ export function toMarkdown(log: DecisionLog): string {
       ],
     ),
   );
+
+  const { review } = log;
+  if (review) {
+    section(
+      'Review of the previous workshop',
+      `Follows up ${or(mdCell(review.previousTitle), 'the previous workshop')}. Review: ${formatNumber(review.plannedMinutes)} min planned, ${formatNumber(review.actualMinutes)} min actual.`,
+      '',
+      ...(review.decisions.length
+        ? table(
+            ['Rank', 'Initiative', 'Phase', 'DRI', 'Status', 'Comment', 'Metrics'],
+            ['r', 'l', 'l', 'l', 'l', 'l', 'l'],
+            review.decisions.map((d) => [
+              String(d.rank),
+              or(mdCell(d.initiative), '_Untitled initiative_') + (d.carriedOver ? ' (carried over)' : ''),
+              or(phaseTitle(d.phase), DASH),
+              or(mdCell(d.dri ?? ''), DASH),
+              or(reviewStatusText(d.status), DASH),
+              or(mdCell(d.comment), DASH),
+              or(d.metrics.map((m) => mdCell(metricLine(m))).join('<br>'), DASH),
+            ]),
+          )
+        : ['_The previous workshop had no decisions._']),
+    );
+  }
 
   const scenarios = log.scenarios ?? [];
   if (log.scenarios) {
@@ -255,6 +282,16 @@ export function toMarkdown(log: DecisionLog): string {
   );
 
   section('Ship-It checklist', ...log.checklist.map((c) => `- [${c.done ? 'x' : ' '}] ${mdCell(c.label)}`));
+  if (log.history) {
+    section(
+      'Appendix: History',
+      'Every accepted change, oldest first, as the server recorded it (times in UTC).',
+      '',
+      ...(log.history.length
+        ? log.history.map((h) => `- #${h.id} ${h.at.slice(0, 16).replace('T', ' ')} · ${mdCell(stageTitleOf(h.stage))} · ${mdCell(h.text)}`)
+        : ['_No changes recorded._']),
+    );
+  }
   return out.join('\n') + '\n';
 }
 

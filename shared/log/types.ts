@@ -109,6 +109,31 @@ export interface LogDecision {
   earliestBreakMonths?: number | null;
 }
 
+/** SPEC 8 (added to v1): one previous decision as a follow-up reviewed it. */
+export interface LogReviewItem {
+  /** Its rank in the previous workshop. */
+  rank: number;
+  initiative: string;
+  approach: Approach | null;
+  phase: Phase | null;
+  dri: string | null;
+  /** null until someone gives it one. */
+  status: 'on-track' | 'at-risk' | 'off-track' | 'done' | 'dropped' | null;
+  comment: string;
+  /** Carried over as an initiative of the follow-up. */
+  carriedOver: boolean;
+  /** Its metrics with the check-ins of both workshops, against the plan from the previous workshop's date. */
+  metrics: LogMetric[];
+}
+
+/** SPEC 8 (added to v1): a follow-up's Review of the previous workshop's decisions. */
+export interface LogReview {
+  previousTitle: string;
+  plannedMinutes: number;
+  actualMinutes: number;
+  decisions: LogReviewItem[];
+}
+
 export interface LogChecklistItem {
   key: string;
   label: string;
@@ -125,6 +150,8 @@ export interface DecisionLog {
     createdAt: string;
     exportedAt: string;
     participants: LogParticipant[];
+    /** SPEC 8 (added to v1): the workshop this one follows up; only in a follow-up's log. */
+    previousId?: string;
   };
   stages: LogStage[];
   bottlenecks: LogBottleneck[];
@@ -133,4 +160,21 @@ export interface DecisionLog {
   /** SPEC 7 (added to v1; absent in logs written before). */
   scenarios?: LogScenario[];
   roadmap?: LogRoadmap;
+  /** SPEC 8 (added to v1): only in a follow-up's log. */
+  review?: LogReview;
+  /** SPEC 8 (added to v1): every accepted change, oldest first, as the server recorded it; only in logs the server exports. */
+  history?: LogHistoryEntry[];
+}
+
+/** One change in the workshop's history (SPEC 8): who, when, in which stage, and what, in words. */
+export interface LogHistoryEntry {
+  /** The entry's number (1, 2, … in order). */
+  id: number;
+  /** ISO 8601, UTC. */
+  at: string;
+  person: string;
+  role: Role | 'server';
+  /** The stage's key at the time. */
+  stage: string;
+  text: string;
 }

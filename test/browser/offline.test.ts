@@ -1,6 +1,7 @@
 // End to end in headless Chromium, offline (SPEC 10, issue 17). A participant loses the network,
-// adds and edits notes, reloads the page with no network at all (the service worker serves the
-// app, IndexedDB the board, localStorage the session answers) and still sees and writes them;
+// adds and edits notes (one that the other participant edits meanwhile), reloads the page with no
+// network at all (the service worker serves the app, IndexedDB the board, localStorage the session
+// answers) and still sees and writes them;
 // back online, both screens converge with every edit. And a board the facilitator locked
 // meanwhile (and moved to the next stage): the server reverts the offline edit on reconnect and the
 // person is told both.
@@ -9,11 +10,11 @@ import type { Page } from 'playwright-core';
 import { joinAs } from '../helpers/browser.js';
 import { useServerAndBrowser } from '../helpers/suites.js';
 import { createWorkshop, waitFor } from '../helpers/server.js';
+import { addNote, editNote, lane, shellCached } from '../helpers/workshopPage.js';
 
 const env = useServerAndBrowser();
 
 const LANES = ['Product', 'Platform', 'Organization'] as const;
-const lane = (page: Page, name: string) => page.getByRole('region', { name: 'Board' }).getByRole('region', { name, exact: true });
 
 /** Every note's text on the board, lane by lane, sorted within a lane. */
 async function board(page: Page): Promise<Record<string, string[]>> {
@@ -29,30 +30,6 @@ async function board(page: Page): Promise<Record<string, string[]>> {
     ).sort();
   }
   return out;
-}
-
-async function addNote(page: Page, laneName: string, text: string): Promise<void> {
-  const l = lane(page, laneName);
-  await l.getByRole('textbox', { name: 'Note', exact: true }).fill(text);
-  await l.getByRole('button', { name: 'Add note' }).click();
-  await l.getByRole('listitem').filter({ hasText: text }).first().waitFor();
-}
-
-async function editNote(page: Page, laneName: string, from: string, to: string): Promise<void> {
-  const note = lane(page, laneName).getByRole('listitem').filter({ hasText: from });
-  await note.getByRole('button', { name: 'Edit' }).click();
-  await note.getByRole('textbox', { name: 'Edit note' }).fill(to);
-  await note.getByRole('button', { name: 'Save' }).click();
-  await lane(page, laneName).getByRole('listitem').filter({ hasText: to }).first().waitFor();
-}
-
-/** The page is controlled by the service worker, with the app shell cached: a reload works offline. */
-async function shellCached(page: Page): Promise<void> {
-  await waitFor(
-    () => page.evaluate(async () => !!navigator.serviceWorker.controller && (await caches.keys()).length > 0 && !!(await caches.match('/'))),
-    15_000,
-    'the service worker to control the page with the shell cached',
-  );
 }
 
 const badge = (page: Page) => page.locator('.topbar .connection');
@@ -71,8 +48,9 @@ it('keeps working offline through a reload and converges with the other particip
   await addNote(a.page, 'Platform', 'Deploys take 3 hours');
   await editNote(a.page, 'Product', 'Checkout is slow', 'Checkout is slow at peak');
   await expect.poll(() => badge(a.page).textContent()).toMatch(/^Offline\. [1-9]\d* changes? wait/);
-  // Meanwhile Bob writes too.
+  // Meanwhile Bob writes too, and edits the note Ada edited offline (at its other end).
   await addNote(b.page, 'Organization', 'On-call is thin');
+  await editNote(b.page, 'Product', 'Checkout is slow', 'Mobile checkout is slow');
 
   // A note she has begun and not yet added (a draft).
   await lane(a.page, 'Organization').getByRole('textbox', { name: 'Note', exact: true }).fill('Half a thought');
@@ -90,7 +68,7 @@ it('keeps working offline through a reload and converges with the other particip
   // Back online: both screens end the same, with every edit.
   await a.context.setOffline(false);
   const expected = {
-    Product: ['Checkout is slow at peak'],
+    Product: ['Mobile checkout is slow at peak'],
     Platform: ['Deploys take 3 hours'],
     Organization: ['Nobody owns the data platform', 'On-call is thin'],
   };

@@ -109,7 +109,8 @@ it('shows the facilitator on a phone who has finished scoring and Reveal, and wh
     expect(at.bottom).toBeLessThanOrEqual(844);
     expect(at.pageWidth).toBeLessThanOrEqual(390);
   }
-  expect(await ballots.textContent()).toMatch(/✓ Ada.*✓ Bob.*✓ Chen/);
+  // Polled: a ballot is listed from its first score, its last may arrive a moment later here.
+  await expect.poll(() => ballots.textContent(), { timeout: 10_000 }).toMatch(/✓ Ada.*✓ Bob.*✓ Chen/);
 
   voters.forEach((c) => c.destroy());
   demo.destroy();

@@ -45,6 +45,7 @@ export function makeSession(
     board,
     control: controlDoc,
     awareness,
+    setHeldBack: () => undefined,
   } as unknown as WorkshopSession;
   live.push(() => {
     awareness.destroy();

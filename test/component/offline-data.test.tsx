@@ -9,16 +9,19 @@ import { SessionContext } from '../../client/sync/SessionContext.js';
 import { WorkshopSession } from '../../client/sync/session.js';
 import { ConnectionBadge } from '../../client/workshop/ConnectionBadge.js';
 import { clearWorkshopData } from '../../client/state/leave.js';
-import { usePrivateNotesStore } from '../../client/features/board/privateNotes.js';
 import { useBoardDrafts } from '../../client/state/drafts.js';
 import { localDbName } from '../../client/sync/localData.js';
 import { addNote } from '../../shared/commands/notes.js';
+import { setSilentWriting } from '../../shared/commands/control.js';
+import { readBoard } from '../../shared/schema.js';
+import { addPrivateNote, usePrivateNotesStore, watchPrivateNotes } from '../../client/features/board/privateNotes.js';
 
 const sessions: WorkshopSession[] = [];
 afterEach(() => {
   cleanup();
   sessions.splice(0).forEach((s) => s.destroy());
   localStorage.clear();
+  usePrivateNotesStore.setState({ byOwner: {} });
 });
 
 it('counts the changes made while disconnected in the badge, and clears the count once synced', () => {
@@ -48,6 +51,49 @@ it('counts the changes made while disconnected in the badge, and clears the coun
   expect(session.getPending()).toBe(0);
   expect(screen.getByRole('status').textContent).toMatch(/^Offline\. 0 changes wait to be sent/);
   act(() => void window.dispatchEvent(new Event('online')));
+});
+
+it('counts a note written before the control document synced as waiting, until it is on the board and sent', async () => {
+  const session = new WorkshopSession('w7', 'token', 'participant', 'person', null, 'ws://127.0.0.1:9/ws');
+  sessions.push(session);
+  const user = { id: 'p7', name: 'Ada', color: '#000' };
+  session.join(user);
+  render(
+    <SessionContext.Provider value={session}>
+      <ConnectionBadge />
+    </SessionContext.Provider>,
+  );
+  const stop = watchPrivateNotes(session);
+  try {
+    act(() => void window.dispatchEvent(new Event('offline')));
+    // Not synced: the note stays on this device (silent writing might be on), and waits.
+    act(() => void addPrivateNote(session, { lane: 'product', text: 'written offline', now: 1 }));
+    await act(() => Promise.resolve());
+    expect(session.getPending()).toBe(1);
+    expect(screen.getByRole('status').textContent).toMatch(/^Offline\. 1 change waits to be sent/);
+
+    // With silent writing on (as this screen last knew the control state, here as if it came from
+    // the server), a note waits for the reveal, not for the connection: it is not counted.
+    act(() => setSilentWriting(session.control, true, session.providers[1]));
+    await act(() => Promise.resolve());
+    expect(session.getPending()).toBe(0);
+    act(() => setSilentWriting(session.control, false, session.providers[1]));
+    await act(() => Promise.resolve());
+    expect(session.getPending()).toBe(1);
+
+    // The control document syncs: the note is published into the board, whose connection is still
+    // down, so it still waits (now as a board change), once.
+    act(() => void (session.providers[1]!.synced = true));
+    await act(() => Promise.resolve());
+    expect(readBoard(session.board).notes.map((n) => n.text)).toEqual(['written offline']);
+    expect(session.getPending()).toBe(1);
+    // The board syncs: sent.
+    act(() => void (session.providers[0]!.synced = true));
+    expect(session.getPending()).toBe(0);
+  } finally {
+    stop();
+    act(() => void window.dispatchEvent(new Event('online')));
+  }
 });
 
 it("clears one workshop's local data and keeps every other workshop's", async () => {

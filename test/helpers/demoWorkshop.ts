@@ -165,3 +165,17 @@ export async function castBallots(
   }
   return clients;
 }
+
+/**
+ * The whole short workshop up to its decisions: bottlenecks, impacts, initiatives, three people's
+ * ballots revealed, and the top three decided with metrics and DRIs. Returns the ballots' clients
+ * (the caller destroys them with the session).
+ */
+export async function seedWorkshopToDecisions(server: Pick<TestServer, 'url' | 'wsUrl'>, ws: CreatedWorkshop, demo: DemoSession): Promise<TestClient[]> {
+  seedBottlenecks(demo.board.doc);
+  seedImpacts(demo.board.doc);
+  seedInitiatives(demo.board.doc);
+  const clients = await castBallots(server, ws, demo, { reveal: true });
+  seedDecisions(demo.board.doc);
+  return clients;
+}

@@ -70,6 +70,12 @@ describe('POST /api/workshops/:id/check-ins', () => {
       [{ ...good, at: '2030-02-30' }, 'at'],
       [{ ...good, at: '15/01/2030' }, 'at'],
       [{ ...good, at: 20300115 }, 'at'],
+      [{ ...good, metricId: 'm'.repeat(65) }, 'metricId'],
+      [{ ...good, value: null }, 'value'],
+      [{ ...good, value: true }, 'value'],
+      [{ ...good, at: '1999-12-31' }, 'at'],
+      [{ ...good, at: '2101-01-01' }, 'at'],
+      [{ ...good, at: '2030-1-5' }, 'at'],
     ];
     for (const [body, field] of cases) {
       const res = await post(ws.id, body, { token: ws.tokens.participant });
@@ -80,6 +86,11 @@ describe('POST /api/workshops/:id/check-ins', () => {
     }
     const malformed = await post(ws.id, null, { token: ws.tokens.participant, raw: '{"metricId": ' });
     expect(malformed.status).toBe(400);
+    for (const raw of ['[]', '"a string"', 'null', '42']) {
+      const res = await post(ws.id, null, { token: ws.tokens.participant, raw });
+      expect(res.status, raw).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toBeTruthy();
+    }
     expect(readBoard(clients[0]!.doc).checkIns).toHaveLength(2);
   });
 

@@ -92,6 +92,18 @@ export function publishDueNotes(session: WorkshopSession): number {
   return due.length;
 }
 
+/**
+ * This person's private notes that wait only for the connection: due by the control state this
+ * screen knows (silent writing off, or a reveal since they were written) but not published because
+ * the control document has not synced. The header counts them among the changes waiting (SPEC 10).
+ */
+export function notesWaitingToBeSent(session: WorkshopSession): number {
+  if (session.role === 'observer' || controlSynced(session)) return 0;
+  const { settings, reveals } = readBoardControl(session.control);
+  const mine = usePrivateNotesStore.getState().byOwner[ownerKey(session)] ?? [];
+  return mine.filter((n) => !settings.silentWriting || reveals.notesRevealSeq > n.seq).length;
+}
+
 /** Publishes whenever it may become due: control changes, (re)syncs, store changes. Returns a stop function. */
 export function watchPrivateNotes(session: WorkshopSession): () => void {
   let scheduled = false;
@@ -100,7 +112,9 @@ export function watchPrivateNotes(session: WorkshopSession): () => void {
     scheduled = true;
     queueMicrotask(() => {
       scheduled = false;
-      if (!session.board.isDestroyed) publishDueNotes(session);
+      if (session.board.isDestroyed) return;
+      publishDueNotes(session);
+      session.setHeldBack('notes', notesWaitingToBeSent(session));
     });
   };
   const controlProvider = session.providers?.[1];
@@ -112,5 +126,6 @@ export function watchPrivateNotes(session: WorkshopSession): () => void {
     session.control.off('afterTransaction', check);
     controlProvider?.off('sync', check);
     unsubscribe();
+    session.setHeldBack('notes', 0);
   };
 }

@@ -19,6 +19,7 @@ import {
   parkingLot,
   phaseTitle,
   plannedText,
+  reviewStatusText,
   templateTitle,
   thresholdKindTitle,
   thresholdLine,
@@ -103,6 +104,14 @@ export function DecisionLogDocument({ log, level, showTitle = false }: { log: De
           <dt>Exported</dt>
           <dd>{isoDateTime(workshop.exportedAt)}</dd>
         </div>
+        {log.review && (
+          <div>
+            <dt>Follows up</dt>
+            <dd>
+              <T>{log.review.previousTitle || workshop.previousId || ''}</T>
+            </dd>
+          </div>
+        )}
       </dl>
 
       <section className="log-section">
@@ -151,6 +160,8 @@ export function DecisionLogDocument({ log, level, showTitle = false }: { log: De
           </tfoot>
         </table>
       </section>
+
+      {log.review && <ReviewSection review={log.review} level={level} />}
 
       {log.scenarios && <GrowthSection log={log} level={level} />}
 
@@ -297,6 +308,56 @@ export function DecisionLogDocument({ log, level, showTitle = false }: { log: De
 }
 
 /** Growth scenarios (SPEC 7): the models as a table, then the chart of what they mean for the thresholds. */
+/** A follow-up's Review of the previous decisions (SPEC 8): the same table as the Markdown's. */
+function ReviewSection({ review, level }: { review: NonNullable<DecisionLog['review']>; level: 2 | 3 }) {
+  return (
+    <section className="log-section">
+      <H level={level}>Review of the previous workshop</H>
+      {review.decisions.length === 0 ? (
+        <p className="muted">The previous workshop had no decisions.</p>
+      ) : (
+        <div className="log-scroll" role="region" aria-label="Review table" tabIndex={0}>
+          <table className="log-table">
+            <thead>
+              <tr>
+                {['Rank', 'Initiative', 'Phase', 'DRI', 'Status', 'Comment', 'Metrics'].map((h) => (
+                  <th key={h} scope="col" className={h === 'Rank' ? 'dl-num' : undefined}>
+                    {h}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {review.decisions.map((d) => (
+                <tr key={d.rank}>
+                  <td className="dl-num">{d.rank}</td>
+                  <th scope="row">
+                    <T>{d.initiative || 'Untitled initiative'}</T>
+                    {d.carriedOver && <span className="muted"> (carried over)</span>}
+                  </th>
+                  <td>{orDash(phaseTitle(d.phase))}</td>
+                  <td>{d.dri ? <T className="dl-name">{d.dri}</T> : DASH}</td>
+                  <td>{orDash(reviewStatusText(d.status))}</td>
+                  <td>{d.comment.trim() ? <T>{d.comment}</T> : DASH}</td>
+                  <td>
+                    {d.metrics.length
+                      ? d.metrics.map((m, i) => (
+                          <div key={i}>
+                            <T>{metricLine(m)}</T>
+                          </div>
+                        ))
+                      : DASH}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
 function GrowthSection({ log, level }: { log: DecisionLog; level: 2 | 3 }) {
   const scenarios = log.scenarios ?? [];
   const thresholds: ChartThreshold[] = log.bottlenecks

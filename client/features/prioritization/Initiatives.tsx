@@ -137,6 +137,7 @@ export function InitiativeCard({
           </button>
         )}
       </div>
+      {initiative.carriedFrom && <p className="muted prio-small">Carried over from the previous workshop: {initiative.carriedFrom}</p>}
       <div className="initiative-bottlenecks">
         <h3>Bottlenecks</h3>
         {linked.length === 0 && <p className="prio-flag">No bottleneck linked</p>}

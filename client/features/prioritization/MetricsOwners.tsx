@@ -7,6 +7,7 @@ import { Fragment, useId, useMemo } from 'react';
 import { approachTitle, phaseTitle } from '../../../shared/log/format';
 import { readSettings, type Metric } from '../../../shared/schema';
 import { MetricCheckIns } from '../checkins/MetricCheckIns';
+import { ToleranceInput } from '../checkins/ToleranceInput';
 import { useYSelect } from '../../sync/useYjs';
 import type { RankedInitiative } from '../../../shared/ranking';
 import { isMetricComplete, metricGaps } from '../../../shared/checklist';
@@ -142,6 +143,7 @@ export function MetricsOwners({ data }: { data: PrioritizationData }) {
         Give each decision at least one success metric with a baseline, a target and a due date, and exactly one DRI. Tag a metric{' '}
         <em>observability</em> when it is how the platform will be observed.
       </p>
+      <ToleranceInput />
       <datalist id={peopleListId}>
         {people.map((p) => (
           <option key={p} value={p} />

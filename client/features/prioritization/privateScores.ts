@@ -18,7 +18,7 @@ export class PrivateScores {
   constructor(session: WorkshopSession, serverUrl = defaultServerUrl()) {
     this.provider = openProvider(serverUrl, `${session.workshopId}/private`, this.doc, session.params, { disableBc: true });
     // Kept in this browser, and its unsent changes counted in the header (SPEC 10).
-    this.local = session.persist('private', this.doc);
+    this.local = session.persist('private', this.doc, this.provider);
     this.stopTracking = session.track('private', this.doc, this.provider);
     // Once synced, label the document with the person's name (written only if it changed). The
     // server attributes the scores by the document it opened, never by this label.

@@ -1,8 +1,7 @@
 // The room screen's layout: the stage, its prompt and a large timer with a progress ring, then
 // what the room has made so far (RoomBoard). Large type, high contrast, nothing to edit.
-import { STAGES } from '../../../shared/constants';
 import { readSettings } from '../../../shared/schema';
-import { readEngineState } from '../../../shared/stages';
+import { REVIEW_PROMPT, currentStageOf, readEngineState, usualStageIndex } from '../../../shared/stages';
 import { timerView } from '../../../shared/timer';
 import { stagePrompt } from '../../../shared/templates';
 import { useSession } from '../../sync/SessionContext';
@@ -20,7 +19,8 @@ export function RoomScreen() {
   const settings = useYSnapshot(session.control, readSettings);
   const view = timerView(state, useServerNow());
   const current = state.current;
-  const stage = STAGES[current]!;
+  const stage = currentStageOf(state);
+  const usual = usualStageIndex(state);
   const sound = useEndSound(settings.endSound, current, view.phase);
   return (
     <div className={`room room-${view.phase}`} data-stage={stage.key}>
@@ -40,14 +40,14 @@ export function RoomScreen() {
       <main className="room-main">
         <section aria-label="Stage" className="room-stage">
           <p className="room-step">
-            Stage {current + 1} of {STAGES.length}
+            Stage {current + 1} of {state.stages.length}
           </p>
           <h1 className="room-stage-title">{stage.title}</h1>
-          <p className="room-prompt">{stagePrompt(settings.template, current)}</p>
+          <p className="room-prompt">{usual < 0 ? REVIEW_PROMPT : stagePrompt(settings.template, usual)}</p>
         </section>
         <TimerRing view={view} />
         <section aria-label="Board" className="room-board">
-          <RoomBoard stage={stage.key} />
+          {stage.key === 'review' ? <p className="room-empty">Reviewing the previous workshop's decisions.</p> : <RoomBoard stage={stage.key} />}
         </section>
       </main>
     </div>

@@ -1,8 +1,7 @@
-// The five stages: done, current or upcoming, planned vs elapsed. Before the workshop starts, a
-// facilitator can edit each stage's planned minutes here.
+// The stages (the usual five; Review first in a follow-up): done, current or upcoming, planned vs
+// elapsed. Before the workshop starts, a facilitator can edit each stage's planned minutes here.
 import { useId, useState, type FormEvent } from 'react';
-import { STAGES } from '../../../shared/constants';
-import { MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES, hasStarted, type EngineState, type StageRun } from '../../../shared/stages';
+import { MAX_PLANNED_MINUTES, MIN_PLANNED_MINUTES, hasStarted, stagesOf, type EngineState, type StageRun } from '../../../shared/stages';
 import { runElapsedMs, runStatus } from '../../../shared/timer';
 import * as control from '../../../shared/commands/control';
 import { useSession } from '../../sync/SessionContext';
@@ -10,18 +9,19 @@ import { formatClock, formatMinutes } from './format';
 
 export function StageList({ state, now, editable }: { state: EngineState; now: number; editable: boolean }) {
   const canEditPlan = editable && !hasStarted(state);
+  const stages = stagesOf(state);
   return (
-    <ol className="stage-list" aria-label="The five stages">
+    <ol className="stage-list" aria-label={stages.length === 5 ? 'The five stages' : `The ${stages.length} stages`}>
       {state.stages.map((run, i) => {
         const status = i < state.current ? 'done' : i === state.current ? 'current' : 'upcoming';
         return (
           <li key={run.key} className={`stage stage-${status}`} aria-current={status === 'current' ? 'step' : undefined} data-stage={run.key}>
             <span className="stage-title">
-              {i + 1}. {STAGES[i]!.title}
+              {i + 1}. {stages[i]!.title}
             </span>
             <span className="visually-hidden"> ({status})</span>
             <span className="stage-times">
-              {canEditPlan ? <PlannedMinutesInput index={i} run={run} /> : <Planned run={run} />}
+              {canEditPlan ? <PlannedMinutesInput index={i} run={run} title={stages[i]!.title} /> : <Planned run={run} />}
               <Elapsed run={run} now={now} />
             </span>
           </li>
@@ -47,7 +47,7 @@ function Elapsed({ run, now }: { run: StageRun; now: number }) {
 }
 
 /** Edited locally, written on Enter or when leaving the field, so typing "15" never writes "1". */
-function PlannedMinutesInput({ index, run }: { index: number; run: StageRun }) {
+function PlannedMinutesInput({ index, run, title }: { index: number; run: StageRun; title: string }) {
   const session = useSession();
   const stored = Math.round(run.plannedMs / 60_000);
   const [value, setValue] = useState<string | null>(null);
@@ -64,7 +64,7 @@ function PlannedMinutesInput({ index, run }: { index: number; run: StageRun }) {
       {/* The full name says which stage; it contains the visible label (WCAG label in name). */}
       <input
         id={id}
-        aria-label={`${STAGES[index]!.title}: planned minutes`}
+        aria-label={`${title}: planned minutes`}
         type="number"
         inputMode="numeric"
         min={MIN_PLANNED_MINUTES}

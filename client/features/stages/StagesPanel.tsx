@@ -5,9 +5,8 @@
 // the layout puts in its sticky header. All times are server time (client/sync/clock.ts); all
 // writes are commands on the control doc.
 import { useEffect, useRef, useState } from 'react';
-import { STAGES } from '../../../shared/constants';
 import { readSettings } from '../../../shared/schema';
-import { hasStarted, readEngineState } from '../../../shared/stages';
+import { REVIEW_PROMPT, hasStarted, readEngineState, stagesOf, usualStageIndex, type StageDef } from '../../../shared/stages';
 import { timerView } from '../../../shared/timer';
 import * as control from '../../../shared/commands/control';
 import { stagePrompt } from '../../../shared/templates';
@@ -26,21 +25,24 @@ export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
   const now = useServerNow(clock);
   const isFacilitator = session.role === 'facilitator';
   const current = state.current;
+  // The usual five; a follow-up starts with Review (shared/stages.ts).
+  const stages = stagesOf(state);
+  const usual = usualStageIndex(state);
   const view = timerView(state, now);
-  const announcement = useAnnouncement({ stage: current, phase: view.phase });
+  const announcement = useAnnouncement({ stage: current, phase: view.phase }, stages);
 
   // The five stages fold away once the workshop runs, so the work comes first on small screens;
   // before the start the facilitator sees them open, to adjust the planned minutes.
   const [listOpen, setListOpen] = useState<boolean | null>(null);
   const open = listOpen ?? (isFacilitator && !hasStarted(state));
 
-  const next = STAGES[current + 1];
+  const next = stages[current + 1];
   return (
     <>
       <section aria-label="Stages" className="panel stages">
         <div className="stages-head">
           <h2>
-            Stage {current + 1} of {STAGES.length}: {STAGES[current]!.title}
+            Stage {current + 1} of {stages.length}: {stages[current]!.title}
           </h2>
           <p className="stages-next">{next ? `Next: ${next.title}` : 'Last stage'}</p>
           {settings.locked && (
@@ -49,10 +51,10 @@ export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
             </p>
           )}
         </div>
-        <p className="stages-prompt">{stagePrompt(settings.template, current)}</p>
+        <p className="stages-prompt">{usual < 0 ? REVIEW_PROMPT : stagePrompt(settings.template, usual)}</p>
         {/* A toggle event also follows `open` set from here: only a person's own toggle is kept. */}
         <details className="stages-all" open={open} onToggle={(e) => e.currentTarget.open !== open && setListOpen(e.currentTarget.open)}>
-          <summary>All five stages</summary>
+          <summary>{stages.length === 5 ? 'All five stages' : `All ${stages.length} stages`}</summary>
           <StageList state={state} now={now} editable={isFacilitator} />
         </details>
         {isFacilitator && (
@@ -63,7 +65,7 @@ export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
             <button
               type="button"
               className="primary"
-              disabled={current === STAGES.length - 1}
+              disabled={current === stages.length - 1}
               onClick={() => control.nextStage(session.control, clock.now(), { from: current })}
             >
               Next stage
@@ -83,7 +85,7 @@ export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
           </div>
         )}
         {/* Keyed by stage: each stage's notes start folded, so they never push its work out of view. */}
-        {isFacilitator && <FacilitationNotes key={current} template={settings.template} stage={current} plannedMs={state.stages[current]!.plannedMs} />}
+        {isFacilitator && usual >= 0 && <FacilitationNotes key={current} template={settings.template} stage={usual} plannedMs={state.stages[current]!.plannedMs} />}
       </section>
       <div className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="stage-announcer">
         {announcement}
@@ -93,11 +95,11 @@ export function StagesPanel({ clock = serverClock }: { clock?: ServerClock }) {
 }
 
 /** The latest announcement; it changes only on a transition (see announcements.ts). */
-function useAnnouncement(next: AnnounceState): string {
+function useAnnouncement(next: AnnounceState, stages: readonly StageDef[]): string {
   const prev = useRef<AnnounceState | null>(null);
   const [message, setMessage] = useState('');
   useEffect(() => {
-    const text = announcementFor(prev.current, next);
+    const text = announcementFor(prev.current, next, stages);
     prev.current = next;
     if (text) setMessage(text);
   }, [next.stage, next.phase]); // eslint-disable-line react-hooks/exhaustive-deps

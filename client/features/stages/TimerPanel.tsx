@@ -4,8 +4,7 @@
 // page shows it, in the sticky header beside the stage's name, so both stay in view.
 import type { ReactNode } from 'react';
 import type * as Y from 'yjs';
-import { STAGES } from '../../../shared/constants';
-import { readEngineState } from '../../../shared/stages';
+import { currentStageOf, readEngineState } from '../../../shared/stages';
 import { timerView, type TimerView } from '../../../shared/timer';
 import * as control from '../../../shared/commands/control';
 import { useSession } from '../../sync/SessionContext';
@@ -18,15 +17,16 @@ export function StageTimer({ clock = serverClock }: { clock?: ServerClock }) {
   const session = useSession();
   const state = useYSnapshot(session.control, readEngineState);
   const now = useServerNow(clock);
-  const title = STAGES[state.current]!.title;
+  const title = currentStageOf(state).title;
+  const count = state.stages.length;
   return (
     <TimerPanel view={timerView(state, now)} stageTitle={title} isFacilitator={session.role === 'facilitator'} doc={session.control} clock={clock}>
       <p className="now-stage">
         <span className="now-step" aria-hidden="true">
-          {state.current + 1}/{STAGES.length}
+          {state.current + 1}/{count}
         </span>
         <span className="visually-hidden">
-          Stage {state.current + 1} of {STAGES.length}:
+          Stage {state.current + 1} of {count}:
         </span>{' '}
         {title}
       </p>

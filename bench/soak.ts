@@ -1,0 +1,380 @@
+// `npm run soak`: our server (the compiled one `npm start` runs) under churn for SOAK_MIN minutes
+// (default 10; SOAK_MIN=60 for an hour, SOAK_MIN=1 for a smoke run). 100 workshops open, edit and
+// close over and over (stock y-websocket clients), some clients drop and reconnect, and one slow
+// consumer in a busy room stops reading until the server closes it. The server's own /metrics
+// (prom-client) are sampled throughout: resident memory, V8 heap, event-loop delay, loaded
+// workshops and connections. At the end every client leaves and the loaded workshops must return
+// to 0 (rooms unloaded, nothing holding them); the report gives each figure's slope per hour
+// over the run after a warm-up, and a verdict on whether memory stayed flat.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import WebSocket from 'ws';
+import { ensureServerBuild } from '../scripts/builds.js';
+import { createWorkshop } from '../test/helpers/server.js';
+import { ROOT, startServer, type BenchServer } from './lib/servers.js';
+import { cpuSeconds, memory } from './lib/proc.js';
+
+// Every provider registers a process 'exit' listener (hundreds of clients live in this process).
+process.setMaxListeners(0);
+
+const MINUTES = Number(process.env.SOAK_MIN ?? 10);
+const ROOMS = Number(process.env.SOAK_ROOMS ?? 100);
+const SAMPLE_MS = Number(process.env.SOAK_SAMPLE_MS ?? (MINUTES <= 2 ? 2_000 : 5_000));
+/** Grace before an empty workshop unloads (the server's ROOM_IDLE_MS): short, so churn unloads rooms. */
+const ROOM_IDLE_MS = 2_000;
+/** A slow consumer is closed once this much waits unsent to it (the server's MAX_BUFFERED_BYTES). */
+const MAX_BUFFERED_BYTES = 512 * 1024;
+/** The first part of the run is warm-up (JIT, pools, the first rooms): slopes are fitted after it. */
+const WARMUP_SHARE = 0.25;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const rand = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
+
+interface Sample {
+  t: number;
+  rssMB: number;
+  heapMB: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  rooms: number;
+  connections: number;
+  clients: number;
+}
+
+interface Metrics {
+  values: Map<string, number>;
+}
+
+async function scrape(server: BenchServer): Promise<Metrics> {
+  const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  const values = new Map<string, number>();
+  for (const m of text.matchAll(/^([a-zA-Z0-9_:]+(?:\{[^}]*\})?) (\S+)$/gm)) values.set(m[1]!, Number(m[2]));
+  return { values };
+}
+const metric = (m: Metrics, name: string): number => m.values.get(name) ?? NaN;
+
+/** Least-squares slope of y over x. */
+function slope(xs: number[], ys: number[]): number {
+  const n = xs.length;
+  if (n < 2) return NaN;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+  }
+  return sxx ? sxy / sxx : NaN;
+}
+
+interface Client {
+  doc: Y.Doc;
+  provider: WebsocketProvider;
+  timer: NodeJS.Timeout | null;
+}
+
+/** One workshop's life over and over: 2–8 people join, edit for a while, leave; quiet; again. */
+class RoomChurn {
+  clients: Client[] = [];
+  cycles = 0;
+  reconnects = 0;
+  edits = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly server: BenchServer,
+    private readonly id: string,
+    private readonly token: string,
+  ) {}
+
+  async run(until: number): Promise<void> {
+    // Rooms start at different moments, so opening and closing is spread over the run.
+    await sleep(rand(0, 10_000));
+    while (!this.stopped && Date.now() < until) {
+      const people = Math.floor(rand(2, 9));
+      for (let i = 0; i < people; i++) this.join(i);
+      const busyUntil = Math.min(until, Date.now() + rand(5_000, 30_000));
+      while (!this.stopped && Date.now() < busyUntil) {
+        await sleep(rand(1_000, 4_000));
+        // Now and then someone's connection drops and comes back (a flaky network).
+        const c = this.clients[Math.floor(Math.random() * this.clients.length)];
+        if (c && Math.random() < 0.3) {
+          c.provider.disconnect();
+          this.reconnects++;
+          // Back unless it left meanwhile (a destroyed provider must not connect again).
+          setTimeout(() => this.clients.includes(c) && c.provider.connect(), rand(200, 1_500));
+        }
+      }
+      this.leaveAll();
+      this.cycles++;
+      // Quiet for longer than the idle grace, so the workshop unloads before the next cycle.
+      await sleep(rand(ROOM_IDLE_MS + 500, ROOM_IDLE_MS + 8_000));
+    }
+  }
+
+  private join(i: number): void {
+    const doc = new Y.Doc();
+    const provider = new WebsocketProvider(`${this.server.wsBase}`, this.id, doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      params: { token: this.token },
+      disableBc: true,
+      maxBackoffTime: 1_000,
+    });
+    provider.awareness.setLocalStateField('user', { id: `soak-${i}`, name: `Soak ${i}`, color: '#336699', role: 'participant' });
+    const client: Client = { doc, provider, timer: null };
+    const notes = doc.getMap<Y.Map<unknown>>('notes');
+    const tick = () => {
+      if (provider.wsconnected) {
+        doc.transact(() => {
+          const key = `soak-${doc.clientID}-${Math.floor(Math.random() * 5)}`;
+          let note = notes.get(key);
+          if (!note) {
+            note = new Y.Map<unknown>();
+            note.set('text', new Y.Text());
+            notes.set(key, note);
+          }
+          const text = note.get('text') as Y.Text;
+          // Typing, and now and then clearing: the document keeps growing a little, like a board.
+          if (text.length > 200) text.delete(0, text.length);
+          else text.insert(text.length, 'soak ');
+        });
+        this.edits++;
+      }
+      client.timer = setTimeout(tick, rand(500, 2_500));
+    };
+    client.timer = setTimeout(tick, rand(200, 1_000));
+    this.clients.push(client);
+  }
+
+  leaveAll(): void {
+    for (const c of this.clients.splice(0)) {
+      if (c.timer) clearTimeout(c.timer);
+      c.provider.destroy();
+      c.doc.destroy();
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.leaveAll();
+  }
+}
+
+/**
+ * A reader that stops reading: a raw socket in a busy room whose TCP stream is paused. The server
+ * must close it once MAX_BUFFERED_BYTES wait for it, instead of holding the room's memory; then it
+ * comes back, as a real client would, and does it again.
+ */
+class SlowConsumer {
+  closedByServer = 0;
+  private ws: WebSocket | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly server: BenchServer,
+    private readonly id: string,
+    private readonly token: string,
+  ) {}
+
+  start(): void {
+    if (this.stopped) return;
+    const ws = new WebSocket(`${this.server.wsBase}/${this.id}?token=${this.token}`, { perMessageDeflate: false });
+    this.ws = ws;
+    // Reads for a moment every 45 s only: the kernel's buffers fill (a few MB on loopback), then
+    // the server's queue; past MAX_BUFFERED_BYTES the server closes it, and the next moment of
+    // reading finds the close frame.
+    ws.on('open', () => {
+      const raw = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+      raw.pause();
+      const timer = setInterval(() => {
+        raw.resume();
+        setTimeout(() => raw.pause(), 2_000).unref();
+      }, 45_000);
+      timer.unref();
+      ws.once('close', () => clearInterval(timer));
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      this.closedByServer++;
+      if (!this.stopped) setTimeout(() => this.start(), 2_000);
+    });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.ws?.terminate();
+  }
+}
+
+/** A busy room for the slow consumer: a writer that keeps adding sizeable text. */
+function busyWriter(server: BenchServer, id: string, token: string): { stop(): void } {
+  const doc = new Y.Doc();
+  const provider = new WebsocketProvider(server.wsBase, id, doc, { WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, params: { token }, disableBc: true });
+  // Twenty notes typed into in turn, 1,500 characters at a time (a note holds at most 2,000).
+  const texts = Array.from({ length: 20 }, () => new Y.Text());
+  doc.transact(() => {
+    texts.forEach((text, i) => {
+      const note = new Y.Map<unknown>();
+      note.set('text', text);
+      doc.getMap<Y.Map<unknown>>('notes').set(`busy-${i}`, note);
+    });
+  });
+  let k = 0;
+  const timer = setInterval(() => {
+    if (!provider.wsconnected) return;
+    const text = texts[k++ % texts.length]!;
+    doc.transact(() => {
+      if (text.length) text.delete(0, text.length);
+      text.insert(0, 'x'.repeat(1_500));
+    });
+  }, 10);
+  return {
+    stop() {
+      clearInterval(timer);
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  ensureServerBuild();
+  const started = Date.now();
+  const log = (s: string) => console.log(`[soak ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${s}`);
+  const loadAvgAtStart = os.loadavg()[0]!;
+  const server = await startServer('ours', { env: { ROOM_IDLE_MS: String(ROOM_IDLE_MS), MAX_BUFFERED_BYTES: String(MAX_BUFFERED_BYTES), LOG_LEVEL: 'warn' } });
+  log(`server pid ${server.pid}; ${ROOMS} workshops churning for ${MINUTES} min, sampled every ${SAMPLE_MS / 1000} s`);
+  const samples: Sample[] = [];
+  const churn: RoomChurn[] = [];
+  let slow: SlowConsumer | null = null;
+  let writer: { stop(): void } | null = null;
+  let ended: { rooms: number; connections: number; afterMs: number; rssMB: number; heapMB: number } | null = null;
+  let cpu0 = 0;
+  try {
+    for (let i = 0; i < ROOMS; i++) {
+      const w = await createWorkshop({ url: server.httpUrl }, { title: `Soak ${i}` });
+      churn.push(new RoomChurn(server, w.id, w.tokens.participant));
+    }
+    const busy = await createWorkshop({ url: server.httpUrl }, { title: 'Soak slow consumer' });
+    writer = busyWriter(server, busy.id, busy.tokens.participant);
+    slow = new SlowConsumer(server, busy.id, busy.tokens.participant);
+    slow.start();
+    cpu0 = cpuSeconds(server.pid);
+    const t0 = Date.now();
+    const until = t0 + MINUTES * 60_000;
+    const running = churn.map((r) => r.run(until));
+    const sampler = (async () => {
+      let nextLog = 0;
+      while (Date.now() < until) {
+        await sleep(SAMPLE_MS);
+        const m = await scrape(server);
+        const s: Sample = {
+          t: (Date.now() - t0) / 1000,
+          rssMB: metric(m, 'process_resident_memory_bytes') / 2 ** 20,
+          heapMB: metric(m, 'nodejs_heap_size_used_bytes') / 2 ** 20,
+          lagP99Ms: metric(m, 'nodejs_eventloop_lag_p99_seconds') * 1000,
+          lagMaxMs: metric(m, 'nodejs_eventloop_lag_max_seconds') * 1000,
+          rooms: metric(m, 'scaleboard_rooms'),
+          connections: metric(m, 'scaleboard_ws_connections'),
+          clients: churn.reduce((a, r) => a + r.clients.length, 0),
+        };
+        samples.push(s);
+        if (s.t >= nextLog) {
+          nextLog = s.t + Math.max(30, MINUTES * 6);
+          log(`RSS ${s.rssMB.toFixed(0)} MB, heap ${s.heapMB.toFixed(0)} MB, event-loop delay p99 ${s.lagP99Ms.toFixed(1)} ms (max ${s.lagMaxMs.toFixed(0)}), ${s.rooms} workshops loaded, ${s.connections} connections`);
+        }
+      }
+    })();
+    await Promise.all([...running, sampler]);
+    // Everyone leaves: the workshops must all unload (nothing left holding one).
+    churn.forEach((r) => r.stop());
+    writer.stop();
+    writer = null;
+    slow.stop();
+    const leftAt = Date.now();
+    let m = await scrape(server);
+    while (Date.now() - leftAt < ROOM_IDLE_MS + 15_000 && (metric(m, 'scaleboard_rooms') > 0 || metric(m, 'scaleboard_ws_connections') > 0)) {
+      await sleep(250);
+      m = await scrape(server);
+    }
+    ended = {
+      rooms: metric(m, 'scaleboard_rooms'),
+      connections: metric(m, 'scaleboard_ws_connections'),
+      afterMs: Date.now() - leftAt,
+      rssMB: metric(m, 'process_resident_memory_bytes') / 2 ** 20,
+      heapMB: metric(m, 'nodejs_heap_size_used_bytes') / 2 ** 20,
+    };
+    const final = m;
+    const cpu = cpuSeconds(server.pid) - cpu0;
+
+    // The report.
+    const steady = samples.filter((s) => s.t >= MINUTES * 60 * WARMUP_SHARE);
+    const perHour = (pick: (s: Sample) => number) => slope(steady.map((s) => s.t / 3600), steady.map(pick));
+    const rssSlope = perHour((s) => s.rssMB);
+    const heapSlope = perHour((s) => s.heapMB);
+    const lagSlope = perHour((s) => s.lagP99Ms);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const rssMean = mean(steady.map((s) => s.rssMB));
+    const heapMean = mean(steady.map((s) => s.heapMB));
+    const cycles = churn.reduce((a, r) => a + r.cycles, 0);
+    const reconnects = churn.reduce((a, r) => a + r.reconnects, 0);
+    const edits = churn.reduce((a, r) => a + r.edits, 0);
+    const slowClosed = metric(final, 'scaleboard_ws_rejected_total{reason="slow_consumer"}') || 0;
+    const listenerWarnings = /MaxListenersExceededWarning/.test(server.tail());
+    // Flat: over the run after warm-up, the V8 heap grows by less than 10 % of its mean per hour of
+    // churn, and once everyone left nothing stays loaded. (RSS follows the heap loosely: the
+    // allocator keeps freed pages; its slope is shown beside it.) A short run has a wide margin of
+    // noise; SOAK_MIN=60 is the run that says it.
+    const heapFlat = Number.isFinite(heapSlope) && heapSlope < 0.1 * heapMean;
+    const unloaded = ended.rooms === 0 && ended.connections === 0;
+    // Under 10 minutes the heap is still warming up (JIT, pools, the rooms' first load): no slope verdict.
+    const judged = MINUTES >= 10;
+    const verdict = !unloaded || listenerWarnings || (judged && !heapFlat) ? 'NOT FLAT' : judged ? 'FLAT' : 'not judged (run too short for a slope)';
+    const stride = Math.max(1, Math.round(samples.length / 12));
+    const rowsShown = samples.filter((_, i) => i % stride === stride - 1 || i === samples.length - 1);
+    const head = `${new Date().toISOString()} · ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}) · Node ${process.version} · load average ${loadAvgAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end · SOAK_MIN=${MINUTES}, ${ROOMS} workshops, ROOM_IDLE_MS=${ROOM_IDLE_MS}, MAX_BUFFERED_BYTES=${MAX_BUFFERED_BYTES}`;
+    const md = [
+      `_${head}_`,
+      '',
+      `${cycles} open–edit–close cycles of the ${ROOMS} workshops (2–8 stock y-websocket clients each), ${edits} edits, ${reconnects} dropped-and-reconnected clients, ` +
+        `the slow consumer closed by the server ${slowClosed} times; server CPU ${(cpu / (MINUTES * 60)) * 100 < 0 ? 0 : ((cpu / (MINUTES * 60)) * 100).toFixed(0)} % of a core.`,
+      '',
+      '| minute | RSS MB | V8 heap MB | event-loop delay p99 ms | max ms | workshops loaded | connections |',
+      '|---:|---:|---:|---:|---:|---:|---:|',
+      ...rowsShown.map((s) => `| ${(s.t / 60).toFixed(1)} | ${s.rssMB.toFixed(0)} | ${s.heapMB.toFixed(1)} | ${s.lagP99Ms.toFixed(1)} | ${s.lagMaxMs.toFixed(0)} | ${s.rooms} | ${s.connections} |`),
+      '',
+      `Slope per hour after the first ${WARMUP_SHARE * 100} % (warm-up), least squares over ${steady.length} samples: RSS ${rssSlope >= 0 ? '+' : ''}${rssSlope.toFixed(1)} MB/h (mean ${rssMean.toFixed(0)} MB), ` +
+        `V8 heap ${heapSlope >= 0 ? '+' : ''}${heapSlope.toFixed(1)} MB/h (mean ${heapMean.toFixed(1)} MB), event-loop delay p99 ${lagSlope >= 0 ? '+' : ''}${lagSlope.toFixed(2)} ms/h.`,
+      '',
+      `After everyone left: ${ended.rooms} workshops loaded and ${ended.connections} connections ${(ended.afterMs / 1000).toFixed(1)} s later (idle grace ${ROOM_IDLE_MS / 1000} s); RSS ${ended.rssMB.toFixed(0)} MB, heap ${ended.heapMB.toFixed(1)} MB; ` +
+        `${listenerWarnings ? 'a MaxListenersExceededWarning was printed (a listener leak)' : 'no MaxListenersExceededWarning printed'}.`,
+      '',
+      `**Verdict: memory ${verdict}** (heap slope ${heapFlat ? 'under' : 'NOT under'} 10 % of its mean per hour${judged ? '' : ', not judged under 10 minutes'}; ${unloaded ? 'every workshop unloaded and every connection closed' : 'workshops or connections LEFT OVER'}; ${listenerWarnings ? 'listener warning' : 'no listener warning'}).${MINUTES < 30 ? ` A ${MINUTES}-minute run is short for a slope; SOAK_MIN=60 runs an hour.` : ''}`,
+      '',
+    ].join('\n');
+    console.log(`\n<!-- soak: markdown block, ready to paste -->\n${md}<!-- end of soak block -->`);
+    const dir = path.join(ROOT, 'bench/results');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'soak-latest.md'), md);
+    fs.writeFileSync(path.join(dir, 'soak-latest.json'), JSON.stringify({ head, samples, ended, rssSlope, heapSlope, lagSlope, cycles, edits, reconnects, slowClosed, verdict }, null, 2));
+    log(`wrote bench/results/soak-latest.md; peak RSS ${(memory(server.pid).peak / 2 ** 20).toFixed(0)} MB`);
+    if (verdict === 'NOT FLAT') process.exitCode = 1;
+  } finally {
+    churn.forEach((r) => r.stop());
+    writer?.stop();
+    slow?.stop();
+    await server.stop();
+  }
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
