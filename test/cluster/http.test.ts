@@ -53,9 +53,15 @@ describe('HTTP on any node', () => {
     expect(readBoard(stored).checkIns).toEqual([expect.objectContaining({ id, value: 1.9, by: person.personId })]);
     await waitFor(() => [fac, viewer].every((c) => readBoard(c.doc).checkIns.length === 1), 5_000, 'the check-in on every client');
 
+    // In the history, as that person's, in the same commit as the update (PostgreSQL's history table) ...
+    const history = await cluster.pg.query<{ person_id: string; role: string }>('SELECT person_id, role FROM history WHERE workshop_id = $1', [ws.id]);
+    expect(history).toContainEqual({ person_id: person.personId, role: 'participant' });
+    // ... and in the decision log read on a third node.
     const log = await fetch(`${n2!.url}/api/workshops/${ws.id}/decision-log.json`, { headers: { authorization: `Bearer ${ws.tokens.observer}` } });
     expect(log.status).toBe(200);
-    expect(JSON.stringify(await log.json())).toContain('Cluster check-ins');
+    const json = (await log.json()) as { workshop: { title: string }; history: { role: string }[] };
+    expect(JSON.stringify(json)).toContain('Cluster check-ins');
+    expect(json.history.some((e) => e.role === 'participant')).toBe(true);
   });
 
   it('deletes a workshop through a node that does not own it: every node closes its sockets with 4404', async () => {
