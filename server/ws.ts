@@ -1,6 +1,7 @@
 // The WebSocket endpoint: /ws/<workshopId>[/<docName>]?token=…[&person=…] for the stock y-websocket
 // client. Upgrade order: parse, find the workshop, authenticate the role and the person, check the
-// document, then hand a RoomSocket to the room.
+// document (admitLocal on one node; the cluster's ClusterNode.admit asks PostgreSQL, the socket
+// paused meanwhile), then hand a RoomSocket to the endpoint: the room, or the cluster's owner or forwarder.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';

@@ -192,9 +192,15 @@ export class OwnedWorkshop {
     if (this.gone) return false;
     // In the history as the request's person (or role), as on one node (directory.ts).
     const { history } = this.workshop;
-    history.withActor({ actor: history.requestActor(by.person, by.role) }, () =>
-      this.workshop.transact(DOC_NAMES.board, (doc) => Y.applyUpdate(doc, update, ServerOrigin.server)),
-    );
+    // Counted as a connection meanwhile: a workshop taken only for this write is let go after the idle grace period.
+    this.workshop.connected();
+    try {
+      history.withActor({ actor: history.requestActor(by.person, by.role) }, () =>
+        this.workshop.transact(DOC_NAMES.board, (doc) => Y.applyUpdate(doc, update, ServerOrigin.server)),
+      );
+    } finally {
+      this.workshop.disconnected();
+    }
     return this.writer.whenCommitted();
   }
 

@@ -115,10 +115,10 @@ export class PgStore {
   }
 
   /** Runs `fn` between BEGIN and COMMIT on one connection, rolled back if it throws. */
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const c = await this.pool.connect();
     try {
-      await c.query('BEGIN');
+      await c.query(begin);
       const result = await fn(c);
       await c.query('COMMIT');
       return result;
@@ -225,9 +225,13 @@ export class PgStore {
 
   /** Every stored document of a workshop (board, control, private ones), by key. */
   async loadWorkshopDocs(workshopId: string): Promise<Map<string, DocState>> {
+    return this.tx((c) => this.readWorkshopDocs(c, workshopId), 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  }
+
+  private async readWorkshopDocs(c: pg.PoolClient, workshopId: string): Promise<Map<string, DocState>> {
     const [from, to] = docRange(workshopId);
-    const snaps = await this.pool.query(`SELECT doc, upto_seq, data FROM doc_snapshots WHERE doc >= $1 AND doc < $2`, [from, to]);
-    const ups = await this.pool.query(
+    const snaps = await c.query(`SELECT doc, upto_seq, data FROM doc_snapshots WHERE doc >= $1 AND doc < $2`, [from, to]);
+    const ups = await c.query(
       `SELECT u.doc, u.seq, u.data FROM doc_updates u LEFT JOIN doc_snapshots s ON s.doc = u.doc
        WHERE u.doc >= $1 AND u.doc < $2 AND u.seq > COALESCE(s.upto_seq, 0) ORDER BY u.doc, u.seq`,
       [from, to],
@@ -247,16 +251,22 @@ export class PgStore {
     return docs;
   }
 
-  /** One document as stored (a read for the decision log, or a relaying node filling a gap). */
+  /**
+   * One document as stored (a read for the decision log, or a relaying node filling a gap). Snapshot
+   * and log are read in one snapshot of the database: a compaction committed between two reads
+   * would otherwise leave out the updates it folded in.
+   */
   async loadDoc(key: string): Promise<DocState> {
-    const snap = await this.pool.query(`SELECT upto_seq, data FROM doc_snapshots WHERE doc = $1`, [key]);
-    const upto = snap.rows[0] ? Number(snap.rows[0].upto_seq) : 0;
-    const ups = await this.pool.query(`SELECT seq, data FROM doc_updates WHERE doc = $1 AND seq > $2 ORDER BY seq`, [key, upto]);
-    return {
-      snapshot: snap.rows[0] ? bytes(snap.rows[0].data) : null,
-      updates: ups.rows.map((r) => bytes(r.data)),
-      lastSeq: ups.rows.length ? Number(ups.rows[ups.rows.length - 1].seq) : upto,
-    };
+    return this.tx(async (c) => {
+      const snap = await c.query(`SELECT upto_seq, data FROM doc_snapshots WHERE doc = $1`, [key]);
+      const upto = snap.rows[0] ? Number(snap.rows[0].upto_seq) : 0;
+      const ups = await c.query(`SELECT seq, data FROM doc_updates WHERE doc = $1 AND seq > $2 ORDER BY seq`, [key, upto]);
+      return {
+        snapshot: snap.rows[0] ? bytes(snap.rows[0].data) : null,
+        updates: ups.rows.map((r) => bytes(r.data)),
+        lastSeq: ups.rows.length ? Number(ups.rows[ups.rows.length - 1].seq) : upto,
+      };
+    }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 
   /**
