@@ -10,7 +10,13 @@ import pg from 'pg';
 import * as Y from 'yjs';
 import { freePort, startTestServer, waitFor, type TestServer } from './server.js';
 
-const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+/** Debian's PostgreSQL binaries (the newest installed version), unless PG_BIN says where. */
+const PG_BIN =
+  process.env.PG_BIN ??
+  (() => {
+    const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
+    return versions.length ? `/usr/lib/postgresql/${versions[0]}/bin` : '/usr/lib/postgresql/15/bin';
+  })();
 
 /** The uid and gid to run PostgreSQL as: ours, unless we are root (then `postgres`). */
 function pgUser(): { uid: number; gid: number } | null {
