@@ -275,21 +275,12 @@ export class PgStore {
    * FOR SHARE, so a takeover's bump waits for this commit, and this commit for that bump.
    */
   async commit(workshopId: string, epoch: number, appends: Append[], compactions: Compact[], history: HistoryEntry[] = []): Promise<void> {
+    // Without compactions (nearly always): one statement, so one round trip and its own transaction.
+    if (!compactions.length) return this.commitRows(workshopId, epoch, appends, history);
     await this.tx(async (c) => {
       const { rows } = await c.query(`SELECT epoch FROM owners WHERE workshop_id = $1 FOR SHARE`, [workshopId]);
       if (!rows[0] || Number(rows[0].epoch) !== epoch) throw new FencedError(workshopId);
-      if (appends.length) {
-        await c.query(
-          `INSERT INTO doc_updates (doc, seq, data, epoch) SELECT d, s, b, $4 FROM unnest($1::text[], $2::bigint[], $3::bytea[]) AS t(d, s, b)`,
-          [appends.map((a) => a.doc), appends.map((a) => a.seq), appends.map((a) => buf(a.data)), epoch],
-        );
-      }
-      for (const e of history) {
-        await c.query(
-          `INSERT INTO history (workshop_id, seq, at, person_id, person_name, role, stage, doc, kind, text, changes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [workshopId, e.seq, e.at, e.actor.id, e.actor.name, e.actor.role, e.stage, e.doc, e.kind, e.text, JSON.stringify(e.changes)],
-        );
-      }
+      await this.commitRows(workshopId, epoch, appends, history, c);
       for (const { doc, uptoSeq, snapshot } of compactions) {
         await c.query(
           `INSERT INTO doc_snapshots (doc, upto_seq, data) VALUES ($1, $2, $3) ON CONFLICT (doc) DO UPDATE SET upto_seq = excluded.upto_seq, data = excluded.data`,
@@ -298,6 +289,47 @@ export class PgStore {
         await c.query(`DELETE FROM doc_updates WHERE doc = $1 AND seq <= $2`, [doc, uptoSeq]);
       }
     });
+  }
+
+  /**
+   * The updates and history entries of one commit in one statement: the owner row is read FOR SHARE
+   * in it (a takeover's bump waits for it, and it for the bump) and the rows are written only if the
+   * epoch is still this one; FencedError otherwise, and nothing is written.
+   */
+  private async commitRows(workshopId: string, epoch: number, appends: Append[], history: HistoryEntry[], client?: pg.PoolClient): Promise<void> {
+    const { rows } = await (client ?? this.pool).query(
+      `WITH owner AS (SELECT 1 FROM owners WHERE workshop_id = $1 AND epoch = $2 FOR SHARE),
+       updates AS (
+         INSERT INTO doc_updates (doc, seq, data, epoch)
+         SELECT d, s, b, $2 FROM unnest($3::text[], $4::bigint[], $5::bytea[]) AS t(d, s, b) WHERE EXISTS (SELECT 1 FROM owner)
+       ),
+       entries AS (
+         INSERT INTO history (workshop_id, seq, at, person_id, person_name, role, stage, doc, kind, text, changes)
+         SELECT $1, s, a, pid, pname, r, st, d, k, tx, ch
+         FROM unnest($6::bigint[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+           AS t(s, a, pid, pname, r, st, d, k, tx, ch)
+         WHERE EXISTS (SELECT 1 FROM owner)
+       )
+       SELECT count(*)::int AS owned FROM owner`,
+      [
+        workshopId,
+        epoch,
+        appends.map((a) => a.doc),
+        appends.map((a) => a.seq),
+        appends.map((a) => buf(a.data)),
+        history.map((e) => e.seq),
+        history.map((e) => e.at),
+        history.map((e) => e.actor.id),
+        history.map((e) => e.actor.name),
+        history.map((e) => e.actor.role),
+        history.map((e) => e.stage),
+        history.map((e) => e.doc),
+        history.map((e) => e.kind),
+        history.map((e) => e.text),
+        history.map((e) => JSON.stringify(e.changes)),
+      ],
+    );
+    if (rows[0].owned !== 1) throw new FencedError(workshopId);
   }
 
   /** A workshop's history, oldest first. */
