@@ -82,18 +82,29 @@ export class Forwarding {
     };
   }
 
-  /** A message of the owner for one of this node's sessions. */
-  fromOwner(header: { t: string; sid: string; seq?: number; code?: number; reason?: string }, payload: Uint8Array): void {
-    const s = this.sessions.get(header.sid);
+  /**
+   * A message of the owner: `out`, one message for several of this node's sessions (a broadcast
+   * goes to a node once, with each session's number), or `close` for one session.
+   */
+  fromOwner(header: { t: string; sid?: string; to?: [sid: string, seq: number][]; code?: number; reason?: string }, payload: Uint8Array): void {
+    if (header.t === 'close') {
+      const s = header.sid === undefined ? undefined : this.sessions.get(header.sid);
+      if (s) this.close(s, header.code ?? CloseCode.ownerMoved, header.reason ?? 'closed by the owner');
+      return;
+    }
+    if (header.t !== 'out' || !Array.isArray(header.to)) return;
+    for (const [sid, seq] of header.to) this.deliver(sid, seq, payload);
+  }
+
+  private deliver(sid: string, seq: number, payload: Uint8Array): void {
+    const s = this.sessions.get(sid);
     if (!s) return;
     if (s.answerTimer) {
       clearTimeout(s.answerTimer);
       s.answerTimer = null;
     }
-    if (header.t === 'close') return this.close(s, header.code ?? CloseCode.ownerMoved, header.reason ?? 'closed by the owner');
-    if (header.t !== 'out' || header.seq === undefined) return;
-    if (header.seq !== s.nextSeq) void this.fillGap(s);
-    s.nextSeq = header.seq + 1;
+    if (seq !== s.nextSeq) void this.fillGap(s);
+    s.nextSeq = seq + 1;
     const socket = s.peer.socket;
     if (!socket.isOpen()) return;
     if (socket.bufferedAmount() > this.deps.maxBufferedBytes) {

@@ -76,6 +76,43 @@ export class ClusterNode {
     this.deps.bus.publish(channelOf(node), encodeEnvelope(header, payload));
   }
 
+  /** What owned workshops send to other nodes' sessions this turn, per node, in order. */
+  private outbound = new Map<string, { sid: string; seq: number; data: Uint8Array }[]>();
+  private outboundScheduled = false;
+
+  /**
+   * A message for a session of another node. A room's broadcast hands every peer the same message,
+   * so consecutive sends of one message to one node go out as one publish naming each session
+   * (with its number): one publish per node per broadcast, not one per client.
+   */
+  private sendOut = (node: string, sid: string, seq: number, data: Uint8Array): void => {
+    let queue = this.outbound.get(node);
+    if (!queue) this.outbound.set(node, (queue = []));
+    queue.push({ sid, seq, data });
+    if (this.outboundScheduled) return;
+    this.outboundScheduled = true;
+    queueMicrotask(this.flushOutbound);
+  };
+
+  private flushOutbound = (): void => {
+    this.outboundScheduled = false;
+    for (const [node, queue] of this.outbound) {
+      for (let i = 0; i < queue.length; ) {
+        const data = queue[i]!.data;
+        const to: [string, number][] = [];
+        for (; i < queue.length && queue[i]!.data === data; i++) to.push([queue[i]!.sid, queue[i]!.seq]);
+        this.send(node, { t: 'out', to }, data);
+      }
+    }
+    this.outbound.clear();
+  };
+
+  /** Closes a session of another node, after everything sent to it before. */
+  private closeSession = (node: string, sid: string, code: number, reason: string): void => {
+    this.flushOutbound();
+    this.send(node, { t: 'close', sid, code, reason });
+  };
+
   /** Checks a connection against PostgreSQL, then finds (or becomes) the workshop's owner. */
   admit: Admit = async (target) => {
     if (!this.deps.bus.up) return refusal(CloseCode.clusterUnavailable, BUS_DOWN, 'cluster_unavailable');
@@ -145,7 +182,7 @@ export class ClusterNode {
           return null;
         }
         const [docs, people, history] = await Promise.all([pg.loadWorkshopDocs(workshopId), pg.personIds(workshopId), pg.loadHistory(workshopId)]);
-        const owned: OwnedWorkshop = new OwnedWorkshop(row, owner.epoch, docs, people, history, lease, { ...this.deps, cluster: this.cluster, toSession: (node, sid, h, p) => this.send(node, { ...h, sid }, p) }, {
+        const owned: OwnedWorkshop = new OwnedWorkshop(row, owner.epoch, docs, people, history, lease, { ...this.deps, cluster: this.cluster, sendOut: this.sendOut, closeSession: this.closeSession }, {
           onFailure: (err) => {
             if (err instanceof FencedError) this.letGo(owned, CloseCode.ownerMoved, 'the workshop moved to another node; reconnect', false);
             else this.letGo(owned, CloseCode.storageFailed, 'storage failed; reconnect', true);

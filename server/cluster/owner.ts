@@ -43,8 +43,10 @@ export interface OwnerDeps {
   cluster: ClusterMetrics;
   log: Logger;
   config: Config;
-  /** Sends a message to a session of another node (its `out` and `close`). */
-  toSession(node: string, sid: string, header: Record<string, unknown>, payload?: Uint8Array): void;
+  /** Sends a message to a session of another node (batched per node: see ClusterNode.sendOut). */
+  sendOut(node: string, sid: string, seq: number, data: Uint8Array): void;
+  /** Closes a session of another node (after what was sent to it before). */
+  closeSession(node: string, sid: string, code: number, reason: string): void;
 }
 
 export class OwnedWorkshop {
@@ -135,12 +137,12 @@ export class OwnedWorkshop {
       send: (data) => {
         if (!open) return;
         deps.cluster.forwarded.inc({ direction: 'to_node' });
-        deps.toSession(join.from, join.sid, { t: 'out', seq: ++seq }, data);
+        deps.sendOut(join.from, join.sid, ++seq, data);
       },
       close: (code, reason) => {
         if (!open) return;
         open = false;
-        deps.toSession(join.from, join.sid, { t: 'close', code, reason });
+        deps.closeSession(join.from, join.sid, code, reason);
         // No socket 'close' event comes back for it: the peer leaves now.
         queueMicrotask(() => this.remoteLeave(join.sid));
       },

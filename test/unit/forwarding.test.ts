@@ -51,8 +51,8 @@ describe('Forwarding', () => {
     const stored = new Y.Doc();
     stored.getMap('notes').set('missed', 'it was in the lost message');
     const { forwarding, socket, sid, cluster } = setup(stored);
-    forwarding.fromOwner({ t: 'out', sid, seq: 1 }, new Uint8Array([1]));
-    forwarding.fromOwner({ t: 'out', sid, seq: 3 }, new Uint8Array([3])); // 2 was lost
+    forwarding.fromOwner({ t: 'out', to: [[sid, 1]] }, new Uint8Array([1]));
+    forwarding.fromOwner({ t: 'out', to: [[sid, 3]] }, new Uint8Array([3])); // 2 was lost
     await new Promise((r) => setImmediate(r));
     expect((await cluster.gapFills.get()).values[0]!.value).toBe(1);
     expect(socket.queue).toHaveLength(3);
