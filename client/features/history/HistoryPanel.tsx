@@ -102,7 +102,8 @@ export function HistoryPanel() {
         {status?.text}
       </p>
       {answer && !entries.length && <p>No changes {filters.person || filters.stage ? 'match these filters' : 'yet'}.</p>}
-      <ol className="history-list" aria-label="Changes, newest first">
+      {/* It scrolls: focusable (tabIndex 0) so a keyboard can scroll it where it holds no buttons (an observer). */}
+      <ol className="history-list" aria-label="Changes, newest first" tabIndex={0}>
         {entries.map((e) => (
           <li key={e.id}>
             <span className="history-meta">
