@@ -5,6 +5,7 @@ import { authenticate, HttpError } from './http.js';
 import { WorkshopLoadError } from './workshop.js';
 import { logHistory } from './history/store.js';
 import { buildDecisionLog } from '../shared/log/build.js';
+import { readSettings } from '../shared/schema.js';
 import { LOG_FORMATS } from '../shared/log/formats.js';
 import { contentDisposition, type LogFormat } from '../shared/log/filename.js';
 
@@ -18,7 +19,7 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
       pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/decision-log\.(json|md|csv|jira\.csv)$/,
       name: 'decision_log',
       handler: (req, res, [id, ext]) => {
-        authenticate(req, workshops, id!);
+        const { role } = authenticate(req, workshops, id!);
         const workshop = loadWorkshop(deps, id!);
         if (!workshop) throw new HttpError(404, 'unknown workshop');
         // Count the read as a connection: a workshop loaded only for this export is unloaded after
@@ -26,7 +27,8 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
         workshop.connected();
         let log;
         try {
-          const history = logHistory(workshop.history.store.list(workshop.id));
+          // The history is for the facilitator and observers (SPEC 8), as GET …/history: a participant's log has none.
+          const history = role === 'participant' ? undefined : logHistory(workshop.history.store.readable(workshop.id, readSettings(workshop.control.doc).anonymous));
           log = buildDecisionLog({ board: workshop.board.doc, control: workshop.control.doc, workshopId: workshop.id, now: Date.now(), history });
         } finally {
           workshop.disconnected();

@@ -53,6 +53,31 @@ export interface HistoryAnswer {
   stages: string[];
 }
 
+/** Who a participant's note change is said to be by in an anonymous workshop. */
+export const ANONYMOUS_ACTOR: Actor = { id: '', name: 'Someone', role: 'participant' };
+
+/** Whether an entry would name the author of a note (a participant's change of notes): anonymous mode hides that. */
+export const namesNoteAuthor = (e: { actor: Actor; doc: HistoryDoc; changes: RecordChange[] }): boolean =>
+  e.actor.role === 'participant' && e.actor.id !== '' && e.doc === 'board' && e.changes.some((c) => c.root === 'notes' || c.root === 'noteMerges');
+
+/**
+ * The entries as anyone may read them, oldest first: a participant's note change made before
+ * anonymous mode was last turned on (or while it is on) names nobody, as the board, which clears
+ * the authors for good when it is turned on, no longer does either. Entries made while it was on
+ * were recorded as "Someone" already.
+ */
+export function withAnonymity<E extends { seq: number; actor: Actor; doc: HistoryDoc; text: string; changes: RecordChange[] }>(entries: E[], anonymousNow: boolean): E[] {
+  let cutoff = anonymousNow ? Infinity : 0;
+  for (const e of entries) {
+    if (e.doc === 'control' && e.changes.some((c) => c.root === 'settings' && c.key === 'anonymous' && c.after === true)) cutoff = Math.max(cutoff, e.seq);
+  }
+  return entries.map((e) =>
+    e.seq < cutoff && namesNoteAuthor(e)
+      ? { ...e, actor: ANONYMOUS_ACTOR, text: e.text.startsWith(`${e.actor.name} `) ? `${ANONYMOUS_ACTOR.name} ${e.text.slice(e.actor.name.length + 1)}` : `${ANONYMOUS_ACTOR.name} changed a note` }
+      : e,
+  );
+}
+
 /** Board roots whose records the history keeps (before/after values) and a rollback writes: every root clients write. */
 export const HISTORY_BOARD_ROOTS: readonly string[] = DOC_ROOTS.board.client;
 export const HISTORY_CONTROL_ROOTS = ['settings', 'engine', 'reveals', 'ranking'] as const;

@@ -18,11 +18,13 @@ import { DOC_NAMES, PRIVATE_DOC_PREFIX, type Role } from '../../shared/constants
 import { boardMaps, noteMergeMap, controlMaps, privateMaps, readPrevious } from '../../shared/schema.js';
 import { readEngineState } from '../../shared/stages.js';
 import {
+  ANONYMOUS_ACTOR,
   HISTORY_BOARD_ROOTS,
   HISTORY_CONTROL_ROOTS,
   canonicalJson,
   describeChange,
   describeScoring,
+  namesNoteAuthor,
   type Actor,
   type HistoryKind,
   type HistoryNames,
@@ -266,9 +268,7 @@ export class HistoryRecorder implements PendingRoom {
     let actor = write.actor;
     // Anonymous workshops: the history does not say which participant wrote which note.
     const control = this.host.room(DOC_NAMES.control).doc;
-    if (actor.role === 'participant' && doc === 'board' && controlMaps(control).settings.get('anonymous') === true && changes.some((c) => c.root === 'notes' || c.root === 'noteMerges')) {
-      actor = { id: '', name: 'Someone', role: 'participant' };
-    }
+    if (controlMaps(control).settings.get('anonymous') === true && namesNoteAuthor({ actor, doc, changes })) actor = ANONYMOUS_ACTOR;
     const names = this.names();
     const text = write.describe ? write.describe(actor.name, changes, names) : describeChange(actor.name, doc, changes, names);
     // A restore's or rollback's own sentence is for its own transaction; what follows from it (a merge

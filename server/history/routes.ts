@@ -11,6 +11,7 @@ import { authenticate, HttpError, parseBody, readJson, sendJson } from '../http.
 import { loadWorkshop } from '../decisionLog.js';
 import type { Workshop } from '../workshop.js';
 import type { Role } from '../../shared/constants.js';
+import { readSettings } from '../../shared/schema.js';
 import type { Actor, HistoryAnswer } from '../../shared/history.js';
 import { entryView } from './store.js';
 import { RestoreRefused, restoreEntry, rollbackTo } from './restore.js';
@@ -85,7 +86,7 @@ export function historyRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
         if (role === 'participant') throw new HttpError(403, 'the history is for the facilitator and observers');
         const url = new URL(req.url ?? '/', 'http://localhost');
         const query = parseBody(HistoryQuery, Object.fromEntries([...url.searchParams].filter(([k]) => k === 'person' || k === 'stage')));
-        const all = withWorkshop(row.id, (w) => w.history.store.list(row.id));
+        const all = withWorkshop(row.id, (w) => w.history.store.readable(row.id, readSettings(w.control.doc).anonymous));
         const people = new Map<string, Actor>();
         for (const e of all) if (e.actor.id) people.set(e.actor.id, e.actor);
         const answer: HistoryAnswer = {

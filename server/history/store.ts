@@ -4,7 +4,7 @@
 // writes this table, and deleting a workshop deletes its rows (storage.ts deleteWorkshop).
 import type Database from 'better-sqlite3';
 import type { Actor, HistoryDoc, HistoryEntryView, HistoryKind, RecordChange } from '../../shared/history.js';
-import { deletedRecords } from '../../shared/history.js';
+import { deletedRecords, withAnonymity } from '../../shared/history.js';
 import type { LogHistoryEntry } from '../../shared/log/types.js';
 
 export const HISTORY_TABLE_SQL = `
@@ -108,6 +108,11 @@ export class HistoryStore {
   /** Every entry of a workshop, oldest first. */
   list(workshopId: string): HistoryEntry[] {
     return (this.stmts.all.all(workshopId) as Row[]).map(fromRow);
+  }
+
+  /** Every entry as it may be read (API, logs), oldest first: note authors hidden as anonymous mode says (withAnonymity). */
+  readable(workshopId: string, anonymousNow: boolean): HistoryEntry[] {
+    return withAnonymity(this.list(workshopId), anonymousNow);
   }
 
   /** The board's entries after `seq`, oldest first (what a rollback undoes). */
