@@ -51,6 +51,8 @@ export interface HistoryAnswer {
   entries: HistoryEntryView[];
   people: Actor[];
   stages: string[];
+  /** The newest entry's number whatever the filters (0: none): the board is as it was after it, so no rollback to it. */
+  latest: number;
 }
 
 /** Who a participant's note change is said to be by in an anonymous workshop. */

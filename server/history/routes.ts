@@ -96,6 +96,7 @@ export function historyRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
             .map(entryView),
           people: [...people.values()],
           stages: [...new Set(all.map((e) => e.stage))],
+          latest: all.at(-1)?.seq ?? 0,
         };
         sendJson(res, 200, answer);
       },
