@@ -86,7 +86,7 @@ export const HISTORY_CONTROL_ROOTS = ['settings', 'engine', 'reveals', 'ranking'
 /** Roots whose deleted records `Restore` brings back (a merge record is bookkeeping, not a thing people delete). */
 export const RESTORABLE_ROOTS: readonly string[] = ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'checkIns', 'scenarios'];
 /** Fields that live as Y.Text inside their record (written back as Y.Text). */
-export const TEXT_FIELDS: Readonly<Record<string, readonly string[]>> = { notes: ['text'], initiatives: ['title'], decisions: ['rationale'], reviews: ['comment'] };
+export const TEXT_FIELDS: Readonly<Record<string, readonly string[]>> = { notes: ['text'], initiatives: ['title'], decisions: ['rationale'] };
 
 /** JSON with its object keys sorted, so two equal values compare equal whatever order they were written in. */
 export function canonicalJson(value: unknown): string {
