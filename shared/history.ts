@@ -69,15 +69,21 @@ export const namesNoteAuthor = (e: { actor: Actor; doc: HistoryDoc; changes: Rec
  * were recorded as "Someone" already.
  */
 export function withAnonymity<E extends { seq: number; actor: Actor; doc: HistoryDoc; text: string; changes: RecordChange[] }>(entries: E[], anonymousNow: boolean): E[] {
-  let cutoff = anonymousNow ? Infinity : 0;
-  for (const e of entries) {
-    if (e.doc === 'control' && e.changes.some((c) => c.root === 'settings' && c.key === 'anonymous' && c.after === true)) cutoff = Math.max(cutoff, e.seq);
-  }
+  const cutoff = anonymousNow ? Infinity : lastTurnedAnonymous(entries);
   return entries.map((e) =>
     e.seq < cutoff && namesNoteAuthor(e)
       ? { ...e, actor: ANONYMOUS_ACTOR, text: e.text.startsWith(`${e.actor.name} `) ? `${ANONYMOUS_ACTOR.name} ${e.text.slice(e.actor.name.length + 1)}` : `${ANONYMOUS_ACTOR.name} changed a note` }
       : e,
   );
+}
+
+/** The number of the last entry that turned anonymous mode on (0: never): note authors from before it are forgotten. */
+export function lastTurnedAnonymous(entries: { seq: number; doc: HistoryDoc; changes: RecordChange[] }[]): number {
+  let last = 0;
+  for (const e of entries) {
+    if (e.doc === 'control' && e.changes.some((c) => c.root === 'settings' && c.key === 'anonymous' && c.after === true)) last = Math.max(last, e.seq);
+  }
+  return last;
 }
 
 /** Board roots whose records the history keeps (before/after values) and a rollback writes: every root clients write. */
@@ -419,15 +425,16 @@ export const deletedRecords = (changes: RecordChange[]): RecordChange[] =>
 
 /**
  * What each record must be to put the board back as it was right after an entry: for every record
- * a later entry changed, its value before the first of those changes. `later` in order.
+ * a later entry changed, its value before the first of those changes (`from` that entry). `later` in order.
  */
-export function rollbackTargets(later: { changes: RecordChange[] }[]): Map<string, RecordChange> {
-  const targets = new Map<string, RecordChange>();
+export function rollbackTargets(later: { seq?: number; changes: RecordChange[] }[]): Map<string, RecordChange & { from?: number }> {
+  const targets = new Map<string, RecordChange & { from?: number }>();
   for (const entry of later) {
     for (const c of entry.changes) {
       if (!(HISTORY_BOARD_ROOTS as readonly string[]).includes(c.root)) continue;
       const id = `${c.root}\u0000${c.key}`;
-      if (!targets.has(id)) targets.set(id, { root: c.root, key: c.key, before: null, after: c.before });
+      // `from`: the entry whose value before it this is (anonymous mode may have forgotten its authors since).
+      if (!targets.has(id)) targets.set(id, { root: c.root, key: c.key, before: null, after: c.before, ...(entry.seq === undefined ? {} : { from: entry.seq }) });
     }
   }
   return targets;

@@ -100,6 +100,9 @@ describe('anonymous mode in the history', () => {
     const alice = await join(s, ws, 'participant', 'Alice');
     addNote(alice.doc, { id: 'early', lane: 'product', text: 'Written in the open', author: author(alice), now: 1 });
     await entry(s, ws, 'Alice added a Product note: “Written in the open”');
+    addNote(alice.doc, { id: 'gone', lane: 'org', text: 'Deleted in the open', author: author(alice), now: 1 });
+    deleteNote(alice.doc, { id: 'gone' });
+    const earlyDeletion = await entry(s, ws, 'Alice deleted an Org note: “Deleted in the open”');
 
     setAnonymous(control.doc, true);
     await entry(s, ws, 'Fran turned anonymous mode on');
@@ -124,6 +127,15 @@ describe('anonymous mode in the history', () => {
     const texts = (await historyOf(s, ws)).entries.map((e) => e.text);
     expect(texts).toContain('Someone added a Product note: “Written in the open”');
     expect(texts.filter((t) => t.includes('Alice'))).toEqual(['Alice added an Org note: “Written later”']);
+
+    // Restoring a note deleted before anonymous mode brings back its text, not its forgotten author
+    // (the history keeps it privately); one written after it was turned off keeps hers.
+    deleteNote(alice.doc, { id: 'late' });
+    const lateDeletion = await entry(s, ws, 'Alice deleted an Org note: “Written later”');
+    for (const e of [earlyDeletion, lateDeletion]) expect((await post(s, ws.id, 'restore', JSON.stringify({ entryId: e.id }), ws.tokens.facilitator)).status).toBe(201);
+    await waitFor(() => readBoard(fran.doc).notes.length === 3, 5000, 'both notes back');
+    const authors = Object.fromEntries(readBoard(fran.doc).notes.map((n) => [n.id, n.author.name]));
+    expect(authors).toEqual({ early: '', gone: '', late: 'Alice' });
   });
 });
 
