@@ -98,3 +98,40 @@ describe('the Review’s content limits', () => {
     expect(board.initiatives.map((i) => [i.id, i.carriedFrom?.length])).toEqual([['carried-ok', MAX_CARRIED_FROM]]);
   });
 });
+
+describe('the follow-up and check-in endpoints under fuzz', () => {
+  it('answer hostile bodies with a 4xx (never a 500), and the server keeps answering', async () => {
+    const hostile = [
+      'null',
+      '[]',
+      '"x"',
+      '42',
+      'true',
+      '{"title":null}',
+      '{"title":["a"]}',
+      '{"title":{"toString":1}}',
+      '{"metricId":{},"value":"1","at":5}',
+      '{"metricId":"m","value":1e400,"at":"2026-01-01"}',
+      '{"metricId":"m","value":-0,"at":"2026-02-30"}',
+      '{"__proto__":{"title":"x"}}',
+      '[' .repeat(5000) + ']'.repeat(5000),
+      '{"a":' + '"x",'.repeat(3) + '}',
+      '\u0000',
+      JSON.stringify({ title: 'x'.repeat(100_000) }),
+    ];
+    for (const path of [`${previous.id}/follow-up`, `${followUp.id}/check-ins`]) {
+      for (const body of hostile) {
+        const res = await fetch(`${env.server.url}/api/workshops/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${path.startsWith(previous.id) ? previous.tokens.facilitator : followUp.tokens.participant}` },
+          body,
+        });
+        // An object without a title is a plain Start follow-up (unknown fields are ignored, as at creation); anything else is refused.
+        const plainObject = /^\{"(metricId|__proto__|a)"/.test(body);
+        if (!(path.endsWith('follow-up') && plainObject)) expect(res.status, `${path} ${body.slice(0, 40)}`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${path} ${body.slice(0, 40)}`).toBeLessThan(500);
+      }
+    }
+    expect((await fetch(`${env.server.url}/healthz`)).status).toBe(200);
+  });
+});
