@@ -60,7 +60,8 @@ const fromRow = (r: Row): HistoryEntry => ({
   changes: JSON.parse(r.changes) as RecordChange[],
 });
 
-export const entryView = (e: HistoryEntry): HistoryEntryView => ({
+/** `gone`, when given, says whether a record is absent from the board now: an entry whose deletions are all back is not restorable. */
+export const entryView = (e: HistoryEntry, gone?: (root: string, key: string) => boolean): HistoryEntryView => ({
   id: e.seq,
   at: new Date(e.at).toISOString(),
   person: e.actor,
@@ -68,7 +69,7 @@ export const entryView = (e: HistoryEntry): HistoryEntryView => ({
   doc: e.doc,
   kind: e.kind,
   text: e.text,
-  restorable: e.doc === 'board' && deletedRecords(e.changes).length > 0,
+  restorable: e.doc === 'board' && deletedRecords(e.changes).some((c) => !gone || gone(c.root, c.key)),
 });
 
 /** The entries as the decision log carries them (SPEC 8: `history`, and the Markdown appendix). */
