@@ -2,13 +2,14 @@
 // 403 on GET …/history, gets no history through the decision log either; notes written before
 // anonymous mode was turned on name nobody once it is on, in the history and in every export;
 // restore and rollback answer every hostile body, entry of another workshop, replay and race with
-// a 4xx (never a 500), and the server keeps answering; no token reaches the server's log.
+// a 4xx (never a 500), and the server keeps answering; no token reaches the server's log. On a
+// locked board the facilitator may still restore and roll back (as they may write it), and it stays locked.
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectClient, waitSynced } from '../helpers/clients.js';
 import { createPerson, createWorkshop, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
 import { addNote, deleteNote } from '../../shared/commands/notes.js';
-import { setAnonymous } from '../../shared/commands/control.js';
-import { boardMaps, readBoard } from '../../shared/schema.js';
+import { setAnonymous, setLocked } from '../../shared/commands/control.js';
+import { boardMaps, readBoard, readSettings } from '../../shared/schema.js';
 import type { HistoryAnswer, HistoryEntryView } from '../../shared/history.js';
 import type { DecisionLog } from '../../shared/log/types.js';
 
@@ -215,5 +216,30 @@ describe('restore and rollback under attack', () => {
     const logs = s.logs.join('\n');
     for (const token of [...Object.values(victim.tokens), ...Object.values(other.tokens), alice.personToken, bob.personToken]) expect(logs).not.toContain(token);
     expect(logs).not.toMatch(/"statusCode":500|internal error/i);
+  });
+});
+
+describe('a locked board', () => {
+  it('still takes the facilitator’s restore and rollback (the facilitator may write a locked board), which leave it locked; a participant stays read-only', async () => {
+    const s = await server();
+    const ws = await createWorkshop(s);
+    const fran = await join(s, ws, 'facilitator', 'Fran');
+    const control = await fran.open('control');
+    const alice = await join(s, ws, 'participant', 'Alice');
+    addNote(alice.doc, { id: 'k', lane: 'org', text: 'Keep', author: author(alice), now: 1 });
+    const point = await entry(s, ws, 'Alice added an Org note: “Keep”');
+    addNote(alice.doc, { id: 'd', lane: 'org', text: 'Doomed', author: author(alice), now: 2 });
+    deleteNote(alice.doc, { id: 'k' });
+    const deletion = await entry(s, ws, 'Alice deleted an Org note: “Keep”');
+    setLocked(control.doc, true);
+    await entry(s, ws, 'Fran locked the board');
+
+    expect((await post(s, ws.id, 'restore', JSON.stringify({ entryId: deletion.id }), ws.tokens.facilitator)).status).toBe(201);
+    expect((await post(s, ws.id, 'rollback', JSON.stringify({ entryId: point.id }), ws.tokens.facilitator)).status).toBe(201);
+    await waitFor(() => readBoard(alice.doc).notes.map((n) => n.id).join() === 'k', 5000, 'the board as after the first note');
+    expect(readSettings(control.doc).locked).toBe(true);
+    // Alice's write on the locked board is still reverted.
+    addNote(alice.doc, { id: 'x', lane: 'org', text: 'Sneaked in', author: author(alice), now: 3 });
+    await waitFor(() => !readBoard(alice.doc).notes.some((n) => n.id === 'x'), 5000, 'Alice reverted');
   });
 });
