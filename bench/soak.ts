@@ -168,7 +168,9 @@ class RoomChurn {
     const tick = () => {
       if (provider.wsconnected) {
         doc.transact(() => {
-          const key = `soak-${doc.clientID}-${Math.floor(Math.random() * 5)}`;
+          // The same few notes per seat in every cycle, so the board stays a board's size: a key per
+          // client id would add notes every cycle and the board itself would grow without end.
+          const key = `soak-${i}-${Math.floor(Math.random() * 5)}`;
           let note = notes.get(key);
           if (!note) {
             note = new Y.Map<unknown>();
@@ -176,7 +178,7 @@ class RoomChurn {
             notes.set(key, note);
           }
           const text = note.get('text') as Y.Text;
-          // Typing, and now and then clearing: the document keeps growing a little, like a board.
+          // Typing, and clearing past 200 characters: the document grows only by Yjs's record of deletions.
           if (text.length > 200) text.delete(0, text.length);
           else text.insert(text.length, 'soak ');
         });
