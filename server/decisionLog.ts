@@ -28,7 +28,7 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
         let log;
         try {
           // The history is for the facilitator and observers (SPEC 8), as GET …/history: a participant's log has none.
-          const history = role === 'participant' ? undefined : logHistory(workshop.history.store.readable(workshop.id, readSettings(workshop.control.doc).anonymous));
+          const history = role === 'participant' ? undefined : logHistory(workshop.history.readable(readSettings(workshop.control.doc).anonymous));
           log = buildDecisionLog({ board: workshop.board.doc, control: workshop.control.doc, workshopId: workshop.id, now: Date.now(), history });
         } finally {
           workshop.disconnected();

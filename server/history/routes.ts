@@ -87,7 +87,7 @@ export function historyRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
         const url = new URL(req.url ?? '/', 'http://localhost');
         const query = parseBody(HistoryQuery, Object.fromEntries([...url.searchParams].filter(([k]) => k === 'person' || k === 'stage')));
         const { all, gone } = withWorkshop(row.id, (w) => ({
-          all: w.history.store.readable(row.id, readSettings(w.control.doc).anonymous),
+          all: w.history.readable(readSettings(w.control.doc).anonymous),
           gone: (root: string, key: string) => w.history.boardValue(root, key) === null,
         }));
         const people = new Map<string, Actor>();
