@@ -6,6 +6,7 @@ import { DOC_NAMES } from '../../shared/constants.js';
 import { boardMaps, noteMergeMap, readSettings } from '../../shared/schema.js';
 import { clearAuthors } from '../../shared/commands/anonymity.js';
 import { replaceText } from '../../shared/commands/text.js';
+import { RECORD_LIMITS } from '../../shared/limits.js';
 import {
   TEXT_FIELDS,
   canonicalJson,
@@ -117,6 +118,12 @@ export function restoreEntry(host: RestoreHost, workshopId: string, seq: number,
   // A decision comes back with its initiative, an impact with its note, as they went.
   const missing = deleted.filter((c) => host.history.boardValue(c.root, c.key) === null).map((c) => ({ ...c, after: c.before, from: seq }));
   if (!missing.length) throw new RestoreRefused(409, `what history entry #${seq} deleted is on the board again`);
+  // The content limits hold for a restore too (a full board stays within its 500 notes).
+  for (const [root, most] of Object.entries(RECORD_LIMITS)) {
+    const back = missing.filter((c) => c.root === root).length;
+    const now = rootMap(host.room(DOC_NAMES.board).doc, root).size;
+    if (back && now + back > most) throw new RestoreRefused(409, `the board holds at most ${most} ${root}: ${now} are on it, so the ${back} of #${seq} do not fit`);
+  }
   return apply(host, workshopId, actor, missing, (who) => describeRestore(who, missing.map((c) => ({ ...c, before: null })), host.history.names(), seq), 'restore');
 }
 

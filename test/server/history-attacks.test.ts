@@ -10,6 +10,7 @@ import { createPerson, createWorkshop, startTestServer, waitFor, type CreatedWor
 import { addNote, deleteNote } from '../../shared/commands/notes.js';
 import { setAnonymous, setLocked } from '../../shared/commands/control.js';
 import { boardMaps, readBoard, readSettings } from '../../shared/schema.js';
+import { MAX_NOTES_PER_BOARD } from '../../shared/limits.js';
 import type { HistoryAnswer, HistoryEntryView } from '../../shared/history.js';
 import type { DecisionLog } from '../../shared/log/types.js';
 
@@ -241,5 +242,31 @@ describe('a locked board', () => {
     // Alice's write on the locked board is still reverted.
     addNote(alice.doc, { id: 'x', lane: 'org', text: 'Sneaked in', author: author(alice), now: 3 });
     await waitFor(() => !readBoard(alice.doc).notes.some((n) => n.id === 'x'), 5000, 'Alice reverted');
+  });
+});
+
+describe('a full board', () => {
+  it('refuses (409) a restore that would put it past its note limit, and takes it once there is room', async () => {
+    const s = await server();
+    const ws = await createWorkshop(s);
+    const fran = await join(s, ws, 'facilitator', 'Fran');
+    const alice = await join(s, ws, 'participant', 'Alice');
+    alice.doc.transact(() => {
+      for (let i = 0; i < MAX_NOTES_PER_BOARD; i++) addNote(alice.doc, { id: `n${i}`, lane: 'org', text: `Note ${i}`, author: author(alice), now: i });
+    });
+    await waitFor(() => readBoard(fran.doc).notes.length === MAX_NOTES_PER_BOARD, 10_000, 'a full board');
+    deleteNote(alice.doc, { id: 'n0' });
+    const deletion = await entry(s, ws, 'Alice deleted an Org note: “Note 0”');
+    addNote(alice.doc, { id: 'fill', lane: 'org', text: 'The last place', author: author(alice), now: 1000 });
+    await entry(s, ws, 'Alice added an Org note: “The last place”');
+
+    const full = await post(s, ws.id, 'restore', JSON.stringify({ entryId: deletion.id }), ws.tokens.facilitator);
+    expect(full.status).toBe(409);
+    expect(((await full.json()) as { error: string }).error).toContain(`at most ${MAX_NOTES_PER_BOARD} notes`);
+    expect(readBoard(fran.doc).notes.length).toBe(MAX_NOTES_PER_BOARD);
+    deleteNote(alice.doc, { id: 'fill' });
+    await entry(s, ws, 'Alice deleted an Org note: “The last place”');
+    expect((await post(s, ws.id, 'restore', JSON.stringify({ entryId: deletion.id }), ws.tokens.facilitator)).status).toBe(201);
+    await waitFor(() => readBoard(fran.doc).notes.some((n) => n.id === 'n0'), 5000, 'the note back');
   });
 });
