@@ -10,6 +10,8 @@ import { loadWorkshop } from './decisionLog.js';
 import { isCheckInDate, MAX_CHECK_IN_MAGNITUDE } from '../shared/checkins.js';
 import { addCheckIn, type AddCheckInResult } from '../shared/commands/checkIns.js';
 import { DOC_NAMES } from '../shared/constants.js';
+import { MAX_CHECK_INS_PER_BOARD } from '../shared/limits.js';
+import { boardMaps } from '../shared/schema.js';
 
 type Route = ReturnType<NonNullable<Parameters<typeof createHttpHandler>[1]>>[number];
 
@@ -43,6 +45,10 @@ export function checkInRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
         const recorded: AddCheckInResult[] = [];
         try {
           // In the history as the person's (or the role's) check-in.
+          // The server's own writes pass no write gate: the board's check-in limit is held here.
+          if (boardMaps(workshop.board.doc).checkIns.size >= MAX_CHECK_INS_PER_BOARD) {
+            throw new HttpError(409, `the board holds at most ${MAX_CHECK_INS_PER_BOARD} check-ins`);
+          }
           const actor = workshop.history.requestActor(person, role);
           workshop.history.withActor({ actor }, () =>
             workshop.transact(DOC_NAMES.board, (doc) => void recorded.push(addCheckIn(doc, { ...body, by, now: Date.now() }))),

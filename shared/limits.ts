@@ -27,6 +27,8 @@ export const MAX_OTHER_FIELD_LENGTH = 1000;
 
 /** Notes on one board. */
 export const MAX_NOTES_PER_BOARD = 500;
+/** Metric check-ins on one board (a year of weekly check-ins on 40 metrics): the API and clients alike. */
+export const MAX_CHECK_INS_PER_BOARD = 2000;
 
 /** The longest string or text each field of each board record may hold. */
 export const FIELD_LIMITS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
@@ -39,7 +41,7 @@ export const FIELD_LIMITS: Readonly<Record<string, Readonly<Record<string, numbe
 };
 
 /** Most records in each board root. */
-export const RECORD_LIMITS: Readonly<Record<string, number>> = { notes: MAX_NOTES_PER_BOARD };
+export const RECORD_LIMITS: Readonly<Record<string, number>> = { notes: MAX_NOTES_PER_BOARD, checkIns: MAX_CHECK_INS_PER_BOARD };
 
 /** Largest encoded size of each kind of document, in bytes. */
 export const MAX_DOC_BYTES = {

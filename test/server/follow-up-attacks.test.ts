@@ -11,7 +11,10 @@ import { useServerAndClients } from '../helpers/suites.js';
 import { openDemoSession } from '../helpers/demoWorkshop.js';
 import { updateFrame, updateOf } from '../helpers/updates.js';
 import { boardMaps, readBoard } from '../../shared/schema.js';
-import { MAX_CARRIED_FROM, MAX_REVIEW_COMMENT, MAX_REVIEW_STATUS } from '../../shared/limits.js';
+import { MAX_CARRIED_FROM, MAX_CHECK_INS_PER_BOARD, MAX_REVIEW_COMMENT, MAX_REVIEW_STATUS } from '../../shared/limits.js';
+import { createInitiative } from '../../shared/commands/initiatives.js';
+import { addMetric } from '../../shared/commands/metrics.js';
+import { addCheckIn } from '../../shared/commands/checkIns.js';
 
 const env = useServerAndClients();
 const raws: RawPeer[] = [];
@@ -133,5 +136,40 @@ describe('the follow-up and check-in endpoints under fuzz', () => {
       }
     }
     expect((await fetch(`${env.server.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('the check-in limit', () => {
+  it('holds for the API (409) and for a hand-made update alike: a board takes at most its check-ins, so no one grows it for every joiner', async () => {
+    const ws = await createWorkshop(env.server, { title: 'Check-ins' });
+    const fac = env.client(env.server.wsUrl, ws.id, ws.tokens.facilitator);
+    await waitSynced(fac);
+    fac.doc.transact(() => {
+      createInitiative(fac.doc, { id: 'i1', title: 'Pipeline', bottleneckIds: [], now: 1 });
+      addMetric(fac.doc, { initiativeId: 'i1', id: 'm1', name: 'Deploys a day', baseline: '1', target: '10', due: '2027-06-01' });
+      for (let i = 1; i < MAX_CHECK_INS_PER_BOARD; i++) addCheckIn(fac.doc, { metricId: 'm1', value: i, at: '2027-01-01', by: 'seed', now: i });
+    });
+    const reader = env.client(env.server.wsUrl, ws.id, ws.tokens.observer);
+    await waitFor(() => readBoard(reader.doc).checkIns.length === MAX_CHECK_INS_PER_BOARD - 1, 10_000, 'the seeded check-ins');
+    const checkIn = () =>
+      fetch(`${env.server.url}/api/workshops/${ws.id}/check-ins`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ws.tokens.participant}` },
+        body: JSON.stringify({ metricId: 'm1', value: 5, at: '2027-02-01' }),
+      });
+    expect((await checkIn()).status).toBe(201); // the last place
+    const full = await checkIn();
+    expect(full.status).toBe(409);
+    expect(((await full.json()) as { error: string }).error).toContain(`at most ${MAX_CHECK_INS_PER_BOARD} check-ins`);
+
+    // A participant's hand-made update with one more is refused by the write gate.
+    const before = await metricValue(env.server, 'scaleboard_ws_rejected_total', { reason: 'too_many_records' });
+    const attacker = await openRaw(`${env.server.wsUrl}/${ws.id}?token=${ws.tokens.participant}`);
+    raws.push(attacker);
+    await waitFor(() => attacker.received.length > 0, 5000, 'attacker synced');
+    await waitFor(() => readBoard(reader.doc).checkIns.length === MAX_CHECK_INS_PER_BOARD, 5000, 'the API check-in relayed');
+    attacker.ws.send(updateFrame(updateOf(reader.doc, (d) => void addCheckIn(d, { metricId: 'm1', value: 6, at: '2027-02-02', by: 'x', now: 1 }))));
+    await waitFor(async () => (await metricValue(env.server, 'scaleboard_ws_rejected_total', { reason: 'too_many_records' })) > before, 5000, 'refused');
+    expect(readBoard(reader.doc).checkIns.length).toBe(MAX_CHECK_INS_PER_BOARD);
   });
 });
