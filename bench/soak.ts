@@ -29,9 +29,36 @@ const ROOM_IDLE_MS = 2_000;
 const MAX_BUFFERED_BYTES = 512 * 1024;
 /** The first part of the run is warm-up (JIT, pools, the first rooms): slopes are fitted after it. */
 const WARMUP_SHARE = 0.25;
+/**
+ * The V8 heap between collections is mostly garbage waiting (it swings by 100 MB under churn), so
+ * what the server retains is read after a full garbage collection: the server writes a heap
+ * snapshot on SIGUSR2 (node's --heapsnapshot-signal), which collects first, into a temporary
+ * directory (SOAK_HEAPSNAPSHOT=DIR keeps them there), and /metrics is read right after. Taken
+ * about eight times in a run and once after everyone left; each pauses the server for a moment.
+ */
+const SNAPSHOT_DIR = process.env.SOAK_HEAPSNAPSHOT ?? fs.mkdtempSync(path.join(os.tmpdir(), 'scaleboard-soak-heap-'));
+const KEEP_SNAPSHOTS = Boolean(process.env.SOAK_HEAPSNAPSHOT);
+const RETAINED_EVERY_MS = Math.max(30_000, (MINUTES * 60_000) / 8);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rand = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
+
+/** The heap the server retains: a full GC (by a heap snapshot), then its /metrics. */
+async function retainedHeapMB(server: BenchServer): Promise<number> {
+  fs.mkdirSync(SNAPSHOT_DIR, { recursive: true });
+  const before = new Set(fs.readdirSync(SNAPSHOT_DIR));
+  process.kill(server.pid, 'SIGUSR2');
+  // The snapshot is written on the server's main thread: /metrics answers once it is done.
+  await sleep(200);
+  const m = await scrape(server);
+  if (!KEEP_SNAPSHOTS) for (const f of fs.readdirSync(SNAPSHOT_DIR)) if (!before.has(f)) fs.rmSync(path.join(SNAPSHOT_DIR, f), { force: true });
+  return metric(m, 'nodejs_heap_size_used_bytes') / 2 ** 20;
+}
+
+interface Retained {
+  t: number;
+  mb: number;
+}
 
 interface Sample {
   t: number;
@@ -49,7 +76,18 @@ interface Metrics {
 }
 
 async function scrape(server: BenchServer): Promise<Metrics> {
-  const text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+  let text = '';
+  // A kept-alive connection the server closes just as it is reused (after a snapshot's pause, its
+  // keep-alive timer fires at once) fails once: ask again on a new one.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      text = await (await fetch(`${server.httpUrl}/metrics`)).text();
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await sleep(200);
+    }
+  }
   const values = new Map<string, number>();
   for (const m of text.matchAll(/^([a-zA-Z0-9_:]+(?:\{[^}]*\})?) (\S+)$/gm)) values.set(m[1]!, Number(m[2]));
   return { values };
@@ -130,7 +168,9 @@ class RoomChurn {
     const tick = () => {
       if (provider.wsconnected) {
         doc.transact(() => {
-          const key = `soak-${doc.clientID}-${Math.floor(Math.random() * 5)}`;
+          // The same few notes per seat in every cycle, so the board stays a board's size: a key per
+          // client id would add notes every cycle and the board itself would grow without end.
+          const key = `soak-${i}-${Math.floor(Math.random() * 5)}`;
           let note = notes.get(key);
           if (!note) {
             note = new Y.Map<unknown>();
@@ -138,7 +178,7 @@ class RoomChurn {
             notes.set(key, note);
           }
           const text = note.get('text') as Y.Text;
-          // Typing, and now and then clearing: the document keeps growing a little, like a board.
+          // Typing, and clearing past 200 characters: the document grows only by Yjs's record of deletions.
           if (text.length > 200) text.delete(0, text.length);
           else text.insert(text.length, 'soak ');
         });
@@ -170,7 +210,6 @@ class RoomChurn {
  * comes back, as a real client would, and does it again.
  */
 class SlowConsumer {
-  closedByServer = 0;
   private ws: WebSocket | null = null;
   private stopped = false;
 
@@ -184,24 +223,17 @@ class SlowConsumer {
     if (this.stopped) return;
     const ws = new WebSocket(`${this.server.wsBase}/${this.id}?token=${this.token}`, { perMessageDeflate: false });
     this.ws = ws;
-    // Reads for a moment every 45 s only: the kernel's buffers fill (a few MB on loopback), then
-    // the server's queue; past MAX_BUFFERED_BYTES the server closes it, and the next moment of
-    // reading finds the close frame.
-    ws.on('open', () => {
-      const raw = (ws as unknown as { _socket: import('node:net').Socket })._socket;
-      raw.pause();
-      const timer = setInterval(() => {
-        raw.resume();
-        setTimeout(() => raw.pause(), 2_000).unref();
-      }, 45_000);
-      timer.unref();
-      ws.once('close', () => clearInterval(timer));
-    });
+    // Never reads: the kernel's buffers fill (a few MB on loopback), then the server's queue; past
+    // MAX_BUFFERED_BYTES the server closes it (counted in its /metrics, which the sampler watches:
+    // a socket that reads nothing never sees the close frame, so the sampler calls closed()).
+    ws.on('open', () => (ws as unknown as { _socket: import('node:net').Socket })._socket.pause());
     ws.on('error', () => undefined);
-    ws.on('close', () => {
-      this.closedByServer++;
-      if (!this.stopped) setTimeout(() => this.start(), 2_000);
-    });
+  }
+
+  /** The server closed it: drop the socket and come back, as a real client would. */
+  closed(): void {
+    this.ws?.terminate();
+    if (!this.stopped) setTimeout(() => this.start(), 2_000);
   }
 
   stop(): void {
@@ -246,7 +278,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   const log = (s: string) => console.log(`[soak ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${s}`);
   const loadAvgAtStart = os.loadavg()[0]!;
-  const server = await startServer('ours', { env: { ROOM_IDLE_MS: String(ROOM_IDLE_MS), MAX_BUFFERED_BYTES: String(MAX_BUFFERED_BYTES), LOG_LEVEL: 'warn' } });
+  // Node prints MaxListenersExceededWarning when listeners pile up on one emitter: watched for the whole run.
+  const server = await startServer('ours', { env: { ROOM_IDLE_MS: String(ROOM_IDLE_MS), MAX_BUFFERED_BYTES: String(MAX_BUFFERED_BYTES), LOG_LEVEL: 'warn' },
+    watch: /MaxListenersExceededWarning/,
+    nodeArgs: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`],
+  });
   log(`server pid ${server.pid}; ${ROOMS} workshops churning for ${MINUTES} min, sampled every ${SAMPLE_MS / 1000} s`);
   const samples: Sample[] = [];
   const churn: RoomChurn[] = [];
@@ -267,11 +303,17 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const until = t0 + MINUTES * 60_000;
     const running = churn.map((r) => r.run(until));
+    const retained: Retained[] = [{ t: 0, mb: await retainedHeapMB(server) }];
     const sampler = (async () => {
       let nextLog = 0;
+      let nextRetained = RETAINED_EVERY_MS / 1000;
+      let slowClosed = 0;
       while (Date.now() < until) {
         await sleep(SAMPLE_MS);
         const m = await scrape(server);
+        const closedNow = metric(m, 'scaleboard_ws_rejected_total{reason="slow_consumer"}') || 0;
+        if (closedNow > slowClosed) slow!.closed();
+        slowClosed = closedNow;
         const s: Sample = {
           t: (Date.now() - t0) / 1000,
           rssMB: metric(m, 'process_resident_memory_bytes') / 2 ** 20,
@@ -283,6 +325,11 @@ async function main(): Promise<void> {
           clients: churn.reduce((a, r) => a + r.clients.length, 0),
         };
         samples.push(s);
+        if (s.t >= nextRetained && Date.now() < until - 5_000) {
+          nextRetained = s.t + RETAINED_EVERY_MS / 1000;
+          retained.push({ t: (Date.now() - t0) / 1000, mb: await retainedHeapMB(server) });
+          log(`retained heap (after a full GC): ${retained.at(-1)!.mb.toFixed(1)} MB`);
+        }
         if (s.t >= nextLog) {
           nextLog = s.t + Math.max(30, MINUTES * 6);
           log(`RSS ${s.rssMB.toFixed(0)} MB, heap ${s.heapMB.toFixed(0)} MB, event-loop delay p99 ${s.lagP99Ms.toFixed(1)} ms (max ${s.lagMaxMs.toFixed(0)}), ${s.rooms} workshops loaded, ${s.connections} connections`);
@@ -308,32 +355,40 @@ async function main(): Promise<void> {
       rssMB: metric(m, 'process_resident_memory_bytes') / 2 ** 20,
       heapMB: metric(m, 'nodejs_heap_size_used_bytes') / 2 ** 20,
     };
+    const afterGcMB = await retainedHeapMB(server);
+    log(`retained heap after everyone left: ${afterGcMB.toFixed(1)} MB (at the start of churn ${retained[0]!.mb.toFixed(1)} MB)`);
     const final = m;
     const cpu = cpuSeconds(server.pid) - cpu0;
 
     // The report.
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
     const steady = samples.filter((s) => s.t >= MINUTES * 60 * WARMUP_SHARE);
     const perHour = (pick: (s: Sample) => number) => slope(steady.map((s) => s.t / 3600), steady.map(pick));
     const rssSlope = perHour((s) => s.rssMB);
     const heapSlope = perHour((s) => s.heapMB);
     const lagSlope = perHour((s) => s.lagP99Ms);
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
     const rssMean = mean(steady.map((s) => s.rssMB));
     const heapMean = mean(steady.map((s) => s.heapMB));
     const cycles = churn.reduce((a, r) => a + r.cycles, 0);
     const reconnects = churn.reduce((a, r) => a + r.reconnects, 0);
     const edits = churn.reduce((a, r) => a + r.edits, 0);
     const slowClosed = metric(final, 'scaleboard_ws_rejected_total{reason="slow_consumer"}') || 0;
-    const listenerWarnings = /MaxListenersExceededWarning/.test(server.tail());
-    // Flat: over the run after warm-up, the V8 heap grows by less than 10 % of its mean per hour of
-    // churn, and once everyone left nothing stays loaded. (RSS follows the heap loosely: the
-    // allocator keeps freed pages; its slope is shown beside it.) A short run has a wide margin of
-    // noise; SOAK_MIN=60 is the run that says it.
-    const heapFlat = Number.isFinite(heapSlope) && heapSlope < 0.1 * heapMean;
+    const listenerWarnings = server.watched().length > 0;
+    // Flat: the retained heap (after a full GC) during churn grows by less than 10 % of its mean per
+    // hour, and after everyone left it is back within 5 MB of where it started.
+    const during = retained.filter((r) => r.t >= MINUTES * 60 * WARMUP_SHARE);
+    const retainedSlope = slope(during.map((r) => r.t / 3600), during.map((r) => r.mb));
+    const retainedMean = mean(during.map((r) => r.mb));
+    const backToStart = afterGcMB - retained[0]!.mb < 5;
+    const heapFlat = during.length >= 2 && Number.isFinite(retainedSlope) && retainedSlope < 0.1 * retainedMean;
     const unloaded = ended.rooms === 0 && ended.connections === 0;
-    // Under 10 minutes the heap is still warming up (JIT, pools, the rooms' first load): no slope verdict.
-    const judged = MINUTES >= 10;
-    const verdict = !unloaded || listenerWarnings || (judged && !heapFlat) ? 'NOT FLAT' : judged ? 'FLAT' : 'not judged (run too short for a slope)';
+    // Under 5 minutes there are too few retained-heap readings for a slope: no verdict on it.
+    const judged = MINUTES >= 5;
+    // Two questions: does anything outlive its workshop (the leak check), and does the retained
+    // heap stay level while the workshops are loaded (it grows with the loaded documents: every
+    // write leaves a Yjs struct in memory until the workshop unloads)?
+    const leakFree = unloaded && backToStart && !listenerWarnings;
+    const verdict = !leakFree || (judged && !heapFlat) ? 'NOT FLAT' : judged ? 'FLAT' : 'not judged (run too short for a slope)';
     const stride = Math.max(1, Math.round(samples.length / 12));
     const rowsShown = samples.filter((_, i) => i % stride === stride - 1 || i === samples.length - 1);
     const head = `${new Date().toISOString()} · ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}) · Node ${process.version} · load average ${loadAvgAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end · SOAK_MIN=${MINUTES}, ${ROOMS} workshops, ROOM_IDLE_MS=${ROOM_IDLE_MS}, MAX_BUFFERED_BYTES=${MAX_BUFFERED_BYTES}`;
@@ -347,20 +402,29 @@ async function main(): Promise<void> {
       '|---:|---:|---:|---:|---:|---:|---:|',
       ...rowsShown.map((s) => `| ${(s.t / 60).toFixed(1)} | ${s.rssMB.toFixed(0)} | ${s.heapMB.toFixed(1)} | ${s.lagP99Ms.toFixed(1)} | ${s.lagMaxMs.toFixed(0)} | ${s.rooms} | ${s.connections} |`),
       '',
-      `Slope per hour after the first ${WARMUP_SHARE * 100} % (warm-up), least squares over ${steady.length} samples: RSS ${rssSlope >= 0 ? '+' : ''}${rssSlope.toFixed(1)} MB/h (mean ${rssMean.toFixed(0)} MB), ` +
-        `V8 heap ${heapSlope >= 0 ? '+' : ''}${heapSlope.toFixed(1)} MB/h (mean ${heapMean.toFixed(1)} MB), event-loop delay p99 ${lagSlope >= 0 ? '+' : ''}${lagSlope.toFixed(2)} ms/h.`,
+      `Retained heap (after a full GC): ${retained.map((r) => `${r.mb.toFixed(1)} MB at ${(r.t / 60).toFixed(1)} min`).join(', ')}; ${afterGcMB.toFixed(1)} MB after everyone left.`,
       '',
-      `After everyone left: ${ended.rooms} workshops loaded and ${ended.connections} connections ${(ended.afterMs / 1000).toFixed(1)} s later (idle grace ${ROOM_IDLE_MS / 1000} s); RSS ${ended.rssMB.toFixed(0)} MB, heap ${ended.heapMB.toFixed(1)} MB; ` +
+      `Slope per hour after the first ${WARMUP_SHARE * 100} % (warm-up), least squares: **retained heap ${retainedSlope >= 0 ? '+' : ''}${retainedSlope.toFixed(1)} MB/h** (mean ${retainedMean.toFixed(1)} MB, ${during.length} readings); ` +
+        `over ${steady.length} samples RSS ${rssSlope >= 0 ? '+' : ''}${rssSlope.toFixed(1)} MB/h (mean ${rssMean.toFixed(0)} MB), ` +
+        `V8 heap between collections ${heapSlope >= 0 ? '+' : ''}${heapSlope.toFixed(1)} MB/h (mean ${heapMean.toFixed(1)} MB; mostly garbage not yet collected), event-loop delay p99 ${lagSlope >= 0 ? '+' : ''}${lagSlope.toFixed(2)} ms/h. ` +
+        `RSS keeps the high-water mark of the heap (freed pages stay with the process), so it follows the swings, not the retained heap.`,
+      '',
+      `After everyone left: ${ended.rooms} workshops loaded and ${ended.connections} connections ${(ended.afterMs / 1000).toFixed(1)} s later (idle grace ${ROOM_IDLE_MS / 1000} s); RSS ${ended.rssMB.toFixed(0)} MB, heap ${ended.heapMB.toFixed(1)} MB (${afterGcMB.toFixed(1)} MB after a full GC, against ${retained[0]!.mb.toFixed(1)} MB when churn began); ` +
         `${listenerWarnings ? 'a MaxListenersExceededWarning was printed (a listener leak)' : 'no MaxListenersExceededWarning printed'}.`,
       '',
-      `**Verdict: memory ${verdict}** (heap slope ${heapFlat ? 'under' : 'NOT under'} 10 % of its mean per hour${judged ? '' : ', not judged under 10 minutes'}; ${unloaded ? 'every workshop unloaded and every connection closed' : 'workshops or connections LEFT OVER'}; ${listenerWarnings ? 'listener warning' : 'no listener warning'}).${MINUTES < 30 ? ` A ${MINUTES}-minute run is short for a slope; SOAK_MIN=60 runs an hour.` : ''}`,
+      `**Leak check ${leakFree ? 'PASSED' : 'FAILED'}**: ${unloaded ? 'every workshop unloaded and every connection closed' : 'workshops or connections LEFT OVER'}; ` +
+        `retained heap ${backToStart ? 'back within 5 MB of its start' : 'NOT back within 5 MB of its start'} (${afterGcMB.toFixed(1)} against ${retained[0]!.mb.toFixed(1)} MB); ${listenerWarnings ? 'a listener warning' : 'no listener warning'}.`,
+      '',
+      `**Retained heap while loaded: ${heapFlat ? 'level' : 'GROWING'}** (${retainedSlope >= 0 ? '+' : ''}${retainedSlope.toFixed(1)} MB/h, ${heapFlat ? 'under' : 'not under'} 10 % of its mean per hour${judged ? '' : '; not judged under 5 minutes'}).`,
+      '',
+      `**Verdict: memory ${verdict}**.${MINUTES < 30 ? ` A ${MINUTES}-minute run is short for a slope; SOAK_MIN=60 runs an hour.` : ''}`,
       '',
     ].join('\n');
     console.log(`\n<!-- soak: markdown block, ready to paste -->\n${md}<!-- end of soak block -->`);
     const dir = path.join(ROOT, 'bench/results');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'soak-latest.md'), md);
-    fs.writeFileSync(path.join(dir, 'soak-latest.json'), JSON.stringify({ head, samples, ended, rssSlope, heapSlope, lagSlope, cycles, edits, reconnects, slowClosed, verdict }, null, 2));
+    fs.writeFileSync(path.join(dir, 'soak-latest.json'), JSON.stringify({ head, samples, retained, afterGcMB, retainedSlope, ended, rssSlope, heapSlope, lagSlope, cycles, edits, reconnects, slowClosed, verdict }, null, 2));
     log(`wrote bench/results/soak-latest.md; peak RSS ${(memory(server.pid).peak / 2 ** 20).toFixed(0)} MB`);
     if (verdict === 'NOT FLAT') process.exitCode = 1;
   } finally {
@@ -368,6 +432,7 @@ async function main(): Promise<void> {
     writer?.stop();
     slow?.stop();
     await server.stop();
+    if (!KEEP_SNAPSHOTS) fs.rmSync(SNAPSHOT_DIR, { recursive: true, force: true });
   }
 }
 

@@ -21,7 +21,8 @@ export interface Person {
   color: string;
 }
 
-async function errorOf(res: Response): Promise<Error> {
+/** The server's error message of a failed answer (`{ error }`), or its status. */
+export async function errorOf(res: Response): Promise<Error> {
   const body = (await res.json().catch(() => ({}))) as { error?: string };
   return new Error(body.error ?? `request failed (${res.status})`);
 }

@@ -9,6 +9,8 @@ import { authenticate, HttpError, parseBody, readJson, sendJson } from './http.j
 import { guardLoad } from './decisionLog.js';
 import { isCheckInDate, MAX_CHECK_IN_MAGNITUDE } from '../shared/checkins.js';
 import { addCheckIn } from '../shared/commands/checkIns.js';
+import { MAX_CHECK_INS_PER_BOARD } from '../shared/limits.js';
+import { boardMaps } from '../shared/schema.js';
 
 type Route = ReturnType<NonNullable<Parameters<typeof createHttpHandler>[1]>>[number];
 
@@ -37,7 +39,13 @@ export function checkInRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
         const by = person && person.role === role ? person.id : `api:${role}`;
 
         // In the history as the person's (or the role's) check-in.
-        const written = await guardLoad(deps, () => directory.writeBoard(row.id, { person, role }, (doc) => addCheckIn(doc, { ...body, by, now: Date.now() })));
+        const written = await guardLoad(deps, () =>
+          directory.writeBoard(row.id, { person, role }, (doc) => {
+            // The server's own writes pass no write gate: the board's check-in limit is held here.
+            if (boardMaps(doc).checkIns.size >= MAX_CHECK_INS_PER_BOARD) throw new HttpError(409, `the board holds at most ${MAX_CHECK_INS_PER_BOARD} check-ins`);
+            return addCheckIn(doc, { ...body, by, now: Date.now() });
+          }),
+        );
         if (!written) throw new HttpError(404, 'unknown workshop');
         if (!written.stored) throw new HttpError(503, 'the check-in could not be stored: try again in a moment');
         const result = written.result;

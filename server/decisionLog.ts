@@ -6,6 +6,7 @@ import { WorkshopLoadError } from './workshop.js';
 import type { Workshops } from './workshops.js';
 import { logHistory } from './history/store.js';
 import { buildDecisionLog } from '../shared/log/build.js';
+import { readSettings } from '../shared/schema.js';
 import { LOG_FORMATS } from '../shared/log/formats.js';
 import { contentDisposition, type LogFormat } from '../shared/log/filename.js';
 
@@ -19,9 +20,13 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
       pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/decision-log\.(json|md|csv|jira\.csv)$/,
       name: 'decision_log',
       handler: async (req, res, [id, ext]) => {
-        const { row } = await authenticate(req, directory, id!);
+        const { row, role } = await authenticate(req, directory, id!);
         const log = await guardLoad(deps, () =>
-          directory.read(row.id, ({ board, control, history }) => buildDecisionLog({ board, control, workshopId: row.id, now: Date.now(), history: logHistory(history) })),
+          directory.read(row.id, ({ board, control, history }) => {
+            // The history is for the facilitator and observers (SPEC 8), as GET …/history: a participant's log has none.
+            const readable = role === 'participant' ? undefined : logHistory(history(readSettings(control).anonymous));
+            return buildDecisionLog({ board, control, workshopId: row.id, now: Date.now(), history: readable });
+          }),
         );
         if (!log) throw new HttpError(404, 'unknown workshop');
         const format = LOG_FORMATS[ext as LogFormat];

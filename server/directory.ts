@@ -13,8 +13,8 @@ import { DOC_NAMES } from '../shared/constants.js';
 export interface WorkshopDocs {
   board: Y.Doc;
   control: Y.Doc;
-  /** Its history (SPEC 8), oldest first. */
-  history: HistoryEntry[];
+  /** Its history (SPEC 8), oldest first, note authors hidden as anonymous mode says (withAnonymity). */
+  history: (anonymousNow: boolean) => HistoryEntry[];
 }
 
 /** Who an HTTP write is made by: the request's person (x-person-token) if any, and its role. */
@@ -55,7 +55,7 @@ export function localDirectory(workshops: Workshops): Directory {
       // the usual idle grace period instead of staying in memory for good.
       workshop.connected();
       try {
-        return read({ board: workshop.board.doc, control: workshop.control.doc, history: workshop.history.store.list(workshop.id) });
+        return read({ board: workshop.board.doc, control: workshop.control.doc, history: (anonymousNow) => workshop.history.readable(anonymousNow) });
       } finally {
         workshop.disconnected();
       }

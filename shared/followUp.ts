@@ -28,8 +28,8 @@ export const reviewStatusTitle = (s: ReviewStatus | null): string => REVIEW_STAT
 /** Open: neither Done nor Dropped (an unreviewed decision is open). Only open decisions are carried over. */
 export const isOpenStatus = (s: ReviewStatus | null): boolean => s !== 'done' && s !== 'dropped';
 
-/** The longest review comment (the write gate's limit for any other field is 1000). */
-export const MAX_REVIEW_COMMENT = 1000;
+/** The longest review comment: a content limit (shared/limits.ts), which the write gate holds clients to. */
+export { MAX_REVIEW_COMMENT } from './limits.js';
 
 /** The new workshop's initiative a previous decision is carried over as: one id, so two people carrying it at once make one. */
 export const carriedInitiativeId = (decisionId: string): string => `carried-${decisionId}`.slice(0, 64);

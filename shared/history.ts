@@ -51,6 +51,39 @@ export interface HistoryAnswer {
   entries: HistoryEntryView[];
   people: Actor[];
   stages: string[];
+  /** The newest entry's number whatever the filters (0: none): the board is as it was after it, so no rollback to it. */
+  latest: number;
+}
+
+/** Who a participant's note change is said to be by in an anonymous workshop. */
+export const ANONYMOUS_ACTOR: Actor = { id: '', name: 'Someone', role: 'participant' };
+
+/** Whether an entry would name the author of a note (a participant's change of notes): anonymous mode hides that. */
+export const namesNoteAuthor = (e: { actor: Actor; doc: HistoryDoc; changes: RecordChange[] }): boolean =>
+  e.actor.role === 'participant' && e.actor.id !== '' && e.doc === 'board' && e.changes.some((c) => c.root === 'notes' || c.root === 'noteMerges');
+
+/**
+ * The entries as anyone may read them, oldest first: a participant's note change made before
+ * anonymous mode was last turned on (or while it is on) names nobody, as the board, which clears
+ * the authors for good when it is turned on, no longer does either. Entries made while it was on
+ * were recorded as "Someone" already.
+ */
+export function withAnonymity<E extends { seq: number; actor: Actor; doc: HistoryDoc; text: string; changes: RecordChange[] }>(entries: E[], anonymousNow: boolean): E[] {
+  const cutoff = anonymousNow ? Infinity : lastTurnedAnonymous(entries);
+  return entries.map((e) =>
+    e.seq < cutoff && namesNoteAuthor(e)
+      ? { ...e, actor: ANONYMOUS_ACTOR, text: e.text.startsWith(`${e.actor.name} `) ? `${ANONYMOUS_ACTOR.name} ${e.text.slice(e.actor.name.length + 1)}` : `${ANONYMOUS_ACTOR.name} changed a note` }
+      : e,
+  );
+}
+
+/** The number of the last entry that turned anonymous mode on (0: never): note authors from before it are forgotten. */
+export function lastTurnedAnonymous(entries: { seq: number; doc: HistoryDoc; changes: RecordChange[] }[]): number {
+  let last = 0;
+  for (const e of entries) {
+    if (e.doc === 'control' && e.changes.some((c) => c.root === 'settings' && c.key === 'anonymous' && c.after === true)) last = Math.max(last, e.seq);
+  }
+  return last;
 }
 
 /** Board roots whose records the history keeps (before/after values) and a rollback writes: every root clients write. */
@@ -59,7 +92,7 @@ export const HISTORY_CONTROL_ROOTS = ['settings', 'engine', 'reveals', 'ranking'
 /** Roots whose deleted records `Restore` brings back (a merge record is bookkeeping, not a thing people delete). */
 export const RESTORABLE_ROOTS: readonly string[] = ['notes', 'impacts', 'initiatives', 'decisions', 'metrics', 'checkIns', 'scenarios'];
 /** Fields that live as Y.Text inside their record (written back as Y.Text). */
-export const TEXT_FIELDS: Readonly<Record<string, readonly string[]>> = { notes: ['text'], initiatives: ['title'], decisions: ['rationale'], reviews: ['comment'] };
+export const TEXT_FIELDS: Readonly<Record<string, readonly string[]>> = { notes: ['text'], initiatives: ['title'], decisions: ['rationale'] };
 
 /** JSON with its object keys sorted, so two equal values compare equal whatever order they were written in. */
 export function canonicalJson(value: unknown): string {
@@ -392,15 +425,16 @@ export const deletedRecords = (changes: RecordChange[]): RecordChange[] =>
 
 /**
  * What each record must be to put the board back as it was right after an entry: for every record
- * a later entry changed, its value before the first of those changes. `later` in order.
+ * a later entry changed, its value before the first of those changes (`from` that entry). `later` in order.
  */
-export function rollbackTargets(later: { changes: RecordChange[] }[]): Map<string, RecordChange> {
-  const targets = new Map<string, RecordChange>();
+export function rollbackTargets(later: { seq?: number; changes: RecordChange[] }[]): Map<string, RecordChange & { from?: number }> {
+  const targets = new Map<string, RecordChange & { from?: number }>();
   for (const entry of later) {
     for (const c of entry.changes) {
       if (!(HISTORY_BOARD_ROOTS as readonly string[]).includes(c.root)) continue;
       const id = `${c.root}\u0000${c.key}`;
-      if (!targets.has(id)) targets.set(id, { root: c.root, key: c.key, before: null, after: c.before });
+      // `from`: the entry whose value before it this is (anonymous mode may have forgotten its authors since).
+      if (!targets.has(id)) targets.set(id, { root: c.root, key: c.key, before: null, after: c.before, ...(entry.seq === undefined ? {} : { from: entry.seq }) });
     }
   }
   return targets;

@@ -16,23 +16,32 @@ export const MAX_RATIONALE_LENGTH = 2000;
 export const MAX_DRI_LENGTH = 80;
 /** Each text field of a success metric (name, baseline, target, due). */
 export const MAX_METRIC_FIELD_LENGTH = 200;
+/** A follow-up review's comment on a previous decision. */
+export const MAX_REVIEW_COMMENT = 1000;
+/** A review's status (a key of shared/followUp.ts REVIEW_STATUSES; anything else reads as unset). */
+export const MAX_REVIEW_STATUS = 20;
+/** Where a carried-over initiative came from ("#2 of Scaling Q3"). */
+export const MAX_CARRIED_FROM = 300;
 /** Any other string a record holds (ids, lanes, order keys, choices): none is long when honest. */
 export const MAX_OTHER_FIELD_LENGTH = 1000;
 
 /** Notes on one board. */
 export const MAX_NOTES_PER_BOARD = 500;
+/** Metric check-ins on one board (a year of weekly check-ins on 40 metrics): the API and clients alike. */
+export const MAX_CHECK_INS_PER_BOARD = 2000;
 
 /** The longest string or text each field of each board record may hold. */
 export const FIELD_LIMITS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   notes: { text: MAX_NOTE_TEXT },
   impacts: { evidence: MAX_EVIDENCE },
-  initiatives: { title: MAX_TITLE_LENGTH },
+  initiatives: { title: MAX_TITLE_LENGTH, carriedFrom: MAX_CARRIED_FROM },
   decisions: { rationale: MAX_RATIONALE_LENGTH, dri: MAX_DRI_LENGTH },
   metrics: { name: MAX_METRIC_FIELD_LENGTH, baseline: MAX_METRIC_FIELD_LENGTH, target: MAX_METRIC_FIELD_LENGTH, due: MAX_METRIC_FIELD_LENGTH },
+  reviews: { comment: MAX_REVIEW_COMMENT, status: MAX_REVIEW_STATUS },
 };
 
 /** Most records in each board root. */
-export const RECORD_LIMITS: Readonly<Record<string, number>> = { notes: MAX_NOTES_PER_BOARD };
+export const RECORD_LIMITS: Readonly<Record<string, number>> = { notes: MAX_NOTES_PER_BOARD, checkIns: MAX_CHECK_INS_PER_BOARD };
 
 /** Largest encoded size of each kind of document, in bytes. */
 export const MAX_DOC_BYTES = {

@@ -24,6 +24,8 @@ export interface BenchServer {
   wsBase: string;
   /** The last lines the server printed, for error reports. */
   tail(): string;
+  /** Every line the server printed that matched `opts.watch`, over its whole life. */
+  watched(): string[];
   stop(): Promise<void>;
 }
 
@@ -34,14 +36,14 @@ export const tempDir = (prefix: string): string => fs.mkdtempSync(path.join(proc
 
 export async function startServer(
   kind: ServerKind,
-  opts: { dataDir?: string; port?: number; env?: Record<string, string> } = {},
+  opts: { dataDir?: string; port?: number; env?: Record<string, string>; watch?: RegExp; nodeArgs?: string[] } = {},
 ): Promise<BenchServer> {
   const port = opts.port ?? (await freePort());
   // A data directory made here is removed on stop; one passed in belongs to the caller.
   const ownDir = !opts.dataDir && kind === 'ours';
   const dataDir = opts.dataDir ?? (kind === 'ours' ? tempDir(`scaleboard-bench-${kind}-`) : '');
   // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) profiles the servers under load.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(opts.nodeArgs ?? [])];
   const args = [...nodeArgs, ...(kind === 'ours' ? ['--enable-source-maps', SERVER_ENTRY] : [STOCK_SERVER])];
   const env: Record<string, string> =
     kind === 'ours'
@@ -54,8 +56,10 @@ export async function startServer(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  const watched: string[] = [];
   const keep = (d: Buffer) => {
     lines.push(String(d));
+    if (opts.watch && opts.watch.test(String(d))) watched.push(String(d));
     if (lines.length > 50) lines.shift();
   };
   proc.stdout!.on('data', keep);
@@ -84,6 +88,7 @@ export async function startServer(
     dataDir: kind === 'ours' ? dataDir : null,
     wsBase: kind === 'ours' ? `ws://127.0.0.1:${port}/ws` : `ws://127.0.0.1:${port}`,
     tail: () => lines.join(''),
+    watched: () => [...watched],
     async stop() {
       if (proc.exitCode === null) proc.kill('SIGTERM');
       const timer = setTimeout(() => proc.exitCode === null && proc.kill('SIGKILL'), 5_000);

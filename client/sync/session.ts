@@ -3,11 +3,12 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
-import { DOC_NAMES, STAGES, type Role } from '../../shared/constants';
+import { DOC_NAMES, type Role } from '../../shared/constants';
 import { withJitteredBackoff } from './backoff';
 import { localDbName, persistLocally, type LocalDoc, type LocalPersistence } from './localData';
 import { nextPending, totalPending, type PendingCounts } from './pendingChanges';
 import { readCurrentStage, readReveals, readSettings } from '../../shared/schema';
+import { readEngineState, stagesOf } from '../../shared/stages';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'refused';
 
@@ -395,6 +396,8 @@ export class WorkshopSession {
 }
 
 interface ControlSeen {
+  /** The titles of the workshop's own stages (a follow-up starts with Review). */
+  stages: readonly string[];
   stage: number;
   notesRevealSeq: number;
   scoresRevealed: boolean;
@@ -402,13 +405,13 @@ interface ControlSeen {
 
 function seeControl(control: Y.Doc): ControlSeen {
   const reveals = readReveals(control);
-  return { stage: readCurrentStage(control), notesRevealSeq: reveals.notesRevealSeq, scoresRevealed: reveals.scoresRevealed };
+  return { stages: stagesOf(readEngineState(control)).map((s) => s.title), stage: readCurrentStage(control), notesRevealSeq: reveals.notesRevealSeq, scoresRevealed: reveals.scoresRevealed };
 }
 
 /** What changed between what the screen showed offline and the synced control state, in words. */
 export function missedMessage(before: ControlSeen, after: ControlSeen): string | null {
   const changes: string[] = [];
-  if (after.stage !== before.stage) changes.push(`the workshop moved to stage ${after.stage + 1} of ${STAGES.length}: ${STAGES[after.stage]?.title ?? ''}`);
+  if (after.stage !== before.stage) changes.push(`the workshop moved to stage ${after.stage + 1} of ${after.stages.length}: ${after.stages[after.stage] ?? ''}`);
   if (after.notesRevealSeq > before.notesRevealSeq) changes.push('the notes were revealed');
   if (after.scoresRevealed && !before.scoresRevealed) changes.push('the scores were revealed');
   return changes.length ? `While you were offline, ${changes.join(', and ')}.` : null;

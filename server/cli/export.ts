@@ -10,6 +10,7 @@ import { loadStoredDoc } from '../storedDoc.js';
 import { HistoryStore, logHistory } from '../history/store.js';
 import { docKey } from '../workshop.js';
 import { DOC_NAMES } from '../../shared/constants.js';
+import { readSettings } from '../../shared/schema.js';
 import { buildDecisionLog } from '../../shared/log/build.js';
 import { LOG_FORMATS, isLogFormat } from '../../shared/log/formats.js';
 
@@ -80,7 +81,7 @@ function main(argv: string[]): number {
     }
     const board = loadDoc(storage, docKey(row.id, DOC_NAMES.board));
     const control = loadDoc(storage, docKey(row.id, DOC_NAMES.control));
-    const history = logHistory(new HistoryStore(storage.db).list(row.id));
+    const history = logHistory(new HistoryStore(storage.db).readable(row.id, readSettings(control).anonymous));
     const log = buildDecisionLog({ board, control, workshopId: row.id, now: Date.now(), history });
     process.stdout.write(LOG_FORMATS[args.format].render(log));
     return 0;

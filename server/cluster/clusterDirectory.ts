@@ -9,6 +9,7 @@ import { hashToken, newToken } from '../auth.js';
 import { docKey } from '../workshop.js';
 import { newWorkshop } from '../workshops.js';
 import { DOC_NAMES } from '../../shared/constants.js';
+import { withAnonymity } from '../../shared/history.js';
 import { newId } from '../../shared/commands/ids.js';
 import { nextPersonColor } from '../../shared/colors.js';
 import type { PgStore } from './pgStore.js';
@@ -64,7 +65,7 @@ export function clusterDirectory(pg: PgStore, node: ClusterNode, maxPeoplePerWor
       if (!(await pg.getWorkshop(id))) return null;
       const [board, control, history] = await Promise.all([loadDoc(docKey(id, DOC_NAMES.board)), loadDoc(docKey(id, DOC_NAMES.control)), pg.loadHistory(id)]);
       try {
-        return read({ board, control, history });
+        return read({ board, control, history: (anonymousNow) => withAnonymity(history, anonymousNow) });
       } finally {
         board.destroy();
         control.destroy();

@@ -49,19 +49,24 @@ export class PreloadedStorage implements WorkshopStorage {
     return out;
   }
 
-  /** The workshop's history as loaded, kept in memory for the recorder and appended to each commit (HistoryLog). */
+  /** The workshop's stored history: as loaded, then each commit's entries once it returned. */
+  private committedHistory: HistoryEntry[] = [];
+
+  /** The workshop's history for its recorder (HistoryLog): reads what is stored; an insert goes into the next commit. */
   historyLog(entries: HistoryEntry[]): HistoryLog {
-    const boardAfter = (seq: number) => entries.filter((e) => e.seq > seq && e.doc === 'board');
+    this.committedHistory = entries;
     return {
-      insert: (_workshopId, e) => {
-        entries.push(e);
-        this.historyRows.push(e);
-      },
-      lastSeq: () => entries.at(-1)?.seq ?? 0,
-      get: (_workshopId, seq) => entries.find((e) => e.seq === seq) ?? null,
-      list: () => [...entries],
-      boardAfter: (_workshopId, seq) => boardAfter(seq),
+      insert: (_workshopId, e) => void this.historyRows.push(e),
+      lastSeq: () => this.committedHistory.at(-1)?.seq ?? 0,
+      get: (_workshopId, seq) => this.committedHistory.find((e) => e.seq === seq) ?? null,
+      list: () => [...this.committedHistory],
+      boardAfter: (_workshopId, seq) => this.committedHistory.filter((e) => e.seq > seq && e.doc === 'board'),
     };
+  }
+
+  /** A commit with these history entries returned. */
+  historyStored(entries: HistoryEntry[]): void {
+    this.committedHistory.push(...entries);
   }
 
   compact(doc: string, uptoSeq: number, snapshot: Uint8Array): void {
@@ -133,6 +138,7 @@ export class PgWriter implements RoomWriter {
       () => {
         end();
         this.inFlight = false;
+        this.storage.historyStored(history);
         for (const r of rooms) r.relayPersisted();
         this.settle(true);
         if (this.rooms.size || this.compactions.length) this.flush();

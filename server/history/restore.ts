@@ -6,12 +6,14 @@ import { DOC_NAMES } from '../../shared/constants.js';
 import { boardMaps, noteMergeMap, readSettings } from '../../shared/schema.js';
 import { clearAuthors } from '../../shared/commands/anonymity.js';
 import { replaceText } from '../../shared/commands/text.js';
+import { RECORD_LIMITS } from '../../shared/limits.js';
 import {
   TEXT_FIELDS,
   canonicalJson,
   deletedRecords,
   describeRestore,
   describeRollback,
+  lastTurnedAnonymous,
   rollbackTargets,
   type Actor,
   type Json,
@@ -81,20 +83,22 @@ function apply(
   host: RestoreHost,
   workshopId: string,
   actor: Actor,
-  writes: RecordChange[],
+  writes: (RecordChange & { from: number })[],
   describe: (who: string, changes: RecordChange[]) => string,
   kind: 'restore' | 'rollback',
 ): HistoryEntry {
   const since = host.history.lastStored;
   const board = host.room(DOC_NAMES.board);
-  const anonymous = readSettings(host.room(DOC_NAMES.control).doc).anonymous;
+  // Notes come back without their authors while the workshop is anonymous, and so do values from
+  // before anonymous mode was last turned on: the board forgot those authors for good then.
+  const forgotten = readSettings(host.room(DOC_NAMES.control).doc).anonymous ? Infinity : lastTurnedAnonymous(host.history.store.list(workshopId));
+  const anonymised = writes.filter((w) => w.from < forgotten);
   host.history.withActor({ actor, kind, describe: (who, changes) => describe(who, changes) }, () => {
     board.doc.transact(() => {
       for (const w of writes) writeRecord(board.doc, w.root, w.key, w.after);
-      // Notes come back without their authors while the workshop is anonymous.
-      if (anonymous) {
-        const noteIds = writes.filter((w) => w.root === 'notes').map((w) => w.key);
-        const mergeKeys = writes.filter((w) => w.root === 'noteMerges').map((w) => w.key);
+      if (anonymised.length) {
+        const noteIds = anonymised.filter((w) => w.root === 'notes').map((w) => w.key);
+        const mergeKeys = anonymised.filter((w) => w.root === 'noteMerges').map((w) => w.key);
         clearAuthors(board.doc, { noteIds, mergeKeys, origin: ServerOrigin.server });
       }
     }, ServerOrigin.server);
@@ -112,8 +116,14 @@ export function restoreEntry(host: RestoreHost, workshopId: string, seq: number,
   const deleted = entry.doc === 'board' ? deletedRecords(entry.changes) : [];
   if (!deleted.length) throw new RestoreRefused(409, `history entry #${seq} deleted nothing that can be restored`);
   // A decision comes back with its initiative, an impact with its note, as they went.
-  const missing = deleted.filter((c) => host.history.boardValue(c.root, c.key) === null).map((c) => ({ ...c, after: c.before }));
+  const missing = deleted.filter((c) => host.history.boardValue(c.root, c.key) === null).map((c) => ({ ...c, after: c.before, from: seq }));
   if (!missing.length) throw new RestoreRefused(409, `what history entry #${seq} deleted is on the board again`);
+  // The content limits hold for a restore too (a full board stays within its 500 notes).
+  for (const [root, most] of Object.entries(RECORD_LIMITS)) {
+    const back = missing.filter((c) => c.root === root).length;
+    const now = rootMap(host.room(DOC_NAMES.board).doc, root).size;
+    if (back && now + back > most) throw new RestoreRefused(409, `the board holds at most ${most} ${root}: ${now} are on it, so the ${back} of #${seq} do not fit`);
+  }
   return apply(host, workshopId, actor, missing, (who) => describeRestore(who, missing.map((c) => ({ ...c, before: null })), host.history.names(), seq), 'restore');
 }
 
@@ -123,7 +133,7 @@ export function rollbackTo(host: RestoreHost, workshopId: string, seq: number, a
   if (!entry) throw new RestoreRefused(404, `no history entry #${seq}`);
   const targets = rollbackTargets(host.history.store.boardAfter(workshopId, seq));
   const writes = [...targets.values()]
-    .map((t) => ({ ...t, before: host.history.boardValue(t.root, t.key) }))
+    .map((t) => ({ ...t, before: host.history.boardValue(t.root, t.key), from: t.from ?? seq }))
     .filter((t) => canonicalJson(t.before) !== canonicalJson(t.after));
   if (!writes.length) throw new RestoreRefused(409, `the board is already as it was after #${seq}`);
   return apply(host, workshopId, actor, writes, (who) => describeRollback(who, seq, writes.length), 'rollback');

@@ -12,6 +12,7 @@ import { loadWorkshop } from '../decisionLog.js';
 import type { Workshop } from '../workshop.js';
 import type { Workshops } from '../workshops.js';
 import type { Role } from '../../shared/constants.js';
+import { readSettings } from '../../shared/schema.js';
 import type { Actor, HistoryAnswer } from '../../shared/history.js';
 import { entryView } from './store.js';
 import { RestoreRefused, restoreEntry, rollbackTo } from './restore.js';
@@ -87,16 +88,20 @@ export function historyRoutes(deps: HttpDeps & { workshops: Workshops }, limit: 
         if (role === 'participant') throw new HttpError(403, 'the history is for the facilitator and observers');
         const url = new URL(req.url ?? '/', 'http://localhost');
         const query = parseBody(HistoryQuery, Object.fromEntries([...url.searchParams].filter(([k]) => k === 'person' || k === 'stage')));
-        const all = withWorkshop(row.id, (w) => w.history.store.list(row.id));
+        const { all, gone } = withWorkshop(row.id, (w) => ({
+          all: w.history.readable(readSettings(w.control.doc).anonymous),
+          gone: (root: string, key: string) => w.history.boardValue(root, key) === null,
+        }));
         const people = new Map<string, Actor>();
         for (const e of all) if (e.actor.id) people.set(e.actor.id, e.actor);
         const answer: HistoryAnswer = {
           entries: all
             .filter((e) => (query.person === undefined || e.actor.id === query.person) && (query.stage === undefined || e.stage === query.stage))
             .reverse()
-            .map(entryView),
+            .map((e) => entryView(e, gone)),
           people: [...people.values()],
           stages: [...new Set(all.map((e) => e.stage))],
+          latest: all.at(-1)?.seq ?? 0,
         };
         sendJson(res, 200, answer);
       },

@@ -4,7 +4,7 @@
 // writes this table, and deleting a workshop deletes its rows (storage.ts deleteWorkshop).
 import type Database from 'better-sqlite3';
 import type { Actor, HistoryDoc, HistoryEntryView, HistoryKind, RecordChange } from '../../shared/history.js';
-import { deletedRecords } from '../../shared/history.js';
+import { deletedRecords, withAnonymity } from '../../shared/history.js';
 import type { LogHistoryEntry } from '../../shared/log/types.js';
 
 export const HISTORY_TABLE_SQL = `
@@ -60,7 +60,8 @@ const fromRow = (r: Row): HistoryEntry => ({
   changes: JSON.parse(r.changes) as RecordChange[],
 });
 
-export const entryView = (e: HistoryEntry): HistoryEntryView => ({
+/** `gone`, when given, says whether a record is absent from the board now: an entry whose deletions are all back is not restorable. */
+export const entryView = (e: HistoryEntry, gone?: (root: string, key: string) => boolean): HistoryEntryView => ({
   id: e.seq,
   at: new Date(e.at).toISOString(),
   person: e.actor,
@@ -68,7 +69,7 @@ export const entryView = (e: HistoryEntry): HistoryEntryView => ({
   doc: e.doc,
   kind: e.kind,
   text: e.text,
-  restorable: e.doc === 'board' && deletedRecords(e.changes).length > 0,
+  restorable: e.doc === 'board' && deletedRecords(e.changes).some((c) => !gone || gone(c.root, c.key)),
 });
 
 /** The entries as the decision log carries them (SPEC 8: `history`, and the Markdown appendix). */
@@ -111,6 +112,11 @@ export class HistoryStore implements HistoryLog {
   /** Every entry of a workshop, oldest first. */
   list(workshopId: string): HistoryEntry[] {
     return (this.stmts.all.all(workshopId) as Row[]).map(fromRow);
+  }
+
+  /** Every entry as it may be read (API, logs), oldest first: note authors hidden as anonymous mode says (withAnonymity). */
+  readable(workshopId: string, anonymousNow: boolean): HistoryEntry[] {
+    return withAnonymity(this.list(workshopId), anonymousNow);
   }
 
   /** The board's entries after `seq`, oldest first (what a rollback undoes). */

@@ -71,7 +71,10 @@ export class Relay {
     if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
   }
 
-  /** Sends one message to every peer but `except`; counted once, not per peer (a room may hold 1,000). */
+  /**
+   * Sends one message to every peer but `except`; counted once, not per peer (a room may hold 1,000).
+   * Every peer gets the same Uint8Array, so the transport frames it once for all of them (server/ws.ts binaryFrame).
+   */
   private broadcast(message: Uint8Array, except?: unknown): void {
     let sent = 0;
     for (const peer of this.peers.keys()) if (peer !== except && this.write(peer, message)) sent++;

@@ -6,6 +6,7 @@ import { boardMaps, readPrevious } from '../schema.js';
 import { carriedInitiativeId, isOpenStatus, MAX_REVIEW_COMMENT, reviewStatusOf, type ReviewStatus } from '../followUp.js';
 import { createInitiative, MAX_TITLE_LENGTH } from './initiatives.js';
 import { LOCAL_ORIGIN } from './control.js';
+import { MAX_CARRIED_FROM } from '../limits.js';
 
 /** The review record of a previous decision; the server opens one per decision, this only repairs a missing one. */
 function reviewRecord(doc: Y.Doc, decisionId: string): Y.Map<unknown> | null {
@@ -52,7 +53,7 @@ export function carryOver(doc: Y.Doc, args: { decisionId: string; now: number },
   if (boardMaps(doc).initiatives.has(id)) return id;
   doc.transact(() => {
     createInitiative(doc, { id, title: decision.initiative.slice(0, MAX_TITLE_LENGTH), bottleneckIds: [], now: args.now }, origin);
-    const from = `#${decision.rank} of ${previous.title || 'the previous workshop'}`.slice(0, 300);
+    const from = `#${decision.rank} of ${previous.title || 'the previous workshop'}`.slice(0, MAX_CARRIED_FROM);
     (boardMaps(doc).initiatives.get(id) as Y.Map<unknown>).set('carriedFrom', from);
   }, origin);
   return id;

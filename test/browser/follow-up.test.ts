@@ -98,6 +98,8 @@ it('starts a follow-up, reviews a decision At risk, checks in a metric off plan,
   await observability.getByLabel('Comment').blur();
   await observability.getByRole('button', { name: 'Carry over Observability: tracing and SLOs' }).click();
   await observability.getByText('Carried over as an initiative of this workshop.').waitFor();
+  // The keyboard moved to that line with the button it replaced, not to the page body.
+  await page.waitForFunction(() => document.activeElement?.textContent === 'Carried over as an initiative of this workshop.');
 
   // A participant joins the follow-up and sees the review as it stands.
   const participant = await joinAs(browser, participantLink, 'Linus', { bypassCSP: true });
@@ -112,6 +114,8 @@ it('starts a follow-up, reviews a decision At risk, checks in a metric off plan,
   await tracing.getByLabel('Date').fill('2027-01-15');
   await tracing.getByRole('button', { name: 'Check in' }).click();
   await tracing.getByText('Checked in 50 on 2027-01-15').waitFor();
+  // Ready for the next check-in: the keyboard is in the form, not on the page body.
+  await page.waitForFunction(() => !!document.activeElement?.closest('.checkin-form'));
   // The flag in the Review: on the metric and on the decision, on both screens.
   await tracing.getByText('Off plan', { exact: true }).first().waitFor();
   await observability.getByRole('heading').getByText('Off plan').waitFor();

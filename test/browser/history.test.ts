@@ -46,6 +46,11 @@ it('shows who changed what, filters it, restores a deleted note and rolls the bo
   await lane(alice, 'Platform').getByRole('listitem').filter({ hasText: 'Deploys take hours' }).waitFor();
   const restored = entry(fran, 'Fran restored a Platform note: “Deploys take hours”');
   await restored.waitFor();
+  // Restored: no Restore on that entry any more (it could only answer 409), none to roll back to on the
+  // newest, and the keyboard stayed on the entry rather than falling to the page body.
+  await deletion.getByRole('button', { name: 'Restore' }).waitFor({ state: 'detached' });
+  expect(await restored.getByRole('button', { name: 'Roll back to here' }).count()).toBe(0);
+  await fran.waitForFunction(() => document.activeElement?.closest('li')?.textContent?.includes('Alice deleted a Platform note'));
 
   // A later note, then back to right after the restore: the later note goes, as a new change.
   await addNote(alice, 'Product', 'Search is slow');
@@ -53,6 +58,7 @@ it('shows who changed what, filters it, restores a deleted note and rolls the bo
   await restored.getByRole('button', { name: 'Roll back to here' }).click();
   const confirm = historyOf(fran).getByRole('group', { name: /^Confirm roll back to #/ });
   await confirm.getByRole('button', { name: 'Roll back' }).click();
+  await fran.waitForFunction(() => document.activeElement?.closest('li')?.textContent?.includes('Fran restored a Platform note'));
   await lane(alice, 'Product').getByRole('listitem').filter({ hasText: 'Search is slow' }).waitFor({ state: 'detached' });
   await entry(fran, 'Fran rolled the board back to how it was after').waitFor();
   expect(await lane(alice, 'Platform').getByRole('listitem').filter({ hasText: 'Deploys take hours' }).count()).toBe(1);

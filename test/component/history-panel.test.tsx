@@ -54,6 +54,7 @@ function stubApi() {
       entries: entries.filter((e) => (!q.get('person') || e.person.id === q.get('person')) && (!q.get('stage') || e.stage === q.get('stage'))).reverse(),
       people: [ALICE, FRAN],
       stages: ['bottlenecks', 'impact'],
+      latest: entries.length,
     };
     return new Response(JSON.stringify(answer), { status: 200, headers: { 'content-type': 'application/json' } });
   });
@@ -105,8 +106,10 @@ describe('History region', () => {
     renderPanel('facilitator');
     const region = await screen.findByRole('region', { name: 'History' });
     await waitFor(() => expect(items(region)).toHaveLength(3));
-    // Restore only where something was deleted.
+    // Restore only where something was deleted; no Roll back to here on the newest entry (the board is as it was after it).
     expect(within(region).getAllByRole('button', { name: 'Restore' })).toHaveLength(1);
+    expect(within(items(region)[0]!).queryByRole('button', { name: 'Roll back to here' })).toBeNull();
+    expect(within(region).getAllByRole('button', { name: 'Roll back to here' })).toHaveLength(2);
     const user = userEvent.setup();
     await user.click(within(items(region)[0]!).getByRole('button', { name: 'Restore' }));
     await waitFor(() => expect(api.posts).toHaveLength(1));
@@ -114,6 +117,12 @@ describe('History region', () => {
     expect(api.posts[0]!.url).toMatch(/\/history\/restore$/);
     await waitFor(() => expect(items(region)[0]!.textContent).toContain('Fran restored a Platform note (deleted in #3)'));
     expect(within(region).getByRole('status')!.textContent).toContain('Restored what #3 deleted.');
+    // The keyboard stays on the entry (its button was disabled while the request ran), not the page body.
+    const entryOf = (id: number) => items(region).find((li) => li.textContent!.startsWith(`#${id} `))!;
+    await waitFor(() => expect(document.activeElement).toBe(within(entryOf(3)).getByRole('button', { name: 'Restore' })));
+    // The restore is the newest entry now: #3 may be rolled back to.
+    expect(within(entryOf(3)).getByRole('button', { name: 'Roll back to here' })).toBeTruthy();
+    expect(within(entryOf(4)).queryByRole('button', { name: 'Roll back to here' })).toBeNull();
 
     // Roll back: nothing is sent until confirmed; Cancel sends nothing.
     const first = () => items(region).find((li) => li.textContent!.includes('#1 '))!;
@@ -128,6 +137,8 @@ describe('History region', () => {
     expect(api.posts[1]).toMatchObject({ body: { entryId: 1 } });
     expect(api.posts[1]!.url).toMatch(/\/history\/rollback$/);
     await waitFor(() => expect(items(region)[0]!.textContent).toContain('Fran rolled the board back to how it was after #1'));
+    // The confirmation went away with its focused button: focus is back on entry #1, not on the page body.
+    await waitFor(() => expect(document.activeElement).toBe(within(first()).getByRole('button', { name: 'Roll back to here' })));
   });
 
   it('asks again when the board changes', async () => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Ajv from 'ajv';
 import * as Y from 'yjs';
 import schema from '../../shared/log/decision-log.v1.schema.json';
-import { waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
+import { connectClient, waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
 import { openRaw, type RawPeer } from '../helpers/raw.js';
 import { createWorkshop, metricValue, startTestServer, waitFor, type CreatedWorkshop } from '../helpers/server.js';
 import { useServerAndClients } from '../helpers/suites.js';
@@ -216,6 +216,8 @@ describe('POST /api/workshops/:id/follow-up', () => {
     const session = await openDemoSession(env.server, fresh);
     try {
       await session.goToStage(4);
+      const watcher = client(env.server.wsUrl, fresh.id, fresh.tokens.observer, { docName: 'control' });
+      await waitFor(() => readEngineState(watcher.doc).current === 4, 5_000, 'stage 5 on the server');
       const res = await startFollowUp(fresh.id, { token: fresh.tokens.facilitator });
       expect(res.status).toBe(201);
       const { id, links } = (await res.json()) as FollowUpAnswer;
@@ -235,6 +237,10 @@ describe('the rate limit', () => {
       const w = await createWorkshop(limited, { title: 'Limited' });
       const session = await openDemoSession(limited, w);
       await session.goToStage(4);
+      // The server has stage 5 before the first request (else it answers 409, and that spends a point too).
+      const watcher = connectClient(limited.wsUrl, w.id, w.tokens.observer, { docName: 'control' });
+      await waitFor(() => readEngineState(watcher.doc).current === 4, 5_000, 'stage 5 on the server');
+      watcher.destroy();
       session.destroy();
       const post = () => fetch(`${limited.url}/api/workshops/${w.id}/follow-up`, { method: 'POST', headers: { authorization: `Bearer ${w.tokens.facilitator}` } });
       expect((await post()).status).toBe(201);

@@ -2,12 +2,13 @@
 // in a small chart and a list, and `Off plan` on the metric when its latest check-in is more than
 // the workshop's tolerance off. Facilitators and participants check in, observers only read; a
 // locked board still takes check-ins (they come after the workshop, through the server).
-import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import { metricProgress } from '../../../shared/checkins';
 import type { CheckIn, Metric } from '../../../shared/schema';
 import type { WorkshopSession } from '../../sync/session';
 import { CheckInChart } from './CheckInChart';
 import { postCheckIn } from './postCheckIn';
+import { refocus } from '../../focus';
 import './checkins.css';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -27,6 +28,7 @@ export function MetricCheckIns(props: {
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   const ids = { value: useId(), at: useId() };
+  const valueInput = useRef<HTMLInputElement>(null);
   const name = metric.name.trim() || 'this metric';
   const canCheckIn = session.role !== 'observer';
 
@@ -45,6 +47,8 @@ export function MetricCheckIns(props: {
       setStatus({ text: `Check in failed: ${(err as Error).message}`, error: true });
     } finally {
       setBusy(false);
+      // `Check in` was disabled while the request ran, which drops the keyboard to the page body: back to Value, for the next one.
+      refocus(() => valueInput.current);
     }
   }
 
@@ -72,7 +76,7 @@ export function MetricCheckIns(props: {
       {canCheckIn && (
         <form className="checkin-form" onSubmit={(e) => void submit(e)}>
           <label htmlFor={ids.value}>Value</label>
-          <input id={ids.value} type="text" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
+          <input ref={valueInput} id={ids.value} type="text" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
           <label htmlFor={ids.at}>Date</label>
           <input id={ids.at} type="date" value={at} onChange={(e) => setAt(e.target.value)} />
           <button type="submit" disabled={busy} aria-busy={busy}>

@@ -1,6 +1,7 @@
 // A check-in goes through the API (SPEC 8), not a local write: the server validates it, records it
 // as its own write (so a locked board, after the workshop, still takes check-ins) and relays it to
 // every screen, this one included.
+import { errorOf } from '../../api';
 import type { WorkshopSession } from '../../sync/session';
 
 export async function postCheckIn(
@@ -13,8 +14,6 @@ export async function postCheckIn(
     body: JSON.stringify(body),
     cache: 'no-store',
   });
-  if (!res.ok) {
-    const json = (await res.json().catch(() => ({}))) as { error?: string };
-    throw new Error(json.error ?? `check-in failed (${res.status})`);
-  }
+  // A 404 here may name the metric (`metricId`), not the workshop: the server's own message says which.
+  if (!res.ok) throw await errorOf(res);
 }

@@ -3,7 +3,7 @@
 // checklist). Used live in the Decision log panel and on the print page. User text is plain
 // React text (never HTML) and carries dir="auto" so right-to-left text reads correctly.
 import { createElement, type ReactNode } from 'react';
-import type { DecisionLog, LogBottleneck, LogForecast } from '../../../shared/log/types';
+import type { DecisionLog, LogBottleneck, LogForecast, LogMetric } from '../../../shared/log/types';
 import { GrowthChart, type ChartThreshold } from '../plan/GrowthChart';
 import {
   approachCriterion,
@@ -46,6 +46,21 @@ function T({ children, className }: { children: string; className?: string }) {
 
 const DASH = '—';
 const orDash = (s: string) => (s.trim() ? s : DASH);
+
+/** A table cell listing metrics, one a line (a decision's, a reviewed decision's), or a dash. */
+function MetricsCell({ metrics }: { metrics: LogMetric[] }) {
+  return (
+    <td>
+      {metrics.length
+        ? metrics.map((m, i) => (
+            <div key={i}>
+              <T>{metricLine(m)}</T>
+            </div>
+          ))
+        : DASH}
+    </td>
+  );
+}
 
 function BottleneckItem({ b }: { b: LogBottleneck }) {
   return (
@@ -194,15 +209,7 @@ export function DecisionLogDocument({ log, level, showTitle = false }: { log: De
                       <td>{orDash(approachTitle(d.approach))}</td>
                       <td>{orDash(phaseTitle(d.phase))}</td>
                       <td>{d.dri ? <T className="dl-name">{d.dri}</T> : DASH}</td>
-                      <td>
-                        {d.metrics.length
-                          ? d.metrics.map((m, i) => (
-                              <div key={i}>
-                                <T>{metricLine(m)}</T>
-                              </div>
-                            ))
-                          : DASH}
-                      </td>
+                      <MetricsCell metrics={d.metrics} />
                     </tr>
                   ))}
                 </tbody>
@@ -339,15 +346,7 @@ function ReviewSection({ review, level }: { review: NonNullable<DecisionLog['rev
                   <td>{d.dri ? <T className="dl-name">{d.dri}</T> : DASH}</td>
                   <td>{orDash(reviewStatusText(d.status))}</td>
                   <td>{d.comment.trim() ? <T>{d.comment}</T> : DASH}</td>
-                  <td>
-                    {d.metrics.length
-                      ? d.metrics.map((m, i) => (
-                          <div key={i}>
-                            <T>{metricLine(m)}</T>
-                          </div>
-                        ))
-                      : DASH}
-                  </td>
+                  <MetricsCell metrics={d.metrics} />
                 </tr>
               ))}
             </tbody>

@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { historyStageTitle, type HistoryAnswer, type HistoryEntryView } from '../../../shared/history';
 import { useSession } from '../../sync/SessionContext';
+import { byData, firstFocusable, refocus } from '../../focus';
 import { fetchHistory, postHistoryAction } from './historyApi';
 import './history.css';
 
@@ -26,6 +27,7 @@ export function HistoryPanel() {
   const [confirming, setConfirming] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const latest = useRef(0);
+  const list = useRef<HTMLOListElement>(null);
 
   const load = useCallback(async () => {
     const call = ++latest.current;
@@ -67,6 +69,8 @@ export function HistoryPanel() {
       setStatus({ text: (err as Error).message, error: true });
     } finally {
       setBusy(false);
+      // The button pressed was disabled meanwhile (Roll back's confirmation is gone): keep the keyboard on this entry.
+      refocus(() => firstFocusable(byData('data-entry', String(entry.id), list.current ?? document)) ?? list.current);
     }
   }
 
@@ -102,9 +106,10 @@ export function HistoryPanel() {
         {status?.text}
       </p>
       {answer && !entries.length && <p>No changes {filters.person || filters.stage ? 'match these filters' : 'yet'}.</p>}
-      <ol className="history-list" aria-label="Changes, newest first">
+      {/* It scrolls: focusable (tabIndex 0) so a keyboard can scroll it where it holds no buttons (an observer). */}
+      <ol ref={list} className="history-list" aria-label="Changes, newest first" tabIndex={0}>
         {entries.map((e) => (
-          <li key={e.id}>
+          <li key={e.id} data-entry={e.id}>
             <span className="history-meta">
               #{e.id} · <time dateTime={e.at}>{timeOf(e.at)}</time> · {historyStageTitle(e.stage)}
             </span>
@@ -116,9 +121,12 @@ export function HistoryPanel() {
                     Restore
                   </button>
                 )}
-                <button type="button" disabled={busy} aria-expanded={confirming === e.id} onClick={() => setConfirming(confirming === e.id ? null : e.id)}>
-                  Roll back to here
-                </button>
+                {/* The board is as it was after the newest entry: nothing to roll back to. */}
+                {e.id !== answer?.latest && (
+                  <button type="button" disabled={busy} aria-expanded={confirming === e.id} onClick={() => setConfirming(confirming === e.id ? null : e.id)}>
+                    Roll back to here
+                  </button>
+                )}
               </div>
             )}
             {isFacilitator && confirming === e.id && (

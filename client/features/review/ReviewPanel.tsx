@@ -3,7 +3,7 @@
 // `Comment`, and `Carry over` for the open ones, which makes the decision an initiative of this
 // workshop. Facilitators and participants write (not participants while the board is locked);
 // observers read. Metric check-ins go on here, against the plan from the previous workshop's date.
-import { useId, useMemo, useState } from 'react';
+import { useId, useMemo, useRef, useState } from 'react';
 import { readSettings, type CheckIn, type Metric } from '../../../shared/schema';
 import { MAX_REVIEW_COMMENT, REVIEW_STATUSES, isOpenStatus, reviewOf, type ReviewStatus, type ReviewedDecision } from '../../../shared/followUp';
 import { carryOver, setReviewComment, setReviewStatus } from '../../../shared/commands/review';
@@ -15,6 +15,7 @@ import { useRanking } from '../prioritization/usePrioritization';
 import { MetricCheckIns } from '../checkins/MetricCheckIns';
 import { ToleranceInput } from '../checkins/ToleranceInput';
 import { FollowUpLinks } from './FollowUpLinks';
+import { refocus } from '../../focus';
 import './review.css';
 
 export function ReviewPanel() {
@@ -60,6 +61,7 @@ function ReviewCard(props: { row: ReviewedDecision; canEdit: boolean; createdAt:
   const ids = { status: useId(), comment: useId() };
   const name = decision.initiative.trim() || 'Untitled initiative';
   const [draft, setDraft] = useState<string | null>(null);
+  const carried = useRef<HTMLParagraphElement>(null);
   const commitComment = () => {
     if (draft !== null && draft !== row.comment) setReviewComment(session.board, { decisionId: decision.id, comment: draft });
     setDraft(null);
@@ -108,14 +110,20 @@ function ReviewCard(props: { row: ReviewedDecision; canEdit: boolean; createdAt:
       </div>
       <div className="review-carry">
         {row.carriedTo ? (
-          <p className="prio-ok">Carried over as an initiative of this workshop.</p>
+          // Focusable from script: the Carry over button it replaces had the keyboard.
+          <p ref={carried} className="prio-ok" tabIndex={-1}>
+            Carried over as an initiative of this workshop.
+          </p>
         ) : canEdit ? (
           <button
             type="button"
             disabled={!open}
             title={open ? undefined : 'Done and dropped decisions are not carried over'}
             aria-label={`Carry over ${name}`}
-            onClick={() => carryOver(session.board, { decisionId: decision.id, now: serverClock.now() })}
+            onClick={() => {
+              carryOver(session.board, { decisionId: decision.id, now: serverClock.now() });
+              refocus(() => carried.current);
+            }}
           >
             Carry over
           </button>
