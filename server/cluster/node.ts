@@ -192,6 +192,9 @@ export class ClusterNode {
           },
         });
         this.owned.set(workshopId, owned);
+        // Idle until a connection comes (one whose client left during the takeover never does): let go after the grace period.
+        owned.workshop.connected();
+        owned.workshop.disconnected();
         this.cluster.acquisitions.inc();
         if (owner.previousNode !== null && owner.previousNode !== this.id) this.cluster.takeovers.inc();
         log.info({ workshop: workshopId, epoch: owner.epoch, previous: owner.previousNode }, 'workshop taken');
