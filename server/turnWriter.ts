@@ -4,7 +4,12 @@
 // update that a crash could lose.
 import type { Metrics } from './metrics.js';
 
-/** What a room gives the writer: its pending updates, stored, dropped or relayed. */
+/**
+ * What a room gives the writer: its pending updates, stored, dropped or relayed. With SQLite the
+ * three calls come in one turn; the cluster's writer awaits PostgreSQL between persistPending and
+ * relayPersisted, so what the room takes meanwhile must wait for the next persistPending, and
+ * relayPersisted relays (and forgets) only what the last persistPending stored.
+ */
 export interface PendingRoom {
   readonly pendingCount: number;
   /** Stores the pending updates (called inside the writer's transaction). */
