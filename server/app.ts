@@ -9,12 +9,13 @@ import { Storage } from './storage.js';
 import { lockDataDir } from './dataDir.js';
 import { installTestFaults } from './testFaults.js';
 import { Workshops } from './workshops.js';
+import { localDirectory } from './directory.js';
 import { createHttpHandler } from './http.js';
 import { decisionLogRoutes } from './decisionLog.js';
 import { checkInRoutes } from './checkIns.js';
 import { followUpRoutes } from './followUp.js';
 import { historyRoutes } from './history/routes.js';
-import { attachWebSocket } from './ws.js';
+import { admitLocal, attachWebSocket } from './ws.js';
 import { CloseCode } from './protocol.js';
 import { describeLinkPolicy } from './links.js';
 
@@ -42,13 +43,19 @@ export async function startServer(overrides: Partial<Config> = {}) {
     onError: (err) => log.error({ err }, 'checkpoint worker failed; SQLite checkpoints in commits again'),
   });
   const workshops = new Workshops({ storage, metrics, log, config });
-  const handler = createHttpHandler({ config, log, metrics, workshops }, (deps, limit) => [...decisionLogRoutes(deps), ...checkInRoutes(deps, limit), ...followUpRoutes(deps, limit), ...historyRoutes(deps, limit)]);
+  const directory = localDirectory(workshops);
+  const handler = createHttpHandler({ config, log, metrics, directory }, (deps, limit) => [
+    ...decisionLogRoutes(deps),
+    ...checkInRoutes(deps, limit),
+    ...followUpRoutes(deps, limit),
+    ...historyRoutes({ ...deps, workshops }, limit),
+  ]);
   const server = http.createServer({ requestTimeout: 30_000 }, (req, res) => void handler(req, res));
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
-  const wss = attachWebSocket(server, { config, log, metrics, workshops });
+  const wss = attachWebSocket(server, { config, log, metrics }, admitLocal(workshops));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

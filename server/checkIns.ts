@@ -6,10 +6,9 @@
 import { z } from 'zod';
 import type { createHttpHandler, HttpDeps, LimitWrite } from './http.js';
 import { authenticate, HttpError, parseBody, readJson, sendJson } from './http.js';
-import { loadWorkshop } from './decisionLog.js';
+import { guardLoad } from './decisionLog.js';
 import { isCheckInDate, MAX_CHECK_IN_MAGNITUDE } from '../shared/checkins.js';
-import { addCheckIn, type AddCheckInResult } from '../shared/commands/checkIns.js';
-import { DOC_NAMES } from '../shared/constants.js';
+import { addCheckIn } from '../shared/commands/checkIns.js';
 import { MAX_CHECK_INS_PER_BOARD } from '../shared/limits.js';
 import { boardMaps } from '../shared/schema.js';
 
@@ -24,7 +23,7 @@ export const CheckInBody = z.object({
 });
 
 export function checkInRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
-  const { config, log, workshops } = deps;
+  const { config, log, directory } = deps;
   return [
     {
       method: 'POST',
@@ -32,33 +31,24 @@ export function checkInRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
       name: 'check_ins',
       handler: async (req, res, [id]) => {
         await limit(req, 'write');
-        const { row, role } = authenticate(req, workshops, id!);
+        const { row, role } = await authenticate(req, directory, id!);
         if (role === 'observer') throw new HttpError(403, 'observers cannot check in');
         const body = parseBody(CheckInBody, await readJson(req, config.maxBodyBytes));
         const personHeader = req.headers['x-person-token'];
-        const person = typeof personHeader === 'string' ? workshops.people.find(row.id, personHeader) : null;
+        const person = typeof personHeader === 'string' ? await directory.findPerson(row.id, personHeader) : null;
         const by = person && person.role === role ? person.id : `api:${role}`;
 
-        const workshop = loadWorkshop(deps, row.id);
-        if (!workshop) throw new HttpError(404, 'unknown workshop');
-        workshop.connected(); // unloaded after the idle grace period if nobody else is connected
-        const recorded: AddCheckInResult[] = [];
-        try {
-          // In the history as the person's (or the role's) check-in.
-          // The server's own writes pass no write gate: the board's check-in limit is held here.
-          if (boardMaps(workshop.board.doc).checkIns.size >= MAX_CHECK_INS_PER_BOARD) {
-            throw new HttpError(409, `the board holds at most ${MAX_CHECK_INS_PER_BOARD} check-ins`);
-          }
-          const actor = workshop.history.requestActor(person, role);
-          workshop.history.withActor({ actor }, () =>
-            workshop.transact(DOC_NAMES.board, (doc) => void recorded.push(addCheckIn(doc, { ...body, by, now: Date.now() }))),
-          );
-          // Stored before the 201 (the room would otherwise commit at the end of this turn).
-          if (!workshop.room(DOC_NAMES.board).commitNow()) throw new HttpError(503, 'the check-in could not be stored: try again in a moment');
-        } finally {
-          workshop.disconnected();
-        }
-        const result = recorded[0]!;
+        // In the history as the person's (or the role's) check-in.
+        const written = await guardLoad(deps, () =>
+          directory.writeBoard(row.id, { person, role }, (doc) => {
+            // The server's own writes pass no write gate: the board's check-in limit is held here.
+            if (boardMaps(doc).checkIns.size >= MAX_CHECK_INS_PER_BOARD) throw new HttpError(409, `the board holds at most ${MAX_CHECK_INS_PER_BOARD} check-ins`);
+            return addCheckIn(doc, { ...body, by, now: Date.now() });
+          }),
+        );
+        if (!written) throw new HttpError(404, 'unknown workshop');
+        if (!written.stored) throw new HttpError(503, 'the check-in could not be stored: try again in a moment');
+        const result = written.result;
         if (!result.ok) throw new HttpError(result.field === 'metricId' ? 404 : 400, `${result.field}: ${result.error}`, result.field);
         log.info({ workshop: row.id, checkIn: result.id, role }, 'check-in recorded');
         sendJson(res, 201, { id: result.id, metricId: body.metricId, value: body.value, at: body.at });

@@ -37,6 +37,13 @@ export interface Config {
   httpCreateLimit: number;
   httpWriteLimit: number;
   httpLimitWindowSec: number;
+  /** Cluster mode (SPEC 9): PostgreSQL for everything durable, Redis for leases and messages between nodes. Both or neither. */
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  /** This node's name in the cluster (leases, channels); a random one by default. */
+  nodeId: string | null;
+  /** How long a workshop's lease lasts without renewal: a dead owner's workshops move after this long. */
+  leaseTtlMs: number;
 }
 
 const int = (v: string | undefined, fallback: number): number => {
@@ -68,6 +75,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     httpCreateLimit: Math.max(1, int(env.HTTP_CREATE_LIMIT, 30)),
     httpWriteLimit: Math.max(1, int(env.HTTP_WRITE_LIMIT, 300)),
     httpLimitWindowSec: Math.max(1, int(env.HTTP_LIMIT_WINDOW_SEC, 60)),
+    databaseUrl: env.DATABASE_URL || null,
+    redisUrl: env.REDIS_URL || null,
+    nodeId: env.NODE_ID || null,
+    leaseTtlMs: Math.max(500, int(env.LEASE_TTL_MS, 5_000)),
     ...overrides,
   };
 }

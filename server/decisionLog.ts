@@ -3,6 +3,7 @@
 import type { createHttpHandler, HttpDeps } from './http.js';
 import { authenticate, HttpError } from './http.js';
 import { WorkshopLoadError } from './workshop.js';
+import type { Workshops } from './workshops.js';
 import { logHistory } from './history/store.js';
 import { buildDecisionLog } from '../shared/log/build.js';
 import { readSettings } from '../shared/schema.js';
@@ -12,27 +13,22 @@ import { contentDisposition, type LogFormat } from '../shared/log/filename.js';
 type Route = ReturnType<NonNullable<Parameters<typeof createHttpHandler>[1]>>[number];
 
 export function decisionLogRoutes(deps: HttpDeps): Route[] {
-  const { workshops } = deps;
+  const { directory } = deps;
   return [
     {
       method: 'GET',
       pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/decision-log\.(json|md|csv|jira\.csv)$/,
       name: 'decision_log',
-      handler: (req, res, [id, ext]) => {
-        const { role } = authenticate(req, workshops, id!);
-        const workshop = loadWorkshop(deps, id!);
-        if (!workshop) throw new HttpError(404, 'unknown workshop');
-        // Count the read as a connection: a workshop loaded only for this export is unloaded after
-        // the usual idle grace period instead of staying in memory for good.
-        workshop.connected();
-        let log;
-        try {
-          // The history is for the facilitator and observers (SPEC 8), as GET …/history: a participant's log has none.
-          const history = role === 'participant' ? undefined : logHistory(workshop.history.readable(readSettings(workshop.control.doc).anonymous));
-          log = buildDecisionLog({ board: workshop.board.doc, control: workshop.control.doc, workshopId: workshop.id, now: Date.now(), history });
-        } finally {
-          workshop.disconnected();
-        }
+      handler: async (req, res, [id, ext]) => {
+        const { row, role } = await authenticate(req, directory, id!);
+        const log = await guardLoad(deps, () =>
+          directory.read(row.id, ({ board, control, history }) => {
+            // The history is for the facilitator and observers (SPEC 8), as GET …/history: a participant's log has none.
+            const readable = role === 'participant' ? undefined : logHistory(history(readSettings(control).anonymous));
+            return buildDecisionLog({ board, control, workshopId: row.id, now: Date.now(), history: readable });
+          }),
+        );
+        if (!log) throw new HttpError(404, 'unknown workshop');
         const format = LOG_FORMATS[ext as LogFormat];
         const body = format.render(log);
         res.writeHead(200, {
@@ -48,13 +44,26 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
   ];
 }
 
-/** The workshop, loaded; a damaged one answers 500 naming the problem, not its internals. */
-export function loadWorkshop({ workshops, metrics }: HttpDeps, id: string) {
+/** Runs `use`, which loads the workshop; a damaged one answers 500 naming the problem, not its internals. */
+export async function guardLoad<T>(deps: Pick<HttpDeps, 'metrics'>, use: () => Promise<T>): Promise<T> {
   try {
-    return workshops.get(id);
+    return await use();
   } catch (err) {
-    if (!(err instanceof WorkshopLoadError)) throw err;
-    metrics.rejected.inc({ reason: 'load_failed' });
-    throw new HttpError(500, 'workshop could not be loaded: its stored data is damaged');
+    throw loadError(deps, err);
   }
+}
+
+/** One node: the workshop loaded from SQLite (routes not yet on the Directory, e.g. the history's); errors as guardLoad. */
+export function loadWorkshop(deps: Pick<HttpDeps, 'metrics'> & { workshops: Workshops }, id: string) {
+  try {
+    return deps.workshops.get(id);
+  } catch (err) {
+    throw loadError(deps, err);
+  }
+}
+
+function loadError({ metrics }: Pick<HttpDeps, 'metrics'>, err: unknown): unknown {
+  if (!(err instanceof WorkshopLoadError)) return err;
+  metrics.rejected.inc({ reason: 'load_failed' });
+  return new HttpError(500, 'workshop could not be loaded: its stored data is damaged');
 }

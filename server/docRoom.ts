@@ -12,7 +12,7 @@ import type { Metrics } from './metrics.js';
 import type { Logger } from './logger.js';
 import type { Peer } from './socket.js';
 import { encodeAwareness, encodeSyncStep1, encodeSyncStep2 } from './protocol.js';
-import type { PendingRoom, TurnWriter } from './turnWriter.js';
+import type { PendingRoom, RoomWriter } from './turnWriter.js';
 import { loadStoredDoc } from './storedDoc.js';
 import { Compaction } from './room/compaction.js';
 import { MalformedMessageError, decodeMessage, messageLabel, type RoomMessage } from './room/messages.js';
@@ -29,7 +29,7 @@ export { ServerOrigin, type WriteVerdict };
 export interface DocRoomDeps {
   storage: RoomStorage;
   /** Stores every room's updates at the end of each event-loop turn, then lets them relay (one per server). */
-  turnWriter: TurnWriter;
+  turnWriter: RoomWriter;
   metrics: Metrics;
   log: Logger;
   compactAfterUpdates: number;

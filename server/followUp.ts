@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import type { createHttpHandler, HttpDeps, LimitWrite } from './http.js';
 import { authenticate, CreateWorkshopBody, HttpError, parseBody, readJson, sendJson, workshopLinks } from './http.js';
-import { loadWorkshop } from './decisionLog.js';
-import { readBoard, type PreviousWorkshop } from '../shared/schema.js';
+import { guardLoad } from './decisionLog.js';
+import { readBoard } from '../shared/schema.js';
 import { readLogControl, type LogControl } from '../shared/log/build.js';
 import { canStartFollowUp, followUpTitle, previousWorkshopFrom } from '../shared/followUp.js';
 import { TEMPLATE_KEYS, type TemplateKey } from '../shared/constants.js';
@@ -17,7 +17,7 @@ type Route = ReturnType<NonNullable<Parameters<typeof createHttpHandler>[1]>>[nu
 export const StartFollowUpBody = z.object({ title: CreateWorkshopBody.shape.title.optional() });
 
 export function followUpRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
-  const { config, log, workshops } = deps;
+  const { config, log, directory } = deps;
   return [
     {
       method: 'POST',
@@ -25,27 +25,24 @@ export function followUpRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
       name: 'follow_up',
       handler: async (req, res, [id]) => {
         await limit(req, 'create');
-        const { row, role } = authenticate(req, workshops, id!);
+        const { row, role } = await authenticate(req, directory, id!);
         if (role !== 'facilitator') throw new HttpError(403, 'only the facilitator can start a follow-up');
         const raw = await readJson(req, config.maxBodyBytes, { optional: true });
         const body = parseBody(StartFollowUpBody, raw === undefined ? {} : raw);
 
-        const workshop = loadWorkshop(deps, row.id);
-        if (!workshop) throw new HttpError(404, 'unknown workshop');
-        workshop.connected(); // unloaded after the idle grace period if nobody else is connected
-        let control: LogControl;
-        let previous: PreviousWorkshop;
-        try {
-          control = readLogControl(workshop.control.doc);
-          previous = previousWorkshopFrom({ id: row.id, board: readBoard(workshop.board.doc), ...control });
-        } finally {
-          workshop.disconnected();
-        }
+        const read = await guardLoad(deps, () =>
+          directory.read(row.id, ({ board, control: controlDoc }) => {
+            const control: LogControl = readLogControl(controlDoc);
+            return { control, previous: previousWorkshopFrom({ id: row.id, board: readBoard(board), ...control }) };
+          }),
+        );
+        if (!read) throw new HttpError(404, 'unknown workshop');
+        const { control, previous } = read;
         if (!canStartFollowUp(previous.decisions.length, control.engine)) {
           throw new HttpError(409, 'nothing to follow up yet: a follow-up starts once the workshop has decisions, or from stage 5 on');
         }
         const template: TemplateKey = (TEMPLATE_KEYS as readonly string[]).includes(row.template) ? (row.template as TemplateKey) : 'scaleup';
-        const created = workshops.create({
+        const created = await directory.create({
           title: body.title ?? followUpTitle(control.settings.title || row.title),
           template,
           now: Date.now(),

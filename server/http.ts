@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { pathOnly } from './logger.js';
 import type { Metrics } from './metrics.js';
-import type { Workshops } from './workshops.js';
+import type { Directory } from './directory.js';
 import { roleForToken } from './auth.js';
 import { securityHeaders } from './securityHeaders.js';
 import { createStaticHandler } from './staticFiles.js';
@@ -54,7 +54,10 @@ export interface HttpDeps {
   config: Config;
   log: Logger;
   metrics: Metrics;
-  workshops: Workshops;
+  /** The workshops, awaited: SQLite on one node, PostgreSQL in the cluster (directory.ts). */
+  directory: Directory;
+  /** What this node cannot reach right now (cluster: 'database', 'redis'); none on one node. */
+  health?: () => Promise<string[]>;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void> | void;
@@ -69,7 +72,7 @@ interface Route {
 export type LimitWrite = (req: IncomingMessage, kind: WriteKind) => Promise<void>;
 
 export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps, limit: LimitWrite) => Route[] = () => []) {
-  const { config, log, metrics, workshops } = deps;
+  const { config, log, metrics, directory } = deps;
   const serveStatic = createStaticHandler(config);
   const setSecurityHeaders = securityHeaders(config);
   const limits = new HttpLimits(config);
@@ -83,7 +86,17 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps, 
   };
 
   const routes: Route[] = [
-    { method: 'GET', pattern: /^\/healthz$/, name: 'healthz', handler: (_q, res) => sendJson(res, 200, { status: 'ok' }) },
+    {
+      // In the cluster, 503 naming what this node cannot reach (its database or Redis).
+      method: 'GET',
+      pattern: /^\/healthz$/,
+      name: 'healthz',
+      handler: async (_q, res) => {
+        const unreachable = deps.health ? await deps.health() : [];
+        if (unreachable.length) sendJson(res, 503, { status: 'unavailable', unreachable });
+        else sendJson(res, 200, { status: 'ok' });
+      },
+    },
     {
       method: 'GET',
       pattern: /^\/metrics$/,
@@ -103,7 +116,7 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps, 
         await limit(req, 'create');
         const body = parseBody(CreateWorkshopBody, await readJson(req, config.maxBodyBytes));
         const template = body.template ?? 'scaleup';
-        const { id, tokens } = workshops.create({ title: body.title, template, now: Date.now() });
+        const { id, tokens } = await directory.create({ title: body.title, template, now: Date.now() });
         log.info({ workshop: id, template }, 'workshop created');
         sendJson(res, 201, { id, links: workshopLinks(req, config, id, tokens) });
       },
@@ -112,8 +125,8 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps, 
       method: 'GET',
       pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/session$/,
       name: 'session',
-      handler: (req, res, [id]) => {
-        const { row, role } = authenticate(req, workshops, id!);
+      handler: async (req, res, [id]) => {
+        const { row, role } = await authenticate(req, directory, id!);
         sendJson(res, 200, { id: row.id, title: row.title, template: row.template, role });
       },
     },
@@ -125,10 +138,10 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps, 
       name: 'people',
       handler: async (req, res, [id]) => {
         await limit(req, 'write');
-        const { row, role } = authenticate(req, workshops, id!);
+        const { row, role } = await authenticate(req, directory, id!);
         const raw = await readJson(req, config.maxBodyBytes, { optional: true });
         const body = parseBody(EnterPersonBody, raw === undefined ? {} : raw);
-        const entered = workshops.people.enter(row.id, role, body.personToken, Date.now());
+        const entered = await directory.enterPerson(row.id, role, body.personToken, Date.now());
         if ('full' in entered) {
           throw new HttpError(429, `this workshop already has its maximum of ${config.maxPeoplePerWorkshop} people; ask the facilitator`);
         }
@@ -145,9 +158,9 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps, 
       name: 'delete_workshop',
       handler: async (req, res, [id]) => {
         await limit(req, 'write');
-        const { row, role } = authenticate(req, workshops, id!);
+        const { row, role } = await authenticate(req, directory, id!);
         if (role !== 'facilitator') throw new HttpError(403, 'only the facilitator can delete a workshop');
-        workshops.delete(row.id);
+        await directory.delete(row.id);
         log.info({ workshop: row.id }, 'workshop deleted');
         res.writeHead(204);
         res.end();
@@ -208,8 +221,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** Bearer token of any role for workshop `id`: 404 unknown workshop, 401 bad token. */
-export function authenticate(req: IncomingMessage, workshops: Workshops, id: string) {
-  const row = workshops.row(id);
+export async function authenticate(req: IncomingMessage, directory: Directory, id: string) {
+  const row = await directory.row(id);
   if (!row) throw new HttpError(404, 'unknown workshop');
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   const role = roleForToken(m?.[1], { facilitator: row.facilitatorHash, participant: row.participantHash, observer: row.observerHash });

@@ -24,6 +24,10 @@ export const CloseCode = {
   storageFailed: 1011,
   /** The workshop's stored documents are damaged: it cannot be loaded (reconnecting will not help). */
   loadFailed: 4500,
+  /** Cluster: the workshop moved to another node (lease lost or taken over): reconnect, and resync. */
+  ownerMoved: 1012,
+  /** Cluster: this node cannot reach Redis, so it cannot be sure it still owns the workshop: writes are refused; reconnect later. */
+  clusterUnavailable: 4503,
 } as const;
 
 /** The close reason (with CloseCode.notFound) for the connections of a workshop that was deleted. */

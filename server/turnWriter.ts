@@ -4,7 +4,12 @@
 // update that a crash could lose.
 import type { Metrics } from './metrics.js';
 
-/** What a room gives the writer: its pending updates, stored, dropped or relayed. */
+/**
+ * What a room gives the writer: its pending updates, stored, dropped or relayed. With SQLite the
+ * three calls come in one turn; the cluster's writer awaits PostgreSQL between persistPending and
+ * relayPersisted, so what the room takes meanwhile must wait for the next persistPending, and
+ * relayPersisted relays (and forgets) only what the last persistPending stored.
+ */
 export interface PendingRoom {
   readonly pendingCount: number;
   /** Stores the pending updates (called inside the writer's transaction). */
@@ -23,7 +28,14 @@ export interface CommitStorage {
   boundWal(): void;
 }
 
-export class TurnWriter {
+/** What a room needs of its writer: this one (SQLite, synchronous) or the cluster's (server/cluster/pgWriter.ts). */
+export interface RoomWriter {
+  add(room: PendingRoom): void;
+  /** Starts storing now what is pending (a sync reply or an unload must not overtake it). */
+  flush(): void;
+}
+
+export class TurnWriter implements RoomWriter {
   private rooms = new Set<PendingRoom>();
   private scheduled = false;
 

@@ -8,11 +8,13 @@ import type { RoleHashes } from './auth.js';
 import { DOC_NAMES, PRIVATE_DOC_PREFIX } from '../shared/constants.js';
 import { DOC_ROOTS, RECORD_ROOTS, boardMaps, readSettings, type DocKind, type RosterEntry } from '../shared/schema.js';
 import type { GateRules } from './room/writeRules.js';
+import type { RoomStorage } from './room/roomStorage.js';
 import { FIELD_LIMITS, MAX_DOC_BYTES, MAX_OTHER_FIELD_LENGTH, RECORD_LIMITS } from '../shared/limits.js';
 import { Anonymity } from './anonymity.js';
 import { ScoreReveal } from './scores.js';
 import { ServerRules } from './serverRules.js';
 import { HistoryRecorder, SERVER_ACTOR } from './history/recorder.js';
+import type { HistoryLog } from './history/store.js';
 
 /**
  * Whether a requested path names the connecting person's private document: `private`, or (as
@@ -33,10 +35,21 @@ export const roomNameFor = (requested: string, peer: Pick<Peer, 'personId'>): st
 /** Why a private document is refused to a connection without a person token. */
 export const PERSON_NEEDED = 'a private document needs a person identity: connect with ?person=<person token>';
 
+/** Whether this peer may open the requested document at all: true, or the reason it may not (no workshop needs loading to say). */
+export function mayReadDoc(requested: string, peer: Pick<Peer, 'role' | 'ephemeral'>): true | string {
+  if (!isPrivateRequest(requested)) return true;
+  if (peer.role === 'observer') return 'forbidden';
+  if (peer.ephemeral) return PERSON_NEEDED;
+  return true;
+}
+
 export const docKey = (workshopId: string, docName: string): string => `${workshopId}:${docName || 'board'}`;
 
+/** What a workshop reads of storage: its rooms' documents, its people and its private documents (SQLite, or the cluster's PostgreSQL preload). */
+export type WorkshopStorage = RoomStorage & Pick<Storage, 'personIds' | 'listDocs'>;
+
 /** What every room of every workshop shares; the workshop itself reads more of storage (its people, its private documents). */
-type SharedDeps = Omit<DocRoomDeps, 'writePolicy' | 'gate' | 'onAccepted' | 'onDropped' | 'storage'> & { storage: Storage };
+type SharedDeps = Omit<DocRoomDeps, 'writePolicy' | 'gate' | 'onAccepted' | 'onDropped' | 'storage'> & { storage: WorkshopStorage };
 
 const docKind = (docName: string): DocKind =>
   docName === DOC_NAMES.board ? 'board' : docName === DOC_NAMES.control ? 'control' : 'private';
@@ -77,14 +90,14 @@ export class Workshop {
 
   constructor(
     readonly row: WorkshopRow,
-    private readonly deps: SharedDeps & { roomIdleMs: number; onIdle: (w: Workshop) => void },
+    private readonly deps: SharedDeps & { roomIdleMs: number; onIdle: (w: Workshop) => void; history: HistoryLog },
   ) {
     this.roleHashes = {
       facilitator: row.facilitatorHash,
       participant: row.participantHash,
       observer: row.observerHash,
     };
-    this.history = new HistoryRecorder(this, deps.storage, deps.turnWriter);
+    this.history = new HistoryRecorder(this, deps.history, deps.turnWriter);
   }
 
   get id(): string {
@@ -143,10 +156,7 @@ export class Workshop {
 
   /** Whether this peer may open the requested document at all: true, or the reason it may not. */
   mayRead(requested: string, peer: Pick<Peer, 'role' | 'ephemeral'>): true | string {
-    if (!isPrivateRequest(requested)) return true;
-    if (peer.role === 'observer') return 'forbidden';
-    if (peer.ephemeral) return PERSON_NEEDED;
-    return true;
+    return mayReadDoc(requested, peer);
   }
 
   writePolicy(docName: string, peer: Peer): WriteVerdict {

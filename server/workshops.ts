@@ -1,12 +1,13 @@
 // Creating workshops and keeping the loaded ones: a workshop is loaded on its first connection
 // and unloaded after a grace period with none.
 import * as Y from 'yjs';
-import type { Storage } from './storage.js';
+import type { Storage, WorkshopRow } from './storage.js';
 import type { Metrics } from './metrics.js';
 import type { Logger } from './logger.js';
 import type { Config } from './config.js';
 import { Workshop, docKey } from './workshop.js';
 import { TurnWriter } from './turnWriter.js';
+import { historyStore } from './history/recorder.js';
 import { People } from './people.js';
 import { hashToken, newToken, newWorkshopId } from './auth.js';
 import { CloseCode, WORKSHOP_DELETED } from './protocol.js';
@@ -36,39 +37,14 @@ export class Workshops {
    * A new workshop with its own id and tokens. With `followUp` (SPEC 8) it follows another: it
    * starts with Review, holds a copy of the previous decisions and keeps the previous tolerance.
    */
-  create(args: {
-    title: string;
-    template: TemplateKey;
-    now: number;
-    followUp?: { previous: PreviousWorkshop; offPlanTolerance: number };
-  }): { id: string; tokens: Record<Role, string> } {
-    const id = newWorkshopId();
-    const tokens = { facilitator: newToken(), participant: newToken(), observer: newToken() };
-    const control = new Y.Doc();
-    const engine = initialEngineState(templateDurations(args.template), { followUp: !!args.followUp });
-    initControl(control, { title: args.title, template: args.template, createdAt: args.now }, engine);
-    if (args.followUp) setOffPlanTolerance(control, args.followUp.offPlanTolerance, 'server');
-    // The board starts with the template's growth scenarios (SPEC 7), for the room to edit.
-    const board = new Y.Doc();
-    seedScenarios(board, args.template, 'server');
-    if (args.followUp) writePrevious(board, args.followUp.previous, 'server');
+  create(args: NewWorkshopArgs): { id: string; tokens: Record<Role, string> } {
+    const { row, tokens, docs } = newWorkshop(args);
     const { storage } = this.deps;
     storage.db.transaction(() => {
-      storage.createWorkshop({
-        id,
-        title: args.title,
-        template: args.template,
-        createdAt: args.now,
-        facilitatorHash: hashToken(tokens.facilitator),
-        participantHash: hashToken(tokens.participant),
-        observerHash: hashToken(tokens.observer),
-      });
-      storage.appendUpdate(docKey(id, DOC_NAMES.control), 1, Y.encodeStateAsUpdate(control));
-      storage.appendUpdate(docKey(id, DOC_NAMES.board), 1, Y.encodeStateAsUpdate(board));
+      storage.createWorkshop(row);
+      for (const [key, update] of docs) storage.appendUpdate(key, 1, update);
     })();
-    control.destroy();
-    board.destroy();
-    return { id, tokens };
+    return { id: row.id, tokens };
   }
 
   /** The loaded workshop, loading it if it exists; null for an unknown id. Throws WorkshopLoadError for a damaged one. */
@@ -83,6 +59,7 @@ export class Workshops {
       metrics,
       log,
       turnWriter: this.turnWriter,
+      history: historyStore(storage),
       compactAfterUpdates: config.compactAfterUpdates,
       maxBufferedBytes: config.maxBufferedBytes,
       roomIdleMs: config.roomIdleMs,
@@ -139,4 +116,45 @@ export class Workshops {
     this.loaded.clear();
     this.deps.metrics.rooms.set(0);
   }
+}
+
+export interface NewWorkshopArgs {
+  title: string;
+  template: TemplateKey;
+  now: number;
+  followUp?: { previous: PreviousWorkshop; offPlanTolerance: number };
+}
+
+/** A new workshop: its row (token hashes), its tokens, and its first documents (control, and the board with the template's scenarios). */
+export function newWorkshop(args: NewWorkshopArgs): {
+  row: WorkshopRow;
+  tokens: Record<Role, string>;
+  docs: [key: string, update: Uint8Array][];
+} {
+  const id = newWorkshopId();
+  const tokens = { facilitator: newToken(), participant: newToken(), observer: newToken() };
+  const control = new Y.Doc();
+  const engine = initialEngineState(templateDurations(args.template), { followUp: !!args.followUp });
+  initControl(control, { title: args.title, template: args.template, createdAt: args.now }, engine);
+  if (args.followUp) setOffPlanTolerance(control, args.followUp.offPlanTolerance, 'server');
+  // The board starts with the template's growth scenarios (SPEC 7), for the room to edit.
+  const board = new Y.Doc();
+  seedScenarios(board, args.template, 'server');
+  if (args.followUp) writePrevious(board, args.followUp.previous, 'server');
+  const docs: [string, Uint8Array][] = [
+    [docKey(id, DOC_NAMES.control), Y.encodeStateAsUpdate(control)],
+    [docKey(id, DOC_NAMES.board), Y.encodeStateAsUpdate(board)],
+  ];
+  control.destroy();
+  board.destroy();
+  const row: WorkshopRow = {
+    id,
+    title: args.title,
+    template: args.template,
+    createdAt: args.now,
+    facilitatorHash: hashToken(tokens.facilitator),
+    participantHash: hashToken(tokens.participant),
+    observerHash: hashToken(tokens.observer),
+  };
+  return { row, tokens, docs };
 }

@@ -1,6 +1,7 @@
 // The WebSocket endpoint: /ws/<workshopId>[/<docName>]?token=…[&person=…] for the stock y-websocket
 // client. Upgrade order: parse, find the workshop, authenticate the role and the person, check the
-// document, then hand a RoomSocket to the room.
+// document (admitLocal on one node; the cluster's ClusterNode.admit asks PostgreSQL, the socket
+// paused meanwhile), then hand a RoomSocket to the endpoint: the room, or the cluster's owner or forwarder.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomBytes } from 'node:crypto';
@@ -15,6 +16,7 @@ import { PERSON_COLORS } from '../shared/colors.js';
 import { MalformedMessageError } from './room/messages.js';
 import { CloseCode } from './protocol.js';
 import type { Peer, RoomSocket } from './socket.js';
+import type { Role } from '../shared/constants.js';
 import { MessageLimiter } from './rateLimit.js';
 
 /** How long a connection closed for flooding gets to finish the closing handshake. */
@@ -40,11 +42,77 @@ export function parseWsPath(
   return { workshopId: m[1]!, docName, token: u.searchParams.get('token'), person: u.searchParams.get('person') };
 }
 
+/** Where an admitted connection's messages go: a loaded room (one node), or the cluster's owner or forwarder. */
+export interface Endpoint {
+  /** The workshop whose connection this is (for logs). */
+  readonly workshopId: string;
+  /** The document opened (for logs): '' for the board. */
+  readonly docName: string;
+  /** The socket the room should use for this peer (the cluster's owner holds some sends, see server/cluster). */
+  wrapSocket?(socket: RoomSocket): RoomSocket;
+  join(peer: Peer): void;
+  /** Throws MalformedMessageError for a frame that is not a y-websocket message. */
+  handleMessage(peer: Peer, data: Uint8Array): void;
+  leave(peer: Peer): void;
+}
+
+/** A connection let in: who it is (checked against storage) and where its messages go. */
+export interface Admission {
+  role: Role;
+  identity: Identity;
+  endpoint: Endpoint;
+}
+
+/** A connection refused: its close code and reason, and the reason label counted in scaleboard_ws_rejected_total. */
+export interface Refusal {
+  refused: { code: number; reason: string; metric: string };
+}
+
+export type WsTarget = NonNullable<ReturnType<typeof parseWsPath>>;
+
+/** Checks a connection's path and tokens: synchronously on one node (SQLite), asynchronously in the cluster (PostgreSQL). */
+export type Admit = (target: WsTarget) => Admission | Refusal | Promise<Admission | Refusal>;
+
+const refusal = (code: number, reason: string, metric: string): Refusal => ({ refused: { code, reason, metric } });
+
+/** One node's admission: the workshop loaded from SQLite, the role and the person checked, the room found. */
+export function admitLocal(workshops: Workshops): Admit {
+  return (target) => {
+    const workshop = workshops.get(target.workshopId);
+    if (!workshop) return refusal(CloseCode.notFound, 'unknown workshop', 'unknown_workshop');
+    const role = roleForToken(target.token, workshop.roleHashes);
+    if (!role) return refusal(CloseCode.unauthorized, 'invalid token', 'unauthorized');
+    // A person token must be one of this workshop's people, with the role of this link.
+    const person = target.person === null ? null : workshops.people.find(workshop.id, target.person);
+    if (target.person !== null && person?.role !== role) return refusal(CloseCode.unauthorized, 'invalid person token', 'unauthorized_person');
+    const identity: Identity = person ? { personId: person.id, ephemeral: false, color: person.color } : ephemeralIdentity();
+    const access = workshop.mayRead(target.docName, { role, ...identity });
+    if (access !== true) return refusal(CloseCode.forbidden, access, 'forbidden');
+    const docName = roomNameFor(target.docName, identity);
+    const room = workshop.room(docName);
+    const endpoint: Endpoint = {
+      workshopId: workshop.id,
+      docName,
+      join: (peer) => {
+        workshop.connected();
+        room.join(peer);
+      },
+      handleMessage: (peer, data) => room.handleMessage(peer, data),
+      leave: (peer) => {
+        room.leave(peer);
+        workshop.disconnected();
+      },
+    };
+    return { role, identity, endpoint };
+  };
+}
+
 export function attachWebSocket(
   server: Server,
-  deps: { config: Config; log: Logger; metrics: Metrics; workshops: Workshops },
+  deps: { config: Config; log: Logger; metrics: Metrics },
+  admit: Admit,
 ): WebSocketServer {
-  const { config, log, metrics, workshops } = deps;
+  const { config, log, metrics } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -54,13 +122,31 @@ export function attachWebSocket(
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
       // Nothing one connection brings may take the process (and every other workshop) down.
-      try {
-        onConnection(ws, req);
-      } catch (err) {
+      const failed = (err: unknown) => {
         if (err instanceof WorkshopLoadError) return refuse(ws, CloseCode.loadFailed, 'workshop could not be loaded', 'load_failed');
         log.error({ err }, 'error opening a connection; closing it');
         refuse(ws, 1011, 'internal error', 'internal_error');
+      };
+      try {
+        const target = parseWsPath(req.url);
+        if (!target || !isValidDocName(target.docName)) return refuse(ws, CloseCode.badRequest, 'bad document path', 'bad_path');
+        const admitted = admit(target);
+        if (!(admitted instanceof Promise)) return onConnection(ws, admitted);
+        // Checked against the cluster's database: the socket is paused meanwhile, so no message is read before its peer exists.
+        ws.pause();
+        admitted.then((a) => {
+          if (ws.readyState !== ws.OPEN) return; // gone meanwhile: nothing joined yet
+          ws.resume();
+          try {
+            onConnection(ws, a);
+          } catch (err) {
+            failed(err);
+          }
+        }, failed);
+      } catch (err) {
+        failed(err);
       }
     });
   });
@@ -70,24 +156,11 @@ export function attachWebSocket(
     ws.close(code, reason);
   }
 
-  function onConnection(ws: WebSocket, req: IncomingMessage): void {
-    ws.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
-    const target = parseWsPath(req.url);
-    if (!target || !isValidDocName(target.docName)) return refuse(ws, CloseCode.badRequest, 'bad document path', 'bad_path');
-    const workshop = workshops.get(target.workshopId);
-    if (!workshop) return refuse(ws, CloseCode.notFound, 'unknown workshop', 'unknown_workshop');
-    const role = roleForToken(target.token, workshop.roleHashes);
-    if (!role) return refuse(ws, CloseCode.unauthorized, 'invalid token', 'unauthorized');
-    // A person token must be one of this workshop's people, with the role of this link.
-    const person = target.person === null ? null : workshops.people.find(workshop.id, target.person);
-    if (target.person !== null && person?.role !== role) return refuse(ws, CloseCode.unauthorized, 'invalid person token', 'unauthorized_person');
-    const identity: Identity = person ? { personId: person.id, ephemeral: false, color: person.color } : ephemeralIdentity();
-    const access = workshop.mayRead(target.docName, { role, ...identity });
-    if (access !== true) return refuse(ws, CloseCode.forbidden, access, 'forbidden');
-    const docName = roomNameFor(target.docName, identity);
-
+  function onConnection(ws: WebSocket, admitted: Admission | Refusal): void {
+    if ('refused' in admitted) return refuse(ws, admitted.refused.code, admitted.refused.reason, admitted.refused.metric);
+    const { role, identity, endpoint } = admitted;
     const raw = rawSocket(ws);
-    const socket: RoomSocket = {
+    const direct: RoomSocket = {
       send: (data) => {
         // Counted by the room, once per broadcast. No per-send callback: a room sends one message to every peer, and a failed write closes
         // the socket anyway (ws handles the socket's 'error'). A broadcast hands every peer the same
@@ -99,11 +172,11 @@ export function attachWebSocket(
       isOpen: () => ws.readyState === ws.OPEN,
       bufferedAmount: () => ws.bufferedAmount,
     };
+    const socket = endpoint.wrapSocket ? endpoint.wrapSocket(direct) : direct;
     const peer: Peer = { socket, role, id: randomBytes(4).toString('hex'), ...identity };
-    const room = workshop.room(docName);
-    workshop.connected();
+    const workshopId = endpoint.workshopId;
     metrics.connections.inc();
-    log.info({ workshop: workshop.id, doc: docName || 'board', role, peer: peer.id, person: peer.personId }, 'peer joined');
+    log.info({ workshop: workshopId, doc: endpoint.docName || 'board', role, peer: peer.id, person: peer.personId }, 'peer joined');
 
     let closed = false;
     /** Handles one message, in arrival order, once the rate limiter lets it through. */
@@ -115,14 +188,14 @@ export function attachWebSocket(
         return refuse(ws, CloseCode.malformed, 'binary frames only', 'malformed');
       }
       try {
-        room.handleMessage(peer, bytes);
+        endpoint.handleMessage(peer, bytes);
       } catch (err) {
         limiter.stop();
         if (err instanceof MalformedMessageError) {
-          log.warn({ workshop: workshop.id, peer: peer.id, why: err.message }, 'malformed message; closing');
+          log.warn({ workshop: workshopId, peer: peer.id, why: err.message }, 'malformed message; closing');
           return refuse(ws, CloseCode.malformed, err.message, 'malformed');
         }
-        log.error({ err, workshop: workshop.id, peer: peer.id }, 'error handling message; closing');
+        log.error({ err, workshop: workshopId, peer: peer.id }, 'error handling message; closing');
         return refuse(ws, 1011, 'internal error', 'internal_error');
       }
     };
@@ -141,10 +214,10 @@ export function attachWebSocket(
         resume: () => ws.resume(),
         throttled: () => {
           metrics.rejected.inc({ reason: 'throttled' });
-          log.debug({ workshop: workshop.id, peer: peer.id }, 'throttling');
+          log.debug({ workshop: workshopId, peer: peer.id }, 'throttling');
         },
         flooding: ({ queued, throttledMs }) => {
-          log.warn({ workshop: workshop.id, peer: peer.id, queued, throttledMs: Math.round(throttledMs) }, 'rate limit exceeded; closing');
+          log.warn({ workshop: workshopId, peer: peer.id, queued, throttledMs: Math.round(throttledMs) }, 'rate limit exceeded; closing');
           refuse(ws, CloseCode.policyViolation, 'rate limit exceeded', 'rate_limited_closed');
           // Read on (ignoring it) so the peer's close frame can arrive, but a peer that never
           // sends one does not get to hold the socket for ws's 30-second close timeout.
@@ -164,21 +237,20 @@ export function attachWebSocket(
       if (closed) return;
       closed = true;
       if (code === 1009) metrics.rejected.inc({ reason: 'frame_too_big' });
-      room.leave(peer);
-      workshop.disconnected();
+      endpoint.leave(peer);
       metrics.connections.dec();
-      log.info({ workshop: workshop.id, peer: peer.id, code }, 'peer left');
+      log.info({ workshop: workshopId, peer: peer.id, code }, 'peer left');
     });
-    room.join(peer);
+    endpoint.join(peer);
   }
 
   return wss;
 }
 
-type Identity = Pick<Peer, 'personId' | 'ephemeral' | 'color'>;
+export type Identity = Pick<Peer, 'personId' | 'ephemeral' | 'color'>;
 
 /** For a connection without a person token: an id the server made for it alone, and a palette colour. */
-function ephemeralIdentity(): Identity {
+export function ephemeralIdentity(): Identity {
   const [pick] = randomBytes(1);
   return { personId: `anon-${randomBytes(6).toString('hex')}`, ephemeral: true, color: PERSON_COLORS[pick! % PERSON_COLORS.length]! };
 }

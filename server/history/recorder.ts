@@ -12,7 +12,7 @@ import type * as Y from 'yjs';
 import type { Peer } from '../socket.js';
 import type { DocRoom } from '../docRoom.js';
 import { ServerOrigin } from '../room/origins.js';
-import type { PendingRoom, TurnWriter } from '../turnWriter.js';
+import type { PendingRoom, RoomWriter } from '../turnWriter.js';
 import type { Storage } from '../storage.js';
 import { DOC_NAMES, PRIVATE_DOC_PREFIX, type Role } from '../../shared/constants.js';
 import { boardMaps, noteMergeMap, controlMaps, privateMaps, readPrevious } from '../../shared/schema.js';
@@ -32,7 +32,7 @@ import {
   type Json,
   type RecordChange,
 } from '../../shared/history.js';
-import { HistoryStore, type HistoryEntry } from './store.js';
+import { HistoryStore, type HistoryEntry, type HistoryLog } from './store.js';
 
 /** The server itself (auto-advance); a role's API token without a person is `api:<role>`. */
 export const SERVER_ACTOR: Actor = { id: 'server', name: 'Scaleboard', role: 'server' };
@@ -135,12 +135,14 @@ export interface HistoryHost {
 }
 
 export class HistoryRecorder implements PendingRoom {
-  readonly store: HistoryStore;
+  readonly store: HistoryLog;
   private readonly shadows = new Map<string, { room: DocRoom; shadow: Shadow }>();
   /** The last client transaction's changes, until the gate says it is accepted. */
   private lastClientWrite: { tr: Y.Transaction; changes: RecordChange[] } | null = null;
   private serverWrite: ServerWrite | null = null;
   private pending: HistoryEntry[] = [];
+  /** How many of `pending` (its first ones) the commit under way stores (the cluster's writer awaits PostgreSQL; see room/outbox.ts). */
+  private persisted = 0;
   private committedSeq: number;
   /** Every stored entry, oldest first, read from the table once and kept in step as entries are stored. */
   private stored: HistoryEntry[] | null = null;
@@ -149,11 +151,12 @@ export class HistoryRecorder implements PendingRoom {
 
   constructor(
     private readonly host: HistoryHost,
-    storage: Storage,
-    private readonly turnWriter: TurnWriter,
+    /** The workshop's history table (historyStore(storage) on one node). */
+    store: HistoryLog,
+    private readonly turnWriter: RoomWriter,
     private readonly clock: () => number = Date.now,
   ) {
-    this.store = historyStore(storage);
+    this.store = store;
     this.committedSeq = this.store.lastSeq(host.id);
   }
 
@@ -321,22 +324,26 @@ export class HistoryRecorder implements PendingRoom {
   }
 
   persistPending(): void {
-    let seq = this.committedSeq;
-    for (const e of this.pending) {
+    let seq = this.committedSeq + this.persisted;
+    for (let i = this.persisted; i < this.pending.length; i++) {
+      const e = this.pending[i]!;
       e.seq = ++seq;
       this.store.insert(this.host.id, e);
     }
+    this.persisted = this.pending.length;
   }
 
   dropPending(): void {
     // The updates these entries describe were not stored either (same transaction): neither happened.
     this.pending = [];
+    this.persisted = 0;
   }
 
   relayPersisted(): void {
-    this.stored?.push(...this.pending);
-    this.committedSeq += this.pending.length;
-    this.pending = [];
+    const stored = this.pending.splice(0, this.persisted);
+    this.stored?.push(...stored);
+    this.committedSeq += this.persisted;
+    this.persisted = 0;
     this.listeners.forEach((l) => l());
   }
 }

@@ -10,6 +10,7 @@ import type { createHttpHandler, HttpDeps, LimitWrite } from '../http.js';
 import { authenticate, HttpError, parseBody, readJson, sendJson } from '../http.js';
 import { loadWorkshop } from '../decisionLog.js';
 import type { Workshop } from '../workshop.js';
+import type { Workshops } from '../workshops.js';
 import type { Role } from '../../shared/constants.js';
 import { readSettings } from '../../shared/schema.js';
 import type { Actor, HistoryAnswer } from '../../shared/history.js';
@@ -29,10 +30,11 @@ export const EntryBody = z.object({
   entryId: z.number({ error: 'entryId must be a number' }).int('entryId must be a whole number').min(1, 'entryId must be 1 or more'),
 });
 
-const historyPath = (suffix = '') => new RegExp(`^\\/api\\/workshops\\/([A-Za-z0-9_-]{1,64})\\/history${suffix}$`);
+export const historyPath = (suffix = '') => new RegExp(`^\\/api\\/workshops\\/([A-Za-z0-9_-]{1,64})\\/history${suffix}$`);
 
-export function historyRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
-  const { config, log, workshops } = deps;
+/** One node only (they use the loaded workshop's history and write through it; a cluster node answers 501). */
+export function historyRoutes(deps: HttpDeps & { workshops: Workshops }, limit: LimitWrite): Route[] {
+  const { config, log, workshops, directory } = deps;
 
   /** Runs `fn` with the workshop loaded (and counted as in use, so an idle one unloads later as usual). */
   const withWorkshop = <T>(id: string, fn: (w: Workshop) => T): T => {
@@ -52,7 +54,7 @@ export function historyRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
     name: `history_${name}`,
     handler: async (req, res, [id]) => {
       await limit(req, 'write');
-      const { row, role } = authenticate(req, workshops, id!);
+      const { row, role } = await authenticate(req, directory, id!);
       if (role !== 'facilitator') throw new HttpError(403, `only the facilitator can ${name === 'restore' ? 'restore' : 'roll back'}`);
       const body = parseBody(EntryBody, await readJson(req, config.maxBodyBytes));
       const entry = withWorkshop(row.id, (w) => {
@@ -81,8 +83,8 @@ export function historyRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
       method: 'GET',
       pattern: historyPath(),
       name: 'history',
-      handler: (req, res, [id]) => {
-        const { row, role } = authenticate(req, workshops, id!);
+      handler: async (req, res, [id]) => {
+        const { row, role } = await authenticate(req, directory, id!);
         if (role === 'participant') throw new HttpError(403, 'the history is for the facilitator and observers');
         const url = new URL(req.url ?? '/', 'http://localhost');
         const query = parseBody(HistoryQuery, Object.fromEntries([...url.searchParams].filter(([k]) => k === 'person' || k === 'stage')));

@@ -76,7 +76,10 @@ export const entryView = (e: HistoryEntry, gone?: (root: string, key: string) =>
 export const logHistory = (entries: HistoryEntry[]): LogHistoryEntry[] =>
   entries.map((e) => ({ id: e.seq, at: new Date(e.at).toISOString(), person: e.actor.name, role: e.actor.role, stage: e.stage, text: e.text }));
 
-export class HistoryStore {
+/** What the recorder and restore use of a workshop's history: this SQLite store, or the cluster owner's (server/cluster/pgHistory.ts). */
+export type HistoryLog = Pick<HistoryStore, 'insert' | 'lastSeq' | 'get' | 'list' | 'boardAfter'>;
+
+export class HistoryStore implements HistoryLog {
   private readonly stmts;
 
   constructor(db: Database.Database) {

@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Peer } from '../socket.js';
 import { CloseCode } from '../protocol.js';
-import type { PendingRoom, TurnWriter } from '../turnWriter.js';
+import type { PendingRoom, RoomWriter } from '../turnWriter.js';
 import type { RoomStorage, StoredLog } from './roomStorage.js';
 
 /** An update the document took this turn, and the origin of its transaction (who made it). */
@@ -19,13 +19,15 @@ export interface Accepted {
 
 export interface OutboxDeps {
   storage: Pick<RoomStorage, 'appendUpdate'>;
-  turnWriter: TurnWriter;
+  turnWriter: RoomWriter;
   metrics: Metrics;
   log: Logger;
 }
 
 export class Outbox {
   private pending: Accepted[] = [];
+  /** How many of `pending` (its first ones) were stored by the commit under way; take() relays only those. */
+  private persisted = 0;
   /** A commit of this room failed (the room is being dropped). */
   failed = false;
 
@@ -68,16 +70,23 @@ export class Outbox {
 
   /** Called inside the TurnWriter's transaction: appends the pending updates to the log. */
   persist(): void {
-    for (const { update } of this.pending) {
-      this.deps.storage.appendUpdate(this.key, ++this.stored.lastSeq, update);
+    // With SQLite the commit returns in the same turn; the cluster's writer awaits PostgreSQL, and
+    // updates accepted meanwhile wait for the next commit (one commit per room is under way at a time).
+    for (let i = this.persisted; i < this.pending.length; i++) {
+      this.deps.storage.appendUpdate(this.key, ++this.stored.lastSeq, this.pending[i]!.update);
       this.stored.sinceSnapshot++;
     }
+    this.persisted = this.pending.length;
   }
 
   /** The commit returned: what it stored, now free to relay. */
   take(): Accepted[] {
-    const batch = this.pending;
-    this.pending = [];
+    let batch: Accepted[];
+    if (this.persisted === this.pending.length) {
+      batch = this.pending;
+      this.pending = [];
+    } else batch = this.pending.splice(0, this.persisted);
+    this.persisted = 0;
     return batch;
   }
 
@@ -90,6 +99,7 @@ export class Outbox {
   fail(err: unknown): void {
     this.failed = true;
     this.pending = [];
+    this.persisted = 0;
     this.deps.metrics.rejected.inc({ reason: 'persist_failed' });
     this.deps.log.error({ err, doc: this.key, peers: this.peers.size }, 'storing updates failed; closing the room to reload it from storage');
     for (const peer of this.peers.keys()) peer.socket.close(CloseCode.storageFailed, 'storage failed; reconnect');
