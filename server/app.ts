@@ -14,7 +14,7 @@ import { createHttpHandler } from './http.js';
 import { decisionLogRoutes } from './decisionLog.js';
 import { checkInRoutes } from './checkIns.js';
 import { followUpRoutes } from './followUp.js';
-import { historyRoutes } from './history/routes.js';
+import { historyRoutes, localHistoryWrite } from './history/routes.js';
 import { admitLocal, attachWebSocket } from './ws.js';
 import { CloseCode } from './protocol.js';
 import { describeLinkPolicy } from './links.js';
@@ -48,7 +48,7 @@ export async function startServer(overrides: Partial<Config> = {}) {
     ...decisionLogRoutes(deps),
     ...checkInRoutes(deps, limit),
     ...followUpRoutes(deps, limit),
-    ...historyRoutes({ ...deps, workshops }, limit),
+    ...historyRoutes(deps, limit, localHistoryWrite({ metrics, workshops })),
   ]);
   const server = http.createServer({ requestTimeout: 30_000 }, (req, res) => void handler(req, res));
   server.on('clientError', (_err, socket) => {

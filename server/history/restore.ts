@@ -27,6 +27,11 @@ import type { HistoryEntry } from './store.js';
 export interface RestoreHost {
   readonly history: HistoryRecorder;
   room(docName: string): DocRoom;
+  /**
+   * Stores what the board's room holds pending: true once stored. Without it, the room's commitNow
+   * (one node, synchronous); a cluster owner, whose commit returns later, gives its own.
+   */
+  commitBoard?(): Promise<boolean>;
 }
 
 /** Why a restore or rollback did nothing: no such entry (404), nothing to do (409), or storage failed (503). */
@@ -39,7 +44,7 @@ export class RestoreRefused extends Error {
   }
 }
 
-const rootMap = (doc: Y.Doc, root: string): Y.Map<unknown> =>
+export const rootMap = (doc: Y.Doc, root: string): Y.Map<unknown> =>
   root === 'noteMerges' ? noteMergeMap(doc) : (boardMaps(doc) as unknown as Record<string, Y.Map<unknown>>)[root]!;
 
 /**
@@ -78,15 +83,15 @@ export function writeRecord(doc: Y.Doc, root: string, key: string, value: Json):
   map.set(key, record);
 }
 
-/** Writes the given records in one server transaction, recorded as `actor`'s change, and stores it before returning its entry. */
-function apply(
+/** Writes the given records in one server transaction, recorded as `actor`'s change, and stores it before resolving its entry. */
+async function apply(
   host: RestoreHost,
   workshopId: string,
   actor: Actor,
   writes: (RecordChange & { from: number })[],
   describe: (who: string, changes: RecordChange[]) => string,
   kind: 'restore' | 'rollback',
-): HistoryEntry {
+): Promise<HistoryEntry> {
   const since = host.history.lastStored;
   const board = host.room(DOC_NAMES.board);
   // Notes come back without their authors while the workshop is anonymous, and so do values from
@@ -103,14 +108,14 @@ function apply(
       }
     }, ServerOrigin.server);
   });
-  if (!board.commitNow()) throw new RestoreRefused(503, `the ${kind} could not be stored: try again in a moment`);
+  if (!(host.commitBoard ? await host.commitBoard() : board.commitNow())) throw new RestoreRefused(503, `the ${kind} could not be stored: try again in a moment`);
   const entry = host.history.store.boardAfter(workshopId, since).find((e) => e.kind === kind);
   if (!entry) throw new Error(`the ${kind} was applied but not recorded`);
   return entry;
 }
 
-/** Brings back what entry `seq` deleted (records that are back already are left alone). Returns the restore's own entry. */
-export function restoreEntry(host: RestoreHost, workshopId: string, seq: number, actor: Actor): HistoryEntry {
+/** Brings back what entry `seq` deleted (records that are back already are left alone). Resolves the restore's own entry. */
+export async function restoreEntry(host: RestoreHost, workshopId: string, seq: number, actor: Actor): Promise<HistoryEntry> {
   const entry = host.history.store.get(workshopId, seq);
   if (!entry) throw new RestoreRefused(404, `no history entry #${seq}`);
   const deleted = entry.doc === 'board' ? deletedRecords(entry.changes) : [];
@@ -127,8 +132,8 @@ export function restoreEntry(host: RestoreHost, workshopId: string, seq: number,
   return apply(host, workshopId, actor, missing, (who) => describeRestore(who, missing.map((c) => ({ ...c, before: null })), host.history.names(), seq), 'restore');
 }
 
-/** Puts the board back as it was right after entry `seq`, as one new change. Returns the rollback's own entry. */
-export function rollbackTo(host: RestoreHost, workshopId: string, seq: number, actor: Actor): HistoryEntry {
+/** Puts the board back as it was right after entry `seq`, as one new change. Resolves the rollback's own entry. */
+export async function rollbackTo(host: RestoreHost, workshopId: string, seq: number, actor: Actor): Promise<HistoryEntry> {
   const entry = host.history.store.get(workshopId, seq);
   if (!entry) throw new RestoreRefused(404, `no history entry #${seq}`);
   const targets = rollbackTargets(host.history.store.boardAfter(workshopId, seq));

@@ -4,18 +4,16 @@
 // POST /api/workshops/:id/history/rollback { entryId }  facilitator: the board as it was after an entry
 // A restore or rollback is a new change, recorded in the history as the facilitator's (the
 // `x-person-token` header names the person, as for check-ins).
-import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import type { createHttpHandler, HttpDeps, LimitWrite } from '../http.js';
 import { authenticate, HttpError, parseBody, readJson, sendJson } from '../http.js';
-import { loadWorkshop } from '../decisionLog.js';
-import type { Workshop } from '../workshop.js';
+import { guardLoad, loadWorkshop } from '../decisionLog.js';
 import type { Workshops } from '../workshops.js';
-import type { Role } from '../../shared/constants.js';
+import type { RequestActor } from '../directory.js';
 import { readSettings } from '../../shared/schema.js';
 import type { Actor, HistoryAnswer } from '../../shared/history.js';
-import { entryView } from './store.js';
-import { RestoreRefused, restoreEntry, rollbackTo } from './restore.js';
+import { entryView, type HistoryEntry } from './store.js';
+import { RestoreRefused, restoreEntry, rollbackTo, rootMap } from './restore.js';
 
 type Route = ReturnType<NonNullable<Parameters<typeof createHttpHandler>[1]>>[number];
 
@@ -32,51 +30,58 @@ export const EntryBody = z.object({
 
 export const historyPath = (suffix = '') => new RegExp(`^\\/api\\/workshops\\/([A-Za-z0-9_-]{1,64})\\/history${suffix}$`);
 
-/** One node only (they use the loaded workshop's history and write through it; a cluster node answers 501). */
-export function historyRoutes(deps: HttpDeps & { workshops: Workshops }, limit: LimitWrite): Route[] {
-  const { config, log, workshops, directory } = deps;
+export type HistoryWriteKind = 'restore' | 'rollback';
+export const historyActs = { restore: restoreEntry, rollback: rollbackTo } satisfies Record<HistoryWriteKind, unknown>;
 
-  /** Runs `fn` with the workshop loaded (and counted as in use, so an idle one unloads later as usual). */
-  const withWorkshop = <T>(id: string, fn: (w: Workshop) => T): T => {
+/**
+ * Performs a restore or rollback where the workshop is held and resolves its own entry once it is
+ * stored (null: unknown workshop); rejects with RestoreRefused. One node: localHistoryWrite; a
+ * cluster node: the workshop's owner (ClusterNode.historyWrite).
+ */
+export type HistoryWrite = (workshopId: string, kind: HistoryWriteKind, entryId: number, by: RequestActor) => Promise<HistoryEntry | null>;
+
+/** One node: on the loaded workshop (counted as in use meanwhile, so an idle one unloads later as usual). */
+export function localHistoryWrite(deps: Pick<HttpDeps, 'metrics'> & { workshops: Workshops }): HistoryWrite {
+  return async (id, kind, entryId, by) => {
     const workshop = loadWorkshop(deps, id);
-    if (!workshop) throw new HttpError(404, 'unknown workshop');
+    if (!workshop) return null;
     workshop.connected();
     try {
-      return fn(workshop);
+      return await historyActs[kind](workshop, id, entryId, workshop.history.requestActor(by.person, by.role));
     } finally {
       workshop.disconnected();
     }
   };
+}
 
-  const facilitatorWrite = (name: string, act: typeof restoreEntry): Route => ({
+/** The same routes on one node and on a cluster node: reads through the Directory, writes through `write`. */
+export function historyRoutes(deps: HttpDeps, limit: LimitWrite, write: HistoryWrite): Route[] {
+  const { config, log, directory } = deps;
+
+  const facilitatorWrite = (kind: HistoryWriteKind): Route => ({
     method: 'POST',
-    pattern: historyPath(`\\/${name}`),
-    name: `history_${name}`,
+    pattern: historyPath(`\\/${kind}`),
+    name: `history_${kind}`,
     handler: async (req, res, [id]) => {
       await limit(req, 'write');
       const { row, role } = await authenticate(req, directory, id!);
-      if (role !== 'facilitator') throw new HttpError(403, `only the facilitator can ${name === 'restore' ? 'restore' : 'roll back'}`);
+      if (role !== 'facilitator') throw new HttpError(403, `only the facilitator can ${kind === 'restore' ? 'restore' : 'roll back'}`);
       const body = parseBody(EntryBody, await readJson(req, config.maxBodyBytes));
-      const entry = withWorkshop(row.id, (w) => {
-        const actor = w.history.requestActor(personOf(req, row.id, role), role);
-        try {
-          const made = act(w, row.id, body.entryId, actor);
-          log.info({ workshop: row.id, entry: body.entryId, made: made.seq }, `history ${name}`);
-          return entryView(made);
-        } catch (err) {
-          if (err instanceof RestoreRefused) throw new HttpError(err.status, err.message, err.status === 404 ? 'entryId' : undefined);
-          throw err;
-        }
-      });
-      sendJson(res, 201, { entry });
+      // In the history as the request's person (x-person-token, if one of this role) or the role's.
+      const header = req.headers['x-person-token'];
+      const person = typeof header === 'string' ? await directory.findPerson(row.id, header) : null;
+      let made: HistoryEntry | null;
+      try {
+        made = await write(row.id, kind, body.entryId, { person, role });
+      } catch (err) {
+        if (err instanceof RestoreRefused) throw new HttpError(err.status, err.message, err.status === 404 ? 'entryId' : undefined);
+        throw err;
+      }
+      if (!made) throw new HttpError(404, 'unknown workshop');
+      log.info({ workshop: row.id, entry: body.entryId, made: made.seq }, `history ${kind}`);
+      sendJson(res, 201, { entry: entryView(made) });
     },
   });
-
-  const personOf = (req: IncomingMessage, workshopId: string, role: Role) => {
-    const header = req.headers['x-person-token'];
-    const person = typeof header === 'string' ? workshops.people.find(workshopId, header) : null;
-    return person && person.role === role ? person : null;
-  };
 
   return [
     {
@@ -88,25 +93,28 @@ export function historyRoutes(deps: HttpDeps & { workshops: Workshops }, limit: 
         if (role === 'participant') throw new HttpError(403, 'the history is for the facilitator and observers');
         const url = new URL(req.url ?? '/', 'http://localhost');
         const query = parseBody(HistoryQuery, Object.fromEntries([...url.searchParams].filter(([k]) => k === 'person' || k === 'stage')));
-        const { all, gone } = withWorkshop(row.id, (w) => ({
-          all: w.history.readable(readSettings(w.control.doc).anonymous),
-          gone: (root: string, key: string) => w.history.boardValue(root, key) === null,
-        }));
-        const people = new Map<string, Actor>();
-        for (const e of all) if (e.actor.id) people.set(e.actor.id, e.actor);
-        const answer: HistoryAnswer = {
-          entries: all
-            .filter((e) => (query.person === undefined || e.actor.id === query.person) && (query.stage === undefined || e.stage === query.stage))
-            .reverse()
-            .map((e) => entryView(e, gone)),
-          people: [...people.values()],
-          stages: [...new Set(all.map((e) => e.stage))],
-          latest: all.at(-1)?.seq ?? 0,
-        };
+        const answer = await guardLoad(deps, () =>
+          directory.read(row.id, ({ board, control, history }): HistoryAnswer => {
+            const all = history(readSettings(control).anonymous);
+            const gone = (root: string, key: string) => !rootMap(board, root).has(key);
+            const people = new Map<string, Actor>();
+            for (const e of all) if (e.actor.id) people.set(e.actor.id, e.actor);
+            return {
+              entries: all
+                .filter((e) => (query.person === undefined || e.actor.id === query.person) && (query.stage === undefined || e.stage === query.stage))
+                .reverse()
+                .map((e) => entryView(e, gone)),
+              people: [...people.values()],
+              stages: [...new Set(all.map((e) => e.stage))],
+              latest: all.at(-1)?.seq ?? 0,
+            };
+          }),
+        );
+        if (!answer) throw new HttpError(404, 'unknown workshop');
         sendJson(res, 200, answer);
       },
     },
-    facilitatorWrite('restore', restoreEntry),
-    facilitatorWrite('rollback', rollbackTo),
+    facilitatorWrite('restore'),
+    facilitatorWrite('rollback'),
   ];
 }
