@@ -18,6 +18,9 @@ import { Forwarding } from './forwarding.js';
 import { createClusterMetrics, type ClusterMetrics } from './metrics.js';
 import { FencedError, type PgStore } from './pgStore.js';
 import type { RequestActor } from '../directory.js';
+import type { HistoryEntry } from '../history/store.js';
+import type { HistoryWriteKind } from '../history/routes.js';
+import { RestoreRefused } from '../history/restore.js';
 
 const channelOf = (node: string): string => `scaleboard:node:${node}`;
 /** A node's heartbeat: set every third of the lease time, so an owner can tell a relaying node died. */
@@ -38,7 +41,8 @@ export class ClusterNode {
   private readonly forwarding: Forwarding;
   private watchTimer: NodeJS.Timeout | null = null;
   private aliveTimer: NodeJS.Timeout | null = null;
-  private readonly rpcs = new Map<string, (stored: boolean) => void>();
+  /** Requests sent to an owner (ask), by id: resolved with its answer, or null when none came in time. */
+  private readonly rpcs = new Map<string, (reply: Envelope | null) => void>();
   private rpcCounter = 0;
   private closed = false;
 
@@ -273,12 +277,14 @@ export class ClusterNode {
       case 'close':
         return this.forwarding.fromOwner(h as never, payload);
       case 'written':
-        this.rpcs.get(h.rid as string)?.(h.stored === true);
+      case 'historied':
+        this.rpcs.get(h.rid as string)?.(h);
         return;
       case 'join':
       case 'msg':
       case 'leave':
       case 'write':
+      case 'history':
       case 'delete':
         return this.toOwned(h, payload);
     }
@@ -305,6 +311,19 @@ export class ClusterNode {
         if (!owned) return this.send(h.from as string, { t: 'written', rid: h.rid, stored: false });
         void owned.serverWrite(payload, h.by as RequestActor).then((stored) => this.send(h.from as string, { t: 'written', rid: h.rid, stored }));
         return;
+      case 'history': {
+        const answer = (reply: Record<string, unknown>) => this.send(h.from as string, { t: 'historied', rid: h.rid, ...reply });
+        if (!owned) return answer({ status: 503, message: "the workshop's node moved: try again in a moment" });
+        owned.historyWrite(h.kind as HistoryWriteKind, h.entryId as number, h.by as RequestActor).then(
+          (entry) => answer({ entry }),
+          (err: unknown) => {
+            if (err instanceof RestoreRefused) return answer({ status: err.status, message: err.message });
+            this.deps.log.error({ err, workshop: h.wid }, `history ${String(h.kind)} failed`);
+            answer({ status: 500, message: 'internal error' });
+          },
+        );
+        return;
+      }
       case 'delete':
         if (owned) this.deleted(owned);
         return;
@@ -335,16 +354,40 @@ export class ClusterNode {
     const route = await this.route(workshopId);
     if (route === null || route === 'unavailable') return false;
     if (route instanceof OwnedWorkshop) return route.serverWrite(update, by);
+    const reply = await this.ask(route, { t: 'write', wid: workshopId, by }, update);
+    return reply?.stored === true;
+  }
+
+  /**
+   * A restore or rollback (SPEC 8) made by the workshop's owner: this node if it owns the workshop
+   * (or can take it), else the owner, asked as writeBoard asks. Resolves its entry once committed
+   * (null: unknown workshop); rejects with RestoreRefused as one node does (503 when the owner
+   * cannot be reached or does not answer).
+   */
+  async historyWrite(workshopId: string, kind: HistoryWriteKind, entryId: number, by: RequestActor): Promise<HistoryEntry | null> {
+    const route = await this.route(workshopId);
+    if (route === null) return null;
+    if (route === 'unavailable') throw new RestoreRefused(503, BUS_DOWN);
+    if (route instanceof OwnedWorkshop) return route.historyWrite(kind, entryId, by);
+    const reply = await this.ask(route, { t: 'history', wid: workshopId, kind, entryId, by });
+    if (!reply) throw new RestoreRefused(503, `the workshop's node did not answer the ${kind}: try again in a moment`);
+    if (reply.entry) return reply.entry as HistoryEntry;
+    if (reply.status === 404 || reply.status === 409 || reply.status === 503) throw new RestoreRefused(reply.status, String(reply.message));
+    throw new Error(`the ${kind} failed on the workshop's node`);
+  }
+
+  /** Sends a request to another node's channel and resolves its answer (null when none came within 5 s). */
+  private ask(node: string, header: Record<string, unknown>, payload?: Uint8Array): Promise<Envelope | null> {
     const rid = `${this.id}.${++this.rpcCounter}`;
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => finish(false), 5_000);
-      const finish = (stored: boolean) => {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(null), 5_000);
+      const finish = (reply: Envelope | null) => {
         clearTimeout(timer);
         this.rpcs.delete(rid);
-        resolve(stored);
+        resolve(reply);
       };
       this.rpcs.set(rid, finish);
-      this.send(route, { t: 'write', rid, from: this.id, wid: workshopId, sid: '', by }, update);
+      this.send(node, { ...header, rid, from: this.id, sid: '' }, payload);
     });
   }
 

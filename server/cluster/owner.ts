@@ -21,6 +21,8 @@ import type { Lease } from './lease.js';
 import type { HistoryEntry } from '../history/store.js';
 import type { RequestActor } from '../directory.js';
 import type { ClusterMetrics } from './metrics.js';
+import { historyActs, type HistoryWriteKind } from '../history/routes.js';
+import { RestoreRefused, type RestoreHost } from '../history/restore.js';
 
 /** A client of another node, as that node introduced it (the identity it verified). */
 export interface RemoteJoin {
@@ -204,6 +206,30 @@ export class OwnedWorkshop {
       this.workshop.disconnected();
     }
     return this.writer.whenCommitted();
+  }
+
+  /** The restore or rollback under way: they run one at a time, so each finds its own entry once committed. */
+  private historyQueue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * A restore or rollback (SPEC 8), asked here or by another node (an HTTP request there): made as
+   * on one node (history/restore.ts), on this node's loaded workshop, and resolved with its entry
+   * once the commit holding it returned. Rejects with RestoreRefused as one node refuses.
+   */
+  historyWrite(kind: HistoryWriteKind, entryId: number, by: RequestActor): Promise<HistoryEntry> {
+    const run = this.historyQueue.then(async () => {
+      if (this.gone) throw new RestoreRefused(503, `the ${kind} could not be stored: try again in a moment`);
+      const { workshop, writer } = this;
+      const host: RestoreHost = { history: workshop.history, room: (name) => workshop.room(name), commitBoard: () => writer.whenCommitted() };
+      workshop.connected(); // a workshop taken only for this is let go after the idle grace period
+      try {
+        return await historyActs[kind](host, this.id, entryId, workshop.history.requestActor(by.person, by.role));
+      } finally {
+        if (!this.gone) workshop.disconnected();
+      }
+    });
+    this.historyQueue = run.catch(() => undefined);
+    return run;
   }
 
   /** Lets the workshop go: every connection closes with `code`, what is pending is stored if the epoch still allows. */

@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
-import { createHttpHandler, HttpError } from '../http.js';
+import { createHttpHandler } from '../http.js';
 import { followUpRoutes } from '../followUp.js';
-import { historyPath } from '../history/routes.js';
+import { historyRoutes } from '../history/routes.js';
 import { decisionLogRoutes } from '../decisionLog.js';
 import { checkInRoutes } from '../checkIns.js';
 import { attachWebSocket } from '../ws.js';
@@ -65,23 +65,8 @@ export async function startClusterNode(config: Config, log: Logger) {
     ...decisionLogRoutes(deps),
     ...checkInRoutes(deps, limit),
     ...followUpRoutes(deps, limit),
-    // The history is recorded in PostgreSQL and in the decision log; its own API is one node's for now.
-    {
-      method: 'GET',
-      pattern: historyPath('(?:\\/restore|\\/rollback)?'),
-      name: 'history',
-      handler: () => {
-        throw new HttpError(501, 'the history API is not available on a cluster node yet; the decision log carries the history');
-      },
-    },
-    ...(['restore', 'rollback'] as const).map((name) => ({
-      method: 'POST',
-      pattern: historyPath(`\\/${name}`),
-      name: `history_${name}`,
-      handler: () => {
-        throw new HttpError(501, `history ${name} is not available on a cluster node yet`);
-      },
-    })),
+    // Read from PostgreSQL on any node; a restore or rollback is made by the workshop's owner.
+    ...historyRoutes(deps, limit, (id, kind, entryId, by) => node.historyWrite(id, kind, entryId, by)),
   ]);
   const server = http.createServer({ requestTimeout: 30_000 }, (req, res) => void handler(req, res));
   server.on('clientError', (_err, socket) => {
