@@ -72,10 +72,12 @@ it('works under its Content-Security-Policy with no violation: create, join, not
   const handle = lane(page, 'Product').getByRole('button', { name: 'Move note: Checkout is slow' });
   await handle.waitFor();
   // A mouse drag: dnd-kit moves the note with inline transforms (style attributes set from script).
+  // hover() waits until the handle is visible, stable and the element the pointer would hit,
+  // so the press lands on it even while the page is still settling after the note arrived.
+  await handle.hover();
   const from = (await handle.boundingBox())!;
   const target = (await lane(page, 'Platform').getByRole('list', { name: 'Platform notes' }).boundingBox())!;
   const to = { x: target.x + target.width / 2, y: target.y + target.height / 2 };
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
   await page.mouse.down();
   for (let i = 1; i <= 20; i++) await page.mouse.move(from.x + ((to.x - from.x) * i) / 20, from.y + ((to.y - from.y) * i) / 20);
   await page.mouse.move(to.x, to.y);
