@@ -1,22 +1,14 @@
 // The board-convergence fuzz (test/helpers/boardFuzz.ts) against three nodes: clients spread over
 // them, random adds, edits, moves, merges and deletes with disconnects; the owner repairs merges,
 // the other nodes forward and relay. Identical boards, nothing lost or duplicated.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestClient } from '../helpers/clients.js';
+import { describe, expect, it } from 'vitest';
 import { createWorkshop } from '../helpers/server.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { useCluster } from '../helpers/cluster.js';
 import { runBoardFuzz } from '../helpers/boardFuzz.js';
 
-let cluster: TestCluster;
-const clients: TestClient[] = [];
+const env = useCluster({ nodes: 3 });
+const { clients } = env;
 
-beforeAll(async () => {
-  cluster = await startCluster({ nodes: 3 });
-});
-afterAll(async () => {
-  clients.forEach((c) => c.destroy());
-  await cluster?.stop();
-});
 
 describe('board convergence through three nodes', () => {
   for (const seed of [7, 42]) {
@@ -24,8 +16,8 @@ describe('board convergence through three nodes', () => {
       const result = await runBoardFuzz(seed, {
         clients: 4,
         steps: 220,
-        create: (title) => createWorkshop(cluster.nodes[seed % 3]!, { title }),
-        wsUrls: cluster.nodes.map((n) => n.wsUrl),
+        create: (title) => createWorkshop(env.cluster.nodes[seed % 3]!, { title }),
+        wsUrls: env.cluster.nodes.map((n) => n.wsUrl),
         track: (c) => clients.push(c),
       });
       expect(result.added).toBeGreaterThan(20);

@@ -1,26 +1,19 @@
 // A node that only relays dies (kill -9): the owner notices its heartbeat stop and its clients leave
 // the workshop (their presence disappears for everyone, long before the 30-second presence timeout),
 // and the workshop goes on for the others.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectClient, waitSynced, type TestClient } from '../helpers/clients.js';
 import { createWorkshop, waitFor } from '../helpers/server.js';
 import { putRecord } from '../helpers/records.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { useCluster } from '../helpers/cluster.js';
 
-let cluster: TestCluster;
-const clients: TestClient[] = [];
+const env = useCluster({ nodes: 3 });
+const { clients } = env;
 
-beforeAll(async () => {
-  cluster = await startCluster({ nodes: 3 });
-});
-afterAll(async () => {
-  clients.forEach((c) => c.destroy());
-  await cluster?.stop();
-});
 
 describe('a relaying node dies', () => {
   it("its clients leave the owner's workshop: their presence goes, and the others keep editing", async () => {
-    const [n0, n1, n2] = cluster.nodes;
+    const [n0, n1, n2] = env.cluster.nodes;
     const ws = await createWorkshop(n0!);
     const owner = connectClient(n0!.wsUrl, ws.id, ws.tokens.facilitator);
     clients.push(owner);
@@ -29,7 +22,7 @@ describe('a relaying node dies', () => {
     const other = connectClient(n2!.wsUrl, ws.id, ws.tokens.facilitator);
     clients.push(doomed, other);
     await Promise.all([doomed, other].map((c) => waitSynced(c)));
-    expect(await cluster.ownerIndex(ws.id)).toBe(0);
+    expect(await env.cluster.ownerIndex(ws.id)).toBe(0);
     doomed.provider.awareness.setLocalStateField('user', { id: 'd', name: 'Dora', color: '#336699' });
     const names = (c: TestClient) => [...c.provider.awareness.getStates().values()].map((s) => (s as { user?: { name?: string } }).user?.name);
     await waitFor(() => [owner, other].every((c) => names(c).includes('Dora')), 5_000, 'Dora present everywhere');

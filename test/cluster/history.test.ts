@@ -2,30 +2,18 @@
 // not own the workshop, attributed to the people who made each change on whichever node; a restore
 // and a rollback asked of a non-owner are made by the owner and answered once committed, with one
 // node's status codes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, waitSynced, type TestClient } from '../helpers/clients.js';
+import { describe, expect, it } from 'vitest';
+import { waitSynced } from '../helpers/clients.js';
 import { createPerson, createWorkshop, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { useCluster } from '../helpers/cluster.js';
 import { addNote, deleteNote } from '../../shared/commands/notes.js';
 import { setAnonymous } from '../../shared/commands/control.js';
 import { boardMaps, readBoard } from '../../shared/schema.js';
 import type { HistoryAnswer, HistoryEntryView } from '../../shared/history.js';
 
-let cluster: TestCluster;
-const clients: TestClient[] = [];
-const client = (...args: Parameters<typeof connectClient>) => {
-  const c = connectClient(...args);
-  clients.push(c);
-  return c;
-};
+const env = useCluster({ nodes: 3 });
+const { client } = env;
 
-beforeAll(async () => {
-  cluster = await startCluster({ nodes: 3 });
-});
-afterAll(async () => {
-  clients.forEach((c) => c.destroy());
-  await cluster?.stop();
-});
 
 /** A person of the workshop connected to `node`, named in the roster. */
 async function join(node: TestServer, ws: CreatedWorkshop, role: 'facilitator' | 'participant', name: string) {
@@ -64,10 +52,10 @@ const post = (node: TestServer, ws: CreatedWorkshop, what: 'restore' | 'rollback
 
 describe('the history on any node', () => {
   it('reads, restores and rolls back through nodes that do not own the workshop', async () => {
-    const [n0, n1, n2] = cluster.nodes as [TestServer, TestServer, TestServer];
+    const [n0, n1, n2] = env.cluster.nodes as [TestServer, TestServer, TestServer];
     const ws = await createWorkshop(n1);
     const fran = await join(n0, ws, 'facilitator', 'Fran');
-    expect(await cluster.ownerIndex(ws.id)).toBe(0);
+    expect(await env.cluster.ownerIndex(ws.id)).toBe(0);
     const alice = await join(n1, ws, 'participant', 'Alice');
     const bob = await join(n2, ws, 'participant', 'Bob');
     const watcher = client(n2.wsUrl, ws.id, ws.tokens.observer);
@@ -108,14 +96,14 @@ describe('the history on any node', () => {
     expect(restored.status).toBe(201);
     const restore = ((await restored.json()) as { entry: HistoryEntryView }).entry;
     expect(restore).toMatchObject({ kind: 'restore', person: { id: fran.personId, name: 'Fran' } });
-    expect(readBoard(await cluster.storedDoc(ws.id)).notes.map((n) => n.id)).toContain('a1');
-    expect(await cluster.pg.query('SELECT kind, person_id FROM history WHERE workshop_id = $1 AND seq = $2', [ws.id, restore.id])).toEqual([
+    expect(readBoard(await env.cluster.storedDoc(ws.id)).notes.map((n) => n.id)).toContain('a1');
+    expect(await env.cluster.pg.query('SELECT kind, person_id FROM history WHERE workshop_id = $1 AND seq = $2', [ws.id, restore.id])).toEqual([
       { kind: 'restore', person_id: fran.personId },
     ]);
     for (const c of [fran.board, alice.board, bob.board, watcher]) {
       await waitFor(() => readBoard(c.doc).notes.some((n) => n.id === 'a1' && n.text === 'Checkout is slow'), 5_000, 'the note back on every client');
     }
-    expect(await cluster.ownerIndex(ws.id)).toBe(0);
+    expect(await env.cluster.ownerIndex(ws.id)).toBe(0);
     // Restoring it again: nothing left to restore (409), from another non-owner.
     expect((await post(n2, ws, 'restore', { entryId: gone.id })).status).toBe(409);
     expect((await history(n2, ws)).entries.find((e) => e.id === gone.id)!.restorable).toBe(false);
@@ -134,10 +122,10 @@ describe('the history on any node', () => {
   });
 
   it('hides note authors on a non-owner node as one node does, and a restore through it brings a note back without its forgotten author', async () => {
-    const [n0, n1, n2] = cluster.nodes as [TestServer, TestServer, TestServer];
+    const [n0, n1, n2] = env.cluster.nodes as [TestServer, TestServer, TestServer];
     const ws = await createWorkshop(n2);
     const fran = await join(n1, ws, 'facilitator', 'Fran');
-    expect(await cluster.ownerIndex(ws.id)).toBe(1);
+    expect(await env.cluster.ownerIndex(ws.id)).toBe(1);
     const alice = await join(n0, ws, 'participant', 'Alice');
     addNote(alice.board.doc, { id: 'a1', lane: 'product', text: 'Written before anonymity', author: author(alice), now: 1 });
     await entry(n2, ws, 'Alice added a Product note');

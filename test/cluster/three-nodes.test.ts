@@ -1,35 +1,28 @@
 // Clients on three different nodes edit one workshop and converge (SPEC 9): one node owns the
 // workshop, the other two forward their clients' frames to it and relay what it commits.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { canonical, connectClient, waitConverged, waitSynced, type TestClient } from '../helpers/clients.js';
+import { canonical, connectClient, waitConverged, waitSynced } from '../helpers/clients.js';
 import { createWorkshop, metricValue, waitFor } from '../helpers/server.js';
-import { startCluster, type TestCluster } from '../helpers/cluster.js';
+import { useCluster } from '../helpers/cluster.js';
 import { putRecord } from '../helpers/records.js';
 
-let cluster: TestCluster;
-const clients: TestClient[] = [];
+const env = useCluster({ nodes: 3 });
+const { clients } = env;
 
-beforeAll(async () => {
-  cluster = await startCluster({ nodes: 3 });
-});
-afterAll(async () => {
-  clients.forEach((c) => c.destroy());
-  await cluster?.stop();
-});
 
 const notes = (d: Y.Doc) => d.getMap('notes').toJSON() as Record<string, unknown>;
 
 describe('three nodes, one workshop', () => {
   it('clients on three nodes edit one workshop, converge, and every edit is in PostgreSQL', async () => {
-    const [a, b, c] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [a, b, c] = env.cluster.nodes as [typeof env.cluster.nodes[0], typeof env.cluster.nodes[0], typeof env.cluster.nodes[0]];
     const ws = await createWorkshop(b);
     for (const node of [a, b, c]) {
       const client = connectClient(node.wsUrl, ws.id, ws.tokens.facilitator);
       clients.push(client);
       await waitSynced(client);
     }
-    const owner = await cluster.ownerIndex(ws.id);
+    const owner = await env.cluster.ownerIndex(ws.id);
     expect(owner).toBe(0); // the first connection's node took the workshop
 
     // Each client writes its own notes, interleaved, then all of them edit one shared note.
@@ -43,7 +36,7 @@ describe('three nodes, one workshop', () => {
 
     // What every client holds is committed: a document rebuilt from PostgreSQL reads the same.
     await waitFor(async () => {
-      const stored = await cluster.storedDoc(ws.id);
+      const stored = await env.cluster.storedDoc(ws.id);
       return canonical(notes(stored)) === canonical(notes(clients[0]!.doc));
     }, 10_000, 'PostgreSQL to hold every edit');
 
