@@ -3,7 +3,7 @@
 // the other nodes forward and relay. Identical boards, nothing lost or duplicated.
 import { describe, expect, it } from 'vitest';
 import { createWorkshop } from '../helpers/server.js';
-import { useCluster } from '../helpers/cluster.js';
+import { useCluster } from '../helpers/suites.js';
 import { runBoardFuzz } from '../helpers/boardFuzz.js';
 
 const env = useCluster({ nodes: 3 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { connectClient, waitSynced, type TestClient } from '../helpers/clients.js';
 import { createWorkshop, waitFor } from '../helpers/server.js';
 import { putRecord } from '../helpers/records.js';
-import { useCluster } from '../helpers/cluster.js';
+import { useCluster } from '../helpers/suites.js';
 
 const env = useCluster({ nodes: 3 });
 const { clients } = env;

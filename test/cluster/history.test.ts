@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitSynced } from '../helpers/clients.js';
 import { createPerson, createWorkshop, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
-import { useCluster } from '../helpers/cluster.js';
+import { useCluster } from '../helpers/suites.js';
 import { addNote, deleteNote } from '../../shared/commands/notes.js';
 import { setAnonymous } from '../../shared/commands/control.js';
 import { boardMaps, readBoard } from '../../shared/schema.js';

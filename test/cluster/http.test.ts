@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { waitClosed, waitSynced } from '../helpers/clients.js';
 import { createPerson, createWorkshop, freePort, waitFor } from '../helpers/server.js';
 import { SERVER_ENTRY } from '../../scripts/builds.js';
-import { useCluster } from '../helpers/cluster.js';
+import { useCluster } from '../helpers/suites.js';
 import { addMetric } from '../../shared/commands/metrics.js';
 import { readBoard } from '../../shared/schema.js';
 import { CloseCode } from '../../server/protocol.js';

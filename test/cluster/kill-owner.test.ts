@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import { canonical, connectClient, waitSynced } from '../helpers/clients.js';
 import { createWorkshop, metricValue, waitFor } from '../helpers/server.js';
 import { putRecord } from '../helpers/records.js';
-import { useCluster } from '../helpers/cluster.js';
+import { useCluster } from '../helpers/suites.js';
 
 const env = useCluster({ nodes: 3 });
 const { clients } = env;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { connectClient, waitSynced } from '../helpers/clients.js';
 import { createWorkshop, metricValue, waitFor } from '../helpers/server.js';
 import { putRecord } from '../helpers/records.js';
-import { useCluster } from '../helpers/cluster.js';
+import { useCluster } from '../helpers/suites.js';
 import { CloseCode } from '../../server/protocol.js';
 
 const env = useCluster({ nodes: 2 });

@@ -7,7 +7,7 @@ import { canonical, connectClient, waitSynced } from '../helpers/clients.js';
 import { openRaw } from '../helpers/raw.js';
 import { createWorkshop, waitFor } from '../helpers/server.js';
 import { putRecord } from '../helpers/records.js';
-import { useCluster } from '../helpers/cluster.js';
+import { useCluster } from '../helpers/suites.js';
 import { CloseCode } from '../../server/protocol.js';
 
 const env = useCluster({ nodes: 2 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { canonical, connectClient, waitConverged, waitSynced } from '../helpers/clients.js';
 import { createWorkshop, metricValue, waitFor } from '../helpers/server.js';
-import { useCluster } from '../helpers/cluster.js';
+import { useCluster } from '../helpers/suites.js';
 import { putRecord } from '../helpers/records.js';
 
 const env = useCluster({ nodes: 3 });

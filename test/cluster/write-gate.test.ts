@@ -9,7 +9,7 @@ import { openRaw, type RawPeer } from '../helpers/raw.js';
 import { createWorkshop, metricValue, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
 import { putRecord } from '../helpers/records.js';
 import { encodeStructs, updateFrame, updateOf } from '../helpers/updates.js';
-import { useCluster } from '../helpers/cluster.js';
+import { useCluster } from '../helpers/suites.js';
 
 const env = useCluster({ nodes: 3 });
 const { client } = env;

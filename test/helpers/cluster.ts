@@ -8,8 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import * as Y from 'yjs';
-import { afterAll, beforeAll } from 'vitest';
-import { connectClient, type TestClient } from './clients.js';
 import { freePort, startTestServer, waitFor, type TestServer } from './server.js';
 
 /** Debian's PostgreSQL binaries (the newest installed version), unless PG_BIN says where. */
@@ -169,35 +167,4 @@ export async function startCluster(opts: { nodes?: number; leaseTtlMs?: number; 
       await Promise.all([pgServer.stop(), redis.stop()]);
     },
   };
-}
-
-/**
- * One throwaway cluster for a test file (like useServerAndClients in suites.ts): `cluster` is set
- * once beforeAll has run (read it inside tests), and the stock y-websocket clients opened through
- * `client(...)` (same arguments as connectClient) or pushed onto `clients` are closed, and the
- * cluster stopped, after the file.
- */
-export function useCluster(opts?: Parameters<typeof startCluster>[0]): {
-  cluster: TestCluster;
-  clients: TestClient[];
-  client: (...args: Parameters<typeof connectClient>) => TestClient;
-} {
-  const clients: TestClient[] = [];
-  const env = {
-    cluster: undefined as unknown as TestCluster,
-    clients,
-    client: (...args: Parameters<typeof connectClient>) => {
-      const c = connectClient(...args);
-      clients.push(c);
-      return c;
-    },
-  };
-  beforeAll(async () => {
-    env.cluster = await startCluster(opts);
-  });
-  afterAll(async () => {
-    clients.forEach((c) => c.destroy());
-    await env.cluster?.stop();
-  });
-  return env;
 }
