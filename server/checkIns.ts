@@ -5,7 +5,7 @@
 // in (the person the browser is in this workshop); without it the check-in is the role's.
 import { z } from 'zod';
 import type { createHttpHandler, HttpDeps, LimitWrite } from './http.js';
-import { authenticate, HttpError, parseBody, readJson, sendJson } from './http.js';
+import { authenticate, HttpError, parseBody, readJson, requestActor, sendJson, workshopPath } from './http.js';
 import { guardLoad } from './decisionLog.js';
 import { isCheckInDate, MAX_CHECK_IN_MAGNITUDE } from '../shared/checkins.js';
 import { addCheckIn } from '../shared/commands/checkIns.js';
@@ -27,20 +27,19 @@ export function checkInRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
   return [
     {
       method: 'POST',
-      pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/check-ins$/,
+      pattern: workshopPath('\\/check-ins'),
       name: 'check_ins',
       handler: async (req, res, [id]) => {
         await limit(req, 'write');
         const { row, role } = await authenticate(req, directory, id!);
         if (role === 'observer') throw new HttpError(403, 'observers cannot check in');
         const body = parseBody(CheckInBody, await readJson(req, config.maxBodyBytes));
-        const personHeader = req.headers['x-person-token'];
-        const person = typeof personHeader === 'string' ? await directory.findPerson(row.id, personHeader) : null;
-        const by = person && person.role === role ? person.id : `api:${role}`;
+        const actor = await requestActor(req, directory, row.id, role);
+        const by = actor.person?.role === role ? actor.person.id : `api:${role}`;
 
         // In the history as the person's (or the role's) check-in.
         const written = await guardLoad(deps, () =>
-          directory.writeBoard(row.id, { person, role }, (doc) => {
+          directory.writeBoard(row.id, actor, (doc) => {
             // The server's own writes pass no write gate: the board's check-in limit is held here.
             if (boardMaps(doc).checkIns.size >= MAX_CHECK_INS_PER_BOARD) throw new HttpError(409, `the board holds at most ${MAX_CHECK_INS_PER_BOARD} check-ins`);
             return addCheckIn(doc, { ...body, by, now: Date.now() });

@@ -5,7 +5,7 @@
 // needs this workshop's tokens. Answers 201 with `{ id, previousId, links }`.
 import { z } from 'zod';
 import type { createHttpHandler, HttpDeps, LimitWrite } from './http.js';
-import { authenticate, CreateWorkshopBody, HttpError, parseBody, readJson, sendJson, workshopLinks } from './http.js';
+import { authenticate, CreateWorkshopBody, HttpError, parseBody, readJson, sendJson, workshopLinks, workshopPath } from './http.js';
 import { guardLoad } from './decisionLog.js';
 import { readBoard } from '../shared/schema.js';
 import { readLogControl, type LogControl } from '../shared/log/build.js';
@@ -21,7 +21,7 @@ export function followUpRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
   return [
     {
       method: 'POST',
-      pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/follow-up$/,
+      pattern: workshopPath('\\/follow-up'),
       name: 'follow_up',
       handler: async (req, res, [id]) => {
         await limit(req, 'create');

@@ -6,7 +6,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { pathOnly } from './logger.js';
 import type { Metrics } from './metrics.js';
-import type { Directory } from './directory.js';
+import type { Directory, RequestActor } from './directory.js';
 import { roleForToken } from './auth.js';
 import { securityHeaders } from './securityHeaders.js';
 import { createStaticHandler } from './staticFiles.js';
@@ -228,6 +228,16 @@ export async function authenticate(req: IncomingMessage, directory: Directory, i
   const role = roleForToken(m?.[1], { facilitator: row.facilitatorHash, participant: row.participantHash, observer: row.observerHash });
   if (!role) throw new HttpError(401, 'missing or invalid bearer token');
   return { row, role };
+}
+
+/** `/api/workshops/<id><suffix>` as a route pattern, the id captured (suffix: regex source, e.g. `\\/history`). */
+export const workshopPath = (suffix = ''): RegExp => new RegExp(`^\\/api\\/workshops\\/([A-Za-z0-9_-]{1,64})${suffix}$`);
+
+/** Who an API write is made by (SPEC 8): the request's person (`x-person-token`) if one is sent, and the token's role. */
+export async function requestActor(req: IncomingMessage, directory: Directory, workshopId: string, role: Role): Promise<RequestActor> {
+  const header = req.headers['x-person-token'];
+  const person = typeof header === 'string' ? await directory.findPerson(workshopId, header) : null;
+  return { person, role };
 }
 
 /** The request's JSON body; with `optional`, an empty body reads as undefined. */

@@ -6,7 +6,7 @@
 // `x-person-token` header names the person, as for check-ins).
 import { z } from 'zod';
 import type { createHttpHandler, HttpDeps, LimitWrite } from '../http.js';
-import { authenticate, HttpError, parseBody, readJson, sendJson } from '../http.js';
+import { authenticate, HttpError, parseBody, readJson, requestActor, sendJson, workshopPath } from '../http.js';
 import { guardLoad, loadWorkshop } from '../decisionLog.js';
 import type { Workshops } from '../workshops.js';
 import type { RequestActor } from '../directory.js';
@@ -28,7 +28,7 @@ export const EntryBody = z.object({
   entryId: z.number({ error: 'entryId must be a number' }).int('entryId must be a whole number').min(1, 'entryId must be 1 or more'),
 });
 
-export const historyPath = (suffix = '') => new RegExp(`^\\/api\\/workshops\\/([A-Za-z0-9_-]{1,64})\\/history${suffix}$`);
+export const historyPath = (suffix = '') => workshopPath(`\\/history${suffix}`);
 
 export type HistoryWriteKind = 'restore' | 'rollback';
 export const historyActs = { restore: restoreEntry, rollback: rollbackTo } satisfies Record<HistoryWriteKind, unknown>;
@@ -68,11 +68,10 @@ export function historyRoutes(deps: HttpDeps, limit: LimitWrite, write: HistoryW
       if (role !== 'facilitator') throw new HttpError(403, `only the facilitator can ${kind === 'restore' ? 'restore' : 'roll back'}`);
       const body = parseBody(EntryBody, await readJson(req, config.maxBodyBytes));
       // In the history as the request's person (x-person-token, if one of this role) or the role's.
-      const header = req.headers['x-person-token'];
-      const person = typeof header === 'string' ? await directory.findPerson(row.id, header) : null;
+      const actor = await requestActor(req, directory, row.id, role);
       let made: HistoryEntry | null;
       try {
-        made = await write(row.id, kind, body.entryId, { person, role });
+        made = await write(row.id, kind, body.entryId, actor);
       } catch (err) {
         if (err instanceof RestoreRefused) throw new HttpError(err.status, err.message, err.status === 404 ? 'entryId' : undefined);
         throw err;
