@@ -1,7 +1,10 @@
 // `npm run soak`: our server (the compiled one `npm start` runs) under churn for SOAK_MIN minutes
 // (default 10; SOAK_MIN=60 for an hour, SOAK_MIN=1 for a smoke run). 100 workshops open, edit and
 // close over and over (stock y-websocket clients), some clients drop and reconnect, and one slow
-// consumer in a busy room stops reading until the server closes it. The server's own /metrics
+// consumer in a busy room stops reading until the server closes it. A workshop has a lifetime
+// (SOAK_LIFETIME_MIN, like a real one it ends): then it is left for good and a new one is created
+// in its place, so the run keeps creating workshops and what the server keeps per workshop ever
+// made would show as growth. The server's own /metrics
 // (prom-client) are sampled throughout: resident memory, V8 heap, event-loop delay, loaded
 // workshops and connections. At the end every client leaves and the loaded workshops must return
 // to 0 (rooms unloaded, nothing holding them); the report gives each figure's slope per hour
@@ -9,6 +12,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
@@ -27,6 +32,13 @@ const SAMPLE_MS = Number(process.env.SOAK_SAMPLE_MS ?? (MINUTES <= 2 ? 2_000 : 5
 const ROOM_IDLE_MS = 2_000;
 /** A slow consumer is closed once this much waits unsent to it (the server's MAX_BUFFERED_BYTES). */
 const MAX_BUFFERED_BYTES = 512 * 1024;
+/**
+ * How long one workshop is used before it is left for good and a new one takes its place (each
+ * slot's first lifetime is drawn between half and one and a half of it, so the replacements are
+ * spread). A Yjs document keeps a struct per write it took (tombstones), so a workshop that stayed
+ * busy forever would grow in memory for as long as it is loaded; real workshops end.
+ */
+const LIFETIME_MS = Number(process.env.SOAK_LIFETIME_MIN ?? Math.min(8, Math.max(1, MINUTES / 4))) * 60_000;
 /** The first part of the run is warm-up (JIT, pools, the first rooms): slopes are fitted after it. */
 const WARMUP_SHARE = 0.25;
 /**
@@ -39,6 +51,40 @@ const WARMUP_SHARE = 0.25;
 const SNAPSHOT_DIR = process.env.SOAK_HEAPSNAPSHOT ?? fs.mkdtempSync(path.join(os.tmpdir(), 'scaleboard-soak-heap-'));
 const KEEP_SNAPSHOTS = Boolean(process.env.SOAK_HEAPSNAPSHOT);
 const RETAINED_EVERY_MS = Math.max(30_000, (MINUTES * 60_000) / 8);
+
+/**
+ * What one write leaves in a loaded Yjs document's memory, measured here in-process (the server's
+ * document holds the same structs): a fresh document takes `writes` of the busy writer's writes (a
+ * note's text replaced) and the heap is read after a full GC before and after.
+ */
+function memoryPerWrite(writes = 20_000): { bytesPerWrite: number; encodedBytesPerWrite: number } {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const doc = new Y.Doc();
+  const texts = Array.from({ length: 20 }, (_, i) => {
+    const note = new Y.Map<unknown>();
+    const text = new Y.Text();
+    note.set('text', text);
+    doc.getMap<Y.Map<unknown>>('notes').set(`n${i}`, note);
+    return text;
+  });
+  const write = (k: number) =>
+    doc.transact(() => {
+      const text = texts[k % texts.length]!;
+      if (text.length) text.delete(0, text.length);
+      text.insert(0, 'x'.repeat(1_500));
+    });
+  for (let k = 0; k < 1_000; k++) write(k);
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const enc0 = Y.encodeStateAsUpdate(doc).byteLength;
+  for (let k = 0; k < writes; k++) write(k);
+  gc();
+  const heap1 = process.memoryUsage().heapUsed;
+  const enc1 = Y.encodeStateAsUpdate(doc).byteLength;
+  doc.destroy();
+  return { bytesPerWrite: (heap1 - heap0) / writes, encodedBytesPerWrite: (enc1 - enc0) / writes };
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rand = (lo: number, hi: number) => lo + Math.random() * (hi - lo);
@@ -121,18 +167,29 @@ class RoomChurn {
   cycles = 0;
   reconnects = 0;
   edits = 0;
+  /** Workshops this slot created after its first (each when the one before reached its lifetime). */
+  replaced = 0;
   private stopped = false;
+  private retireAt = Date.now() + rand(0.5, 1.5) * LIFETIME_MS;
 
   constructor(
     private readonly server: BenchServer,
-    private readonly id: string,
-    private readonly token: string,
+    private id: string,
+    private token: string,
+    private readonly title: string,
   ) {}
 
   async run(until: number): Promise<void> {
     // Rooms start at different moments, so opening and closing is spread over the run.
     await sleep(rand(0, 10_000));
     while (!this.stopped && Date.now() < until) {
+      if (Date.now() >= this.retireAt) {
+        // This workshop is over: it is never opened again, and a new one takes its place.
+        const w = await createWorkshop({ url: this.server.httpUrl }, { title: `${this.title} (${++this.replaced})` });
+        this.id = w.id;
+        this.token = w.tokens.participant;
+        this.retireAt = Date.now() + LIFETIME_MS;
+      }
       const people = Math.floor(rand(2, 9));
       for (let i = 0; i < people; i++) this.join(i);
       const busyUntil = Math.min(until, Date.now() + rand(5_000, 30_000));
@@ -242,6 +299,50 @@ class SlowConsumer {
   }
 }
 
+/**
+ * The slow consumer's busy room, made anew every lifetime like the others (a room written 100 times
+ * a second keeps ~100 Yjs structs a second in memory while it stays loaded).
+ */
+class BusyRoom {
+  private writer: { stop(): void } | null = null;
+  private slow: SlowConsumer | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  made = 0;
+
+  constructor(private readonly server: BenchServer) {}
+
+  async start(): Promise<void> {
+    const w = await createWorkshop({ url: this.server.httpUrl }, { title: `Soak slow consumer ${++this.made}` });
+    if (this.stopped) return;
+    this.writer = busyWriter(this.server, w.id, w.tokens.participant);
+    this.slow = new SlowConsumer(this.server, w.id, w.tokens.participant);
+    this.slow.start();
+    this.timer = setTimeout(() => {
+      this.leave();
+      void this.start();
+    }, LIFETIME_MS);
+  }
+
+  /** The server closed the slow consumer (seen in its /metrics). */
+  slowClosed(): void {
+    this.slow?.closed();
+  }
+
+  private leave(): void {
+    this.writer?.stop();
+    this.slow?.stop();
+    this.writer = null;
+    this.slow = null;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.leave();
+  }
+}
+
 /** A busy room for the slow consumer: a writer that keeps adding sizeable text. */
 function busyWriter(server: BenchServer, id: string, token: string): { stop(): void } {
   const doc = new Y.Doc();
@@ -275,6 +376,7 @@ function busyWriter(server: BenchServer, id: string, token: string): { stop(): v
 
 async function main(): Promise<void> {
   ensureServerBuild();
+  const perWrite = memoryPerWrite();
   const started = Date.now();
   const log = (s: string) => console.log(`[soak ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${s}`);
   const loadAvgAtStart = os.loadavg()[0]!;
@@ -286,19 +388,16 @@ async function main(): Promise<void> {
   log(`server pid ${server.pid}; ${ROOMS} workshops churning for ${MINUTES} min, sampled every ${SAMPLE_MS / 1000} s`);
   const samples: Sample[] = [];
   const churn: RoomChurn[] = [];
-  let slow: SlowConsumer | null = null;
-  let writer: { stop(): void } | null = null;
+  let busy: BusyRoom | null = null;
   let ended: { rooms: number; connections: number; afterMs: number; rssMB: number; heapMB: number } | null = null;
   let cpu0 = 0;
   try {
     for (let i = 0; i < ROOMS; i++) {
       const w = await createWorkshop({ url: server.httpUrl }, { title: `Soak ${i}` });
-      churn.push(new RoomChurn(server, w.id, w.tokens.participant));
+      churn.push(new RoomChurn(server, w.id, w.tokens.participant, `Soak ${i}`));
     }
-    const busy = await createWorkshop({ url: server.httpUrl }, { title: 'Soak slow consumer' });
-    writer = busyWriter(server, busy.id, busy.tokens.participant);
-    slow = new SlowConsumer(server, busy.id, busy.tokens.participant);
-    slow.start();
+    busy = new BusyRoom(server);
+    await busy.start();
     cpu0 = cpuSeconds(server.pid);
     const t0 = Date.now();
     const until = t0 + MINUTES * 60_000;
@@ -312,7 +411,7 @@ async function main(): Promise<void> {
         await sleep(SAMPLE_MS);
         const m = await scrape(server);
         const closedNow = metric(m, 'scaleboard_ws_rejected_total{reason="slow_consumer"}') || 0;
-        if (closedNow > slowClosed) slow!.closed();
+        if (closedNow > slowClosed) busy!.slowClosed();
         slowClosed = closedNow;
         const s: Sample = {
           t: (Date.now() - t0) / 1000,
@@ -339,9 +438,7 @@ async function main(): Promise<void> {
     await Promise.all([...running, sampler]);
     // Everyone leaves: the workshops must all unload (nothing left holding one).
     churn.forEach((r) => r.stop());
-    writer.stop();
-    writer = null;
-    slow.stop();
+    busy.stop();
     const leftAt = Date.now();
     let m = await scrape(server);
     while (Date.now() - leftAt < ROOM_IDLE_MS + 15_000 && (metric(m, 'scaleboard_rooms') > 0 || metric(m, 'scaleboard_ws_connections') > 0)) {
@@ -370,6 +467,7 @@ async function main(): Promise<void> {
     const rssMean = mean(steady.map((s) => s.rssMB));
     const heapMean = mean(steady.map((s) => s.heapMB));
     const cycles = churn.reduce((a, r) => a + r.cycles, 0);
+    const workshopsMade = ROOMS + churn.reduce((a, r) => a + r.replaced, 0) + busy.made;
     const reconnects = churn.reduce((a, r) => a + r.reconnects, 0);
     const edits = churn.reduce((a, r) => a + r.edits, 0);
     const slowClosed = metric(final, 'scaleboard_ws_rejected_total{reason="slow_consumer"}') || 0;
@@ -391,11 +489,11 @@ async function main(): Promise<void> {
     const verdict = !leakFree || (judged && !heapFlat) ? 'NOT FLAT' : judged ? 'FLAT' : 'not judged (run too short for a slope)';
     const stride = Math.max(1, Math.round(samples.length / 12));
     const rowsShown = samples.filter((_, i) => i % stride === stride - 1 || i === samples.length - 1);
-    const head = `${new Date().toISOString()} · ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}) · Node ${process.version} · load average ${loadAvgAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end · SOAK_MIN=${MINUTES}, ${ROOMS} workshops, ROOM_IDLE_MS=${ROOM_IDLE_MS}, MAX_BUFFERED_BYTES=${MAX_BUFFERED_BYTES}`;
+    const head = `${new Date().toISOString()} · ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}) · Node ${process.version} · load average ${loadAvgAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end · SOAK_MIN=${MINUTES}, ${ROOMS} workshops at a time, each used for ${(LIFETIME_MS / 60_000).toFixed(1)} min (SOAK_LIFETIME_MIN), ROOM_IDLE_MS=${ROOM_IDLE_MS}, MAX_BUFFERED_BYTES=${MAX_BUFFERED_BYTES}`;
     const md = [
       `_${head}_`,
       '',
-      `${cycles} open–edit–close cycles of the ${ROOMS} workshops (2–8 stock y-websocket clients each), ${edits} edits, ${reconnects} dropped-and-reconnected clients, ` +
+      `${cycles} open–edit–close cycles of ${ROOMS} workshops at a time (2–8 stock y-websocket clients each), ${workshopsMade} workshops made in all (each left for good after its lifetime and replaced by a new one), ${edits} edits, ${reconnects} dropped-and-reconnected clients, ` +
         `the slow consumer closed by the server ${slowClosed} times; server CPU ${(cpu / (MINUTES * 60)) * 100 < 0 ? 0 : ((cpu / (MINUTES * 60)) * 100).toFixed(0)} % of a core.`,
       '',
       '| minute | RSS MB | V8 heap MB | event-loop delay p99 ms | max ms | workshops loaded | connections |',
@@ -417,6 +515,8 @@ async function main(): Promise<void> {
       '',
       `**Retained heap while loaded: ${heapFlat ? 'level' : 'GROWING'}** (${retainedSlope >= 0 ? '+' : ''}${retainedSlope.toFixed(1)} MB/h, ${heapFlat ? 'under' : 'not under'} 10 % of its mean per hour${judged ? '' : '; not judged under 5 minutes'}).`,
       '',
+      `A loaded document keeps what each write leaves (Yjs tombstones) until the workshop unloads: measured in this process, one of the busy room's writes (a note's 1,500 characters replaced) leaves ${perWrite.bytesPerWrite.toFixed(0)} bytes of heap (${perWrite.encodedBytesPerWrite.toFixed(1)} bytes in the stored, encoded document), so a room written 100 times a second grows by about ${((perWrite.bytesPerWrite * 100 * 3600) / 2 ** 20).toFixed(0)} MB an hour for as long as it stays loaded.`,
+      '',
       `**Verdict: memory ${verdict}**.${MINUTES < 30 ? ` A ${MINUTES}-minute run is short for a slope; SOAK_MIN=60 runs an hour.` : ''}`,
       '',
     ].join('\n');
@@ -424,13 +524,12 @@ async function main(): Promise<void> {
     const dir = path.join(ROOT, 'bench/results');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'soak-latest.md'), md);
-    fs.writeFileSync(path.join(dir, 'soak-latest.json'), JSON.stringify({ head, samples, retained, afterGcMB, retainedSlope, ended, rssSlope, heapSlope, lagSlope, cycles, edits, reconnects, slowClosed, verdict }, null, 2));
+    fs.writeFileSync(path.join(dir, 'soak-latest.json'), JSON.stringify({ head, perWrite, workshopsMade, samples, retained, afterGcMB, retainedSlope, ended, rssSlope, heapSlope, lagSlope, cycles, edits, reconnects, slowClosed, verdict }, null, 2));
     log(`wrote bench/results/soak-latest.md; peak RSS ${(memory(server.pid).peak / 2 ** 20).toFixed(0)} MB`);
     if (verdict === 'NOT FLAT') process.exitCode = 1;
   } finally {
     churn.forEach((r) => r.stop());
-    writer?.stop();
-    slow?.stop();
+    busy?.stop();
     await server.stop();
     if (!KEEP_SNAPSHOTS) fs.rmSync(SNAPSHOT_DIR, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 // GET /api/workshops/:id/decision-log.json|.md|.csv|.jira.csv — the decision log as a download, for a
 // bearer token of any role. Reads top to bottom: authenticate, load, build, send.
 import type { createHttpHandler, HttpDeps } from './http.js';
-import { authenticate, HttpError } from './http.js';
+import { authenticate, HttpError, workshopPath } from './http.js';
 import { WorkshopLoadError } from './workshop.js';
 import type { Workshops } from './workshops.js';
 import { logHistory } from './history/store.js';
@@ -17,7 +17,7 @@ export function decisionLogRoutes(deps: HttpDeps): Route[] {
   return [
     {
       method: 'GET',
-      pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/decision-log\.(json|md|csv|jira\.csv)$/,
+      pattern: workshopPath('\\/decision-log\\.(json|md|csv|jira\\.csv)'),
       name: 'decision_log',
       handler: async (req, res, [id, ext]) => {
         const { row, role } = await authenticate(req, directory, id!);

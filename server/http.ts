@@ -123,7 +123,7 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps, 
     },
     {
       method: 'GET',
-      pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/session$/,
+      pattern: workshopPath('\\/session'),
       name: 'session',
       handler: async (req, res, [id]) => {
         const { row, role } = await authenticate(req, directory, id!);
@@ -134,7 +134,7 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps, 
       // The person this browser is in this workshop: the same one again (200) when it still holds
       // a token of a person of this workshop with this role, else a new one (201).
       method: 'POST',
-      pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})\/people$/,
+      pattern: workshopPath('\\/people'),
       name: 'people',
       handler: async (req, res, [id]) => {
         await limit(req, 'write');
@@ -154,7 +154,7 @@ export function createHttpHandler(deps: HttpDeps, extraRoutes: (deps: HttpDeps, 
       // The workshop and all its data, for good: documents, history, people, tokens. Its open
       // connections close with 4404, and its links and log answer 404 from now on.
       method: 'DELETE',
-      pattern: /^\/api\/workshops\/([A-Za-z0-9_-]{1,64})$/,
+      pattern: workshopPath(),
       name: 'delete_workshop',
       handler: async (req, res, [id]) => {
         await limit(req, 'write');
