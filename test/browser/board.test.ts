@@ -183,6 +183,40 @@ it('drags a note with the mouse to another lane, and onto another note to merge 
   for (const c of [a, b]) await c.context.close();
 });
 
+it('drops a note where the mouse is released, even when the release comes before the board drew the last move', async () => {
+  // On a busy machine the browser handles input before rendering: the button can come up before
+  // React has drawn (and dnd-kit has measured) the last pointer move. Seen as a drag that left the
+  // note where it was. Here the last move and the release are dispatched in one task, so no render
+  // can come between them.
+  const ws = await createWorkshop(env.server, { title: 'Board release e2e', template: 'scaleup' });
+  const a = await joinAs(env.browser, ws.links.participant, 'Ada');
+  await addNote(a.page, 'Product', 'Search is slow');
+  await addNote(a.page, 'Product', 'Checkout is slow');
+  await same([a.page], 'two notes', { Product: ['Search is slow', 'Checkout is slow'], Platform: [], Organization: [] });
+
+  const handle = lane(a.page, 'Product').getByRole('button', { name: 'Move note: Search is slow' });
+  const from = (await handle.boundingBox())!;
+  const target = (await lane(a.page, 'Platform').getByRole('list', { name: 'Platform notes' }).boundingBox())!;
+  const start = { x: from.x + from.width / 2, y: from.y + from.height / 2 };
+  const end = { x: target.x + target.width / 2, y: target.y + Math.min(target.height / 2, 20) };
+  await handle.evaluate((el, { start }) => {
+    const at = (type: string, p: { x: number; y: number }, buttons: number) =>
+      new MouseEvent(type, { bubbles: true, cancelable: true, clientX: p.x, clientY: p.y, button: 0, buttons, view: window });
+    el.dispatchEvent(at('mousedown', start, 1));
+    // Past the sensor's 5 px activation distance: the drag starts.
+    document.dispatchEvent(at('mousemove', { x: start.x + 8, y: start.y + 8 }, 1));
+  }, { start });
+  // The drag has started (the dragged card's overlay is drawn), then move and release at once.
+  await a.page.locator('.note-overlay').waitFor();
+  await a.page.evaluate(({ end }) => {
+    const at = (type: string, buttons: number) => new MouseEvent(type, { bubbles: true, cancelable: true, clientX: end.x, clientY: end.y, button: 0, buttons, view: window });
+    document.dispatchEvent(at('mousemove', 1));
+    document.dispatchEvent(at('mouseup', 0));
+  }, { end });
+  await same([a.page], 'the note in the lane where the mouse came up', { Product: ['Checkout is slow'], Platform: ['Search is slow'], Organization: [] });
+  await a.context.close();
+});
+
 it('drags a note by touch, pressing and holding its handle, then moving it to another lane', async () => {
   const ws = await createWorkshop(env.server, { title: 'Board touch e2e', template: 'scaleup' });
   const a = await joinAs(env.browser, ws.links.participant, 'Ada', { hasTouch: true });

@@ -1,7 +1,7 @@
 // Stage 1: the three lanes with drag and drop (@dnd-kit): mouse, touch and keyboard, with
 // screen-reader announcements. While dragging only a local preview (this component's state)
 // changes; one command writes the board on drop: moveNote, or mergeNotes when dropped on a note.
-import { useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import {
   DndContext,
   DragOverlay,
@@ -25,7 +25,7 @@ import { useBoardEnv } from './boardContext';
 import { Lane } from './Lane';
 import type { PrivateNote } from './privateNotes';
 import type { Peer } from './presence';
-import { createBoardDnd, dragNoteAttr, measureGeometry, slotOf, type Geometry, type Slot } from './dnd';
+import { createBoardDnd, dragNoteAttr, measureGeometry, slotAt, slotOf, trackPointer, type Geometry, type Slot } from './dnd';
 import { useDragHandles } from './dragHandles';
 import { shorten } from '../../text';
 import { byData, refocus } from '../../focus';
@@ -74,6 +74,9 @@ export function LaneBoard({ notes, privateNotes, editors }: { notes: Note[]; pri
   const [position, setPosition] = useState('');
   const lastSlot = useRef<Slot | null>(null);
   const activeRef = useRef<Note | null>(null);
+  // A mouse or touch drag's pointer, from the input events (the drop goes where the button came up).
+  const pointer = useRef<ReturnType<typeof trackPointer> | null>(null);
+  useEffect(() => () => pointer.current?.stop(), []);
   const noteById = useMemo(() => new Map(notes.map((n) => [n.id, n])), [notes]);
   const { handle, bindings } = useDragHandles(dndId, (id) => noteById.has(id));
 
@@ -89,9 +92,13 @@ export function LaneBoard({ notes, privateNotes, editors }: { notes: Note[]; pri
     setSlot(null);
     activeRef.current = null;
     geometry.current = null;
+    pointer.current?.stop();
+    pointer.current = null;
   }
-  function onDragStart({ active: a }: DragStartEvent) {
+  function onDragStart({ active: a, activatorEvent }: DragStartEvent) {
     geometry.current = lanesRef.current ? measureGeometry(lanesRef.current) : null;
+    pointer.current?.stop();
+    pointer.current = trackPointer(activatorEvent);
     setPosition('');
     const note = noteById.get(String(a.id)) ?? null;
     activeRef.current = note;
@@ -111,7 +118,10 @@ export function LaneBoard({ notes, privateNotes, editors }: { notes: Note[]; pri
   }
   function onDragEnd({ collisions }: DragEndEvent) {
     const note = activeRef.current;
-    const s = slotOf(collisions) ?? lastSlot.current;
+    // By mouse or touch, the slot where the pointer came up, whether or not React drew the last move.
+    const g = geometry.current;
+    const at = pointer.current?.point() ?? null;
+    const s = (note && g && at ? slotAt(g, note.id, at, true) : null) ?? slotOf(collisions) ?? lastSlot.current;
     reset();
     if (!note || !s) return;
     lastSlot.current = s;
