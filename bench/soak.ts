@@ -169,6 +169,8 @@ class RoomChurn {
   edits = 0;
   /** Workshops this slot created after its first (each when the one before reached its lifetime). */
   replaced = 0;
+  /** Workshops this slot could not create (when and why). */
+  createFailures: string[] = [];
   private stopped = false;
   private retireAt = Date.now() + rand(0.5, 1.5) * LIFETIME_MS;
 
@@ -184,11 +186,17 @@ class RoomChurn {
     await sleep(rand(0, 10_000));
     while (!this.stopped && Date.now() < until) {
       if (Date.now() >= this.retireAt) {
-        // This workshop is over: it is never opened again, and a new one takes its place.
-        const w = await createWorkshop({ url: this.server.httpUrl }, { title: `${this.title} (${++this.replaced})` });
-        this.id = w.id;
-        this.token = w.tokens.participant;
-        this.retireAt = Date.now() + LIFETIME_MS;
+        // This workshop is over: it is never opened again, and a new one takes its place. A request
+        // that fails (counted and reported) is tried again at the next cycle; the old one goes on.
+        try {
+          const w = await createWorkshop({ url: this.server.httpUrl }, { title: `${this.title} (${this.replaced + 1})` });
+          this.replaced++;
+          this.id = w.id;
+          this.token = w.tokens.participant;
+          this.retireAt = Date.now() + LIFETIME_MS;
+        } catch (err) {
+          this.createFailures.push(`${new Date().toISOString()} ${(err as Error).message}${(err as { cause?: Error }).cause ? ` (${(err as { cause: Error }).cause.message})` : ''}`);
+        }
       }
       const people = Math.floor(rand(2, 9));
       for (let i = 0; i < people; i++) this.join(i);
@@ -312,8 +320,19 @@ class BusyRoom {
 
   constructor(private readonly server: BenchServer) {}
 
+  /** Workshops it could not create (when and why); it tries again 5 s later. */
+  createFailures: string[] = [];
+
   async start(): Promise<void> {
-    const w = await createWorkshop({ url: this.server.httpUrl }, { title: `Soak slow consumer ${++this.made}` });
+    let w: Awaited<ReturnType<typeof createWorkshop>>;
+    try {
+      w = await createWorkshop({ url: this.server.httpUrl }, { title: `Soak slow consumer ${this.made + 1}` });
+    } catch (err) {
+      this.createFailures.push(`${new Date().toISOString()} ${(err as Error).message}`);
+      if (!this.stopped) this.timer = setTimeout(() => void this.start(), 5_000);
+      return;
+    }
+    this.made++;
     if (this.stopped) return;
     this.writer = busyWriter(this.server, w.id, w.tokens.participant);
     this.slow = new SlowConsumer(this.server, w.id, w.tokens.participant);
@@ -468,6 +487,7 @@ async function main(): Promise<void> {
     const heapMean = mean(steady.map((s) => s.heapMB));
     const cycles = churn.reduce((a, r) => a + r.cycles, 0);
     const workshopsMade = ROOMS + churn.reduce((a, r) => a + r.replaced, 0) + busy.made;
+    const createFailures = [...churn.flatMap((r) => r.createFailures), ...busy.createFailures].sort();
     const reconnects = churn.reduce((a, r) => a + r.reconnects, 0);
     const edits = churn.reduce((a, r) => a + r.edits, 0);
     const slowClosed = metric(final, 'scaleboard_ws_rejected_total{reason="slow_consumer"}') || 0;
@@ -496,6 +516,9 @@ async function main(): Promise<void> {
       `${cycles} open–edit–close cycles of ${ROOMS} workshops at a time (2–8 stock y-websocket clients each), ${workshopsMade} workshops made in all (each left for good after its lifetime and replaced by a new one), ${edits} edits, ${reconnects} dropped-and-reconnected clients, ` +
         `the slow consumer closed by the server ${slowClosed} times; server CPU ${(cpu / (MINUTES * 60)) * 100 < 0 ? 0 : ((cpu / (MINUTES * 60)) * 100).toFixed(0)} % of a core.`,
       '',
+      createFailures.length
+        ? `**${createFailures.length} workshop creations failed** (tried again at the next cycle): ${createFailures.slice(0, 5).join('; ')}${createFailures.length > 5 ? '; …' : ''}\n`
+        : 'Every workshop creation succeeded.\n',
       '| minute | RSS MB | V8 heap MB | event-loop delay p99 ms | max ms | workshops loaded | connections |',
       '|---:|---:|---:|---:|---:|---:|---:|',
       ...rowsShown.map((s) => `| ${(s.t / 60).toFixed(1)} | ${s.rssMB.toFixed(0)} | ${s.heapMB.toFixed(1)} | ${s.lagP99Ms.toFixed(1)} | ${s.lagMaxMs.toFixed(0)} | ${s.rooms} | ${s.connections} |`),
@@ -524,7 +547,7 @@ async function main(): Promise<void> {
     const dir = path.join(ROOT, 'bench/results');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'soak-latest.md'), md);
-    fs.writeFileSync(path.join(dir, 'soak-latest.json'), JSON.stringify({ head, perWrite, workshopsMade, samples, retained, afterGcMB, retainedSlope, ended, rssSlope, heapSlope, lagSlope, cycles, edits, reconnects, slowClosed, verdict }, null, 2));
+    fs.writeFileSync(path.join(dir, 'soak-latest.json'), JSON.stringify({ head, perWrite, workshopsMade, createFailures, samples, retained, afterGcMB, retainedSlope, ended, rssSlope, heapSlope, lagSlope, cycles, edits, reconnects, slowClosed, verdict }, null, 2));
     log(`wrote bench/results/soak-latest.md; peak RSS ${(memory(server.pid).peak / 2 ** 20).toFixed(0)} MB`);
     if (verdict === 'NOT FLAT') process.exitCode = 1;
   } finally {
