@@ -10,6 +10,8 @@ import { boardOf, card, createInitiative, score, stageHeading } from '../helpers
 import { connectClient, waitSynced } from '../helpers/clients.js';
 import { createWorkshop, waitFor } from '../helpers/server.js';
 import { addNote } from '../../shared/commands/notes.js';
+import { readBoard } from '../../shared/schema.js';
+import { castBallots, openDemoSession, seedBottlenecks, seedImpacts, seedInitiatives } from '../helpers/demoWorkshop.js';
 
 const env = useServerAndBrowser();
 
@@ -236,3 +238,48 @@ it('walks stages 3 to 5 with two participants and ends with a complete Ship-It c
   seed.destroy();
   for (const c of [f, ada, bob, cleo]) await c.context.close();
 }, 120_000);
+
+it('puts a card in the column where the pointer is released, even when the release comes before the page drew the last move', async () => {
+  // As on the lanes (board.test.ts): the last move and the release in one task, so no render comes
+  // between them and dnd-kit's `over` is still the column the card started in.
+  const ws = await createWorkshop(env.server, { title: 'Approach release e2e', template: 'scaleup' });
+  const demo = await openDemoSession(env.server, ws);
+  seedBottlenecks(demo.board.doc);
+  seedImpacts(demo.board.doc);
+  seedInitiatives(demo.board.doc);
+  const ballots = await castBallots(env.server, ws, demo, { reveal: true });
+  await demo.goToStage(3);
+  // Tall enough that the card and the Partner column are both in view (a pointer acts in the viewport).
+  const f = await joinAs(env.browser, ws.links.facilitator, 'Fran', { viewport: { width: 1280, height: 2000 } });
+  await stageHeading(f.page, 4, 'Build / Buy / Partner').waitFor();
+  const title = 'Checkout performance program';
+  const handle = card(f.page, title).getByRole('button', { name: `Move ${title}` });
+  await handle.waitFor();
+  const from = (await handle.boundingBox())!;
+  const to = (await boardOf(f.page).getByRole('region', { name: 'Partner', exact: true }).boundingBox())!;
+  const start = { x: from.x + from.width / 2, y: from.y + from.height / 2 };
+  const end = { x: to.x + to.width / 2, y: to.y + to.height / 2 };
+  expect(end.y).toBeLessThan(2000);
+  type Step = { type: string; x: number; y: number; buttons: number; on: 'handle' | 'document' };
+  const dispatch = (el: Element, steps: Step[]) => {
+    for (const s of steps) {
+      const e = new PointerEvent(s.type, { bubbles: true, cancelable: true, pointerId: 1, pointerType: 'mouse', isPrimary: true, button: 0, buttons: s.buttons, clientX: s.x, clientY: s.y });
+      (s.on === 'handle' ? el : document).dispatchEvent(e);
+    }
+  };
+  // Pressed, then moved past the sensor's 4 px activation distance: the drag starts.
+  await handle.evaluate(dispatch, [
+    { type: 'pointerdown', ...start, buttons: 1, on: 'handle' },
+    { type: 'pointermove', x: start.x + 8, y: start.y + 8, buttons: 1, on: 'document' },
+  ] satisfies Step[]);
+  await card(f.page, title).getByRole('button', { name: `Move ${title}`, pressed: true }).waitFor();
+  await handle.evaluate(dispatch, [
+    { type: 'pointermove', ...end, buttons: 1, on: 'document' },
+    { type: 'pointerup', ...end, buttons: 0, on: 'document' },
+  ] satisfies Step[]);
+  await boardOf(f.page).getByRole('region', { name: 'Partner', exact: true }).getByRole('article', { name: title }).waitFor();
+  await waitFor(() => readBoard(demo.board.doc).decisions['i-checkout']?.approach === 'partner', 10_000, 'the approach stored');
+  await f.context.close();
+  ballots.forEach((c) => c.destroy());
+  demo.destroy();
+});

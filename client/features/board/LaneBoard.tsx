@@ -25,7 +25,8 @@ import { useBoardEnv } from './boardContext';
 import { Lane } from './Lane';
 import type { PrivateNote } from './privateNotes';
 import type { Peer } from './presence';
-import { createBoardDnd, dragNoteAttr, measureGeometry, slotAt, slotOf, trackPointer, type Geometry, type Slot } from './dnd';
+import { createBoardDnd, dragNoteAttr, measureGeometry, slotAt, slotOf, type Geometry, type Slot } from './dnd';
+import { trackPointer, type PointerTrack } from '../../pointer';
 import { useDragHandles } from './dragHandles';
 import { shorten } from '../../text';
 import { byData, refocus } from '../../focus';
@@ -75,7 +76,7 @@ export function LaneBoard({ notes, privateNotes, editors }: { notes: Note[]; pri
   const lastSlot = useRef<Slot | null>(null);
   const activeRef = useRef<Note | null>(null);
   // A mouse or touch drag's pointer, from the input events (the drop goes where the button came up).
-  const pointer = useRef<ReturnType<typeof trackPointer> | null>(null);
+  const pointer = useRef<PointerTrack | null>(null);
   useEffect(() => () => pointer.current?.stop(), []);
   const noteById = useMemo(() => new Map(notes.map((n) => [n.id, n])), [notes]);
   const { handle, bindings } = useDragHandles(dndId, (id) => noteById.has(id));

@@ -74,37 +74,6 @@ export function slotAt(g: Geometry, activeId: string, point: { x: number; y: num
   return { lane: lane.lane, index, mergeInto: null };
 }
 
-const clientPoint = (e: Event): { x: number; y: number } | null => {
-  if (e instanceof MouseEvent) return { x: e.clientX, y: e.clientY };
-  if (typeof TouchEvent !== 'undefined' && e instanceof TouchEvent) {
-    const t = e.touches[0] ?? e.changedTouches[0];
-    return t ? { x: t.clientX, y: t.clientY } : null;
-  }
-  return null;
-};
-
-const POINTER_EVENTS = ['mousemove', 'mouseup', 'touchmove', 'touchend'] as const;
-
-/**
- * Where the pointer of a mouse or touch drag is, read from the input events themselves (on the
- * window, in the capture phase: before the sensor's own listeners end the drag). dnd-kit's drop
- * uses the collisions of the last move React has drawn; on a busy page the browser handles the
- * release before that render, and the note would drop where the pointer was a frame or more ago
- * (often where it started). `point()` is in document coordinates; null for a keyboard drag.
- */
-export function trackPointer(activator: Event | null): { point(): { x: number; y: number } | null; stop(): void } {
-  let last = activator ? clientPoint(activator) : null;
-  if (!last) return { point: () => null, stop: () => undefined };
-  const on = (e: Event) => {
-    last = clientPoint(e) ?? last;
-  };
-  for (const type of POINTER_EVENTS) window.addEventListener(type, on, { capture: true, passive: true });
-  return {
-    point: () => (last ? { x: last.x + window.scrollX, y: last.y + window.scrollY } : null),
-    stop: () => POINTER_EVENTS.forEach((type) => window.removeEventListener(type, on, { capture: true })),
-  };
-}
-
 export const slotOf = (collisions: Collision[] | null | undefined): Slot | null =>
   (collisions?.[0]?.data as { slot?: Slot } | undefined)?.slot ?? null;
 

@@ -2,7 +2,7 @@
 // gets a rationale and a sequencing phase. Cards are dragged between columns (mouse, touch, or
 // keyboard on the handle) or placed with the Approach select; either way one command writes it.
 // The rationale is committed on blur or Enter (Shift+Enter for a new line).
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import {
   DndContext,
   KeyboardSensor,
@@ -15,6 +15,7 @@ import {
   useSensors,
   type CollisionDetection,
   type DragEndEvent,
+  type DragStartEvent,
   type UniqueIdentifier,
 } from '@dnd-kit/core';
 import { CSS } from '@dnd-kit/utilities';
@@ -27,8 +28,14 @@ import { displayTitle, type PrioritizationData } from './usePrioritization';
 import { dragAnnouncements } from './dragAnnouncements';
 import { draftKeys, useDraftField } from '../../state/drafts';
 import { byData, refocus } from '../../focus';
+import { trackPointer, type PointerTrack } from '../../pointer';
 
 const UNDECIDED = 'undecided';
+const columnAttr = 'data-approach-column';
+
+/** The column under a viewport point (the dragged card, which follows the pointer, is not one). */
+const columnAt = (p: { x: number; y: number }): string | null =>
+  document.elementsFromPoint(p.x, p.y).find((el) => el.hasAttribute(columnAttr))?.getAttribute(columnAttr) ?? null;
 
 /** The column under the pointer; for keyboard drags (no pointer), the nearest column. */
 const columnCollision: CollisionDetection = (args) => {
@@ -109,7 +116,7 @@ function DecisionCard({ item, data }: { item: RankedInitiative; data: Prioritiza
 function Column({ id, title, criterion, children, count }: { id: string; title: string; criterion?: string; children: ReactNode; count: number }) {
   const { setNodeRef, isOver } = useDroppable({ id });
   return (
-    <section ref={setNodeRef} aria-label={title} className={`approach-column approach-${id}${isOver ? ' is-over' : ''}`}>
+    <section ref={setNodeRef} aria-label={title} {...{ [columnAttr]: id }} className={`approach-column approach-${id}${isOver ? ' is-over' : ''}`}>
       <h3>
         {title} <span className="muted prio-small">({count})</span>
       </h3>
@@ -136,9 +143,25 @@ export function ApproachBoard({ data }: { data: PrioritizationData }) {
     action: 'Moving',
   });
 
+  // A mouse or touch drag's pointer, from the input events: the card goes to the column where the
+  // pointer came up, even if the page had not drawn the last move yet (dnd-kit's `over` is that of
+  // the last move drawn).
+  const pointer = useRef<PointerTrack | null>(null);
+  useEffect(() => () => pointer.current?.stop(), []);
+  function onDragStart({ activatorEvent }: DragStartEvent) {
+    pointer.current?.stop();
+    pointer.current = trackPointer(activatorEvent);
+  }
+  function onDragCancel() {
+    pointer.current?.stop();
+    pointer.current = null;
+  }
+
   function onDragEnd({ active, over }: DragEndEvent) {
-    if (!over || !canEdit) return;
-    const target = String(over.id);
+    const at = pointer.current?.client() ?? null;
+    onDragCancel();
+    const target = (at && columnAt(at)) ?? (over ? String(over.id) : null);
+    if (!target || !canEdit) return;
     // (After a keyboard drop dnd-kit puts focus back on the card's handle in its new column.)
     setApproach(session.board, { initiativeId: String(active.id), approach: target === UNDECIDED ? null : (target as Approach) });
   }
@@ -151,7 +174,14 @@ export function ApproachBoard({ data }: { data: PrioritizationData }) {
         Drop each of the top {top.length} initiatives into Build, Buy or Partner (drag the handle, or use its Approach field), and give it a
         rationale and a phase.
       </p>
-      <DndContext sensors={sensors} collisionDetection={columnCollision} onDragEnd={onDragEnd} accessibility={{ announcements }}>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={columnCollision}
+        onDragStart={onDragStart}
+        onDragEnd={onDragEnd}
+        onDragCancel={onDragCancel}
+        accessibility={{ announcements }}
+      >
         <Column id={UNDECIDED} title="Undecided" count={undecided.length}>
           {undecided.length === 0 ? <p className="muted prio-small">Every top initiative has an approach.</p> : undecided.map((t) => <DecisionCard key={t.initiative.id} item={t} data={data} />)}
         </Column>
