@@ -50,6 +50,8 @@ const WARMUP_SHARE = 0.25;
  */
 const SNAPSHOT_DIR = process.env.SOAK_HEAPSNAPSHOT ?? fs.mkdtempSync(path.join(os.tmpdir(), 'scaleboard-soak-heap-'));
 const KEEP_SNAPSHOTS = Boolean(process.env.SOAK_HEAPSNAPSHOT);
+/** The warm-up round before the measured run (SOAK_WARM_S seconds), whose idle heap is the leak check's baseline. */
+const WARM_UP_MS = Number(process.env.SOAK_WARM_S ?? Math.min(90, Math.max(20, MINUTES * 6))) * 1000;
 const RETAINED_EVERY_MS = Math.max(30_000, (MINUTES * 60_000) / 8);
 
 /**
@@ -139,6 +141,17 @@ async function scrape(server: BenchServer): Promise<Metrics> {
   return { values };
 }
 const metric = (m: Metrics, name: string): number => m.values.get(name) ?? NaN;
+
+/** Waits (up to the idle grace and 15 s) until the server has no workshop loaded and no connection. */
+async function untilIdle(server: BenchServer): Promise<{ m: Metrics; afterMs: number }> {
+  const leftAt = Date.now();
+  let m = await scrape(server);
+  while (Date.now() - leftAt < ROOM_IDLE_MS + 15_000 && (metric(m, 'scaleboard_rooms') > 0 || metric(m, 'scaleboard_ws_connections') > 0)) {
+    await sleep(250);
+    m = await scrape(server);
+  }
+  return { m, afterMs: Date.now() - leftAt };
+}
 
 /** Least-squares slope of y over x. */
 function slope(xs: number[], ys: number[]): number {
@@ -410,7 +423,30 @@ async function main(): Promise<void> {
   let busy: BusyRoom | null = null;
   let ended: { rooms: number; connections: number; afterMs: number; rssMB: number; heapMB: number } | null = null;
   let cpu0 = 0;
+  let coldMB = 0;
   try {
+    // Warm-up: a short round of the same churn on workshops of its own, then everyone leaves and
+    // they unload. The leak check's baseline is the retained heap in that idle state: what the
+    // server makes once (compiled code, prepared statements, metric series, pools) is made by then,
+    // and the heap before any workshop (reported too) would count it as a leak.
+    coldMB = await retainedHeapMB(server);
+    {
+      const warmUntil = Date.now() + WARM_UP_MS;
+      const warm: RoomChurn[] = [];
+      for (let i = 0; i < ROOMS; i++) {
+        const w = await createWorkshop({ url: server.httpUrl }, { title: `Warm-up ${i}` });
+        warm.push(new RoomChurn(server, w.id, w.tokens.participant, `Warm-up ${i}`));
+      }
+      const warmBusy = new BusyRoom(server);
+      await warmBusy.start();
+      log(`warm-up: ${ROOMS} workshops churning for ${WARM_UP_MS / 1000} s`);
+      await Promise.all(warm.map((r) => r.run(warmUntil)));
+      warm.forEach((r) => r.stop());
+      warmBusy.stop();
+      const idle = await untilIdle(server);
+      log(`warm-up over: ${metric(idle.m, 'scaleboard_rooms')} workshops loaded, ${metric(idle.m, 'scaleboard_ws_connections')} connections`);
+    }
+    const idleMB = await retainedHeapMB(server);
     for (let i = 0; i < ROOMS; i++) {
       const w = await createWorkshop({ url: server.httpUrl }, { title: `Soak ${i}` });
       churn.push(new RoomChurn(server, w.id, w.tokens.participant, `Soak ${i}`));
@@ -421,7 +457,7 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const until = t0 + MINUTES * 60_000;
     const running = churn.map((r) => r.run(until));
-    const retained: Retained[] = [{ t: 0, mb: await retainedHeapMB(server) }];
+    const retained: Retained[] = [{ t: 0, mb: idleMB }];
     const sampler = (async () => {
       let nextLog = 0;
       let nextRetained = RETAINED_EVERY_MS / 1000;
@@ -458,21 +494,16 @@ async function main(): Promise<void> {
     // Everyone leaves: the workshops must all unload (nothing left holding one).
     churn.forEach((r) => r.stop());
     busy.stop();
-    const leftAt = Date.now();
-    let m = await scrape(server);
-    while (Date.now() - leftAt < ROOM_IDLE_MS + 15_000 && (metric(m, 'scaleboard_rooms') > 0 || metric(m, 'scaleboard_ws_connections') > 0)) {
-      await sleep(250);
-      m = await scrape(server);
-    }
+    const { m, afterMs } = await untilIdle(server);
     ended = {
       rooms: metric(m, 'scaleboard_rooms'),
       connections: metric(m, 'scaleboard_ws_connections'),
-      afterMs: Date.now() - leftAt,
+      afterMs,
       rssMB: metric(m, 'process_resident_memory_bytes') / 2 ** 20,
       heapMB: metric(m, 'nodejs_heap_size_used_bytes') / 2 ** 20,
     };
     const afterGcMB = await retainedHeapMB(server);
-    log(`retained heap after everyone left: ${afterGcMB.toFixed(1)} MB (at the start of churn ${retained[0]!.mb.toFixed(1)} MB)`);
+    log(`retained heap after everyone left: ${afterGcMB.toFixed(1)} MB (idle after the warm-up ${retained[0]!.mb.toFixed(1)} MB, cold ${coldMB.toFixed(1)} MB)`);
     const final = m;
     const cpu = cpuSeconds(server.pid) - cpu0;
 
@@ -509,7 +540,7 @@ async function main(): Promise<void> {
     const verdict = !leakFree || (judged && !heapFlat) ? 'NOT FLAT' : judged ? 'FLAT' : 'not judged (run too short for a slope)';
     const stride = Math.max(1, Math.round(samples.length / 12));
     const rowsShown = samples.filter((_, i) => i % stride === stride - 1 || i === samples.length - 1);
-    const head = `${new Date().toISOString()} · ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}) · Node ${process.version} · load average ${loadAvgAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end · SOAK_MIN=${MINUTES}, ${ROOMS} workshops at a time, each used for ${(LIFETIME_MS / 60_000).toFixed(1)} min (SOAK_LIFETIME_MIN), ROOM_IDLE_MS=${ROOM_IDLE_MS}, MAX_BUFFERED_BYTES=${MAX_BUFFERED_BYTES}`;
+    const head = `${new Date().toISOString()} · ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}) · Node ${process.version} · load average ${loadAvgAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end · SOAK_MIN=${MINUTES} after a ${WARM_UP_MS / 1000} s warm-up, ${ROOMS} workshops at a time, each used for ${(LIFETIME_MS / 60_000).toFixed(1)} min (SOAK_LIFETIME_MIN), ROOM_IDLE_MS=${ROOM_IDLE_MS}, MAX_BUFFERED_BYTES=${MAX_BUFFERED_BYTES}`;
     const md = [
       `_${head}_`,
       '',
@@ -530,11 +561,11 @@ async function main(): Promise<void> {
         `V8 heap between collections ${heapSlope >= 0 ? '+' : ''}${heapSlope.toFixed(1)} MB/h (mean ${heapMean.toFixed(1)} MB; mostly garbage not yet collected), event-loop delay p99 ${lagSlope >= 0 ? '+' : ''}${lagSlope.toFixed(2)} ms/h. ` +
         `RSS keeps the high-water mark of the heap (freed pages stay with the process), so it follows the swings, not the retained heap.`,
       '',
-      `After everyone left: ${ended.rooms} workshops loaded and ${ended.connections} connections ${(ended.afterMs / 1000).toFixed(1)} s later (idle grace ${ROOM_IDLE_MS / 1000} s); RSS ${ended.rssMB.toFixed(0)} MB, heap ${ended.heapMB.toFixed(1)} MB (${afterGcMB.toFixed(1)} MB after a full GC, against ${retained[0]!.mb.toFixed(1)} MB when churn began); ` +
+      `After everyone left: ${ended.rooms} workshops loaded and ${ended.connections} connections ${(ended.afterMs / 1000).toFixed(1)} s later (idle grace ${ROOM_IDLE_MS / 1000} s); RSS ${ended.rssMB.toFixed(0)} MB, heap ${ended.heapMB.toFixed(1)} MB (${afterGcMB.toFixed(1)} MB after a full GC, against ${retained[0]!.mb.toFixed(1)} MB idle after the warm-up and ${coldMB.toFixed(1)} MB cold, before any workshop); ` +
         `${listenerWarnings ? 'a MaxListenersExceededWarning was printed (a listener leak)' : 'no MaxListenersExceededWarning printed'}.`,
       '',
       `**Leak check ${leakFree ? 'PASSED' : 'FAILED'}**: ${unloaded ? 'every workshop unloaded and every connection closed' : 'workshops or connections LEFT OVER'}; ` +
-        `retained heap ${backToStart ? 'back within 5 MB of its start' : 'NOT back within 5 MB of its start'} (${afterGcMB.toFixed(1)} against ${retained[0]!.mb.toFixed(1)} MB); ${listenerWarnings ? 'a listener warning' : 'no listener warning'}.`,
+        `retained heap ${backToStart ? 'back within 5 MB of the idle heap after the warm-up' : 'NOT back within 5 MB of the idle heap after the warm-up'} (${afterGcMB.toFixed(1)} against ${retained[0]!.mb.toFixed(1)} MB); ${listenerWarnings ? 'a listener warning' : 'no listener warning'}.`,
       '',
       `**Retained heap while loaded: ${heapFlat ? 'level' : 'GROWING'}** (${retainedSlope >= 0 ? '+' : ''}${retainedSlope.toFixed(1)} MB/h, ${heapFlat ? 'under' : 'not under'} 10 % of its mean per hour${judged ? '' : '; not judged under 5 minutes'}).`,
       '',
@@ -547,7 +578,7 @@ async function main(): Promise<void> {
     const dir = path.join(ROOT, 'bench/results');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'soak-latest.md'), md);
-    fs.writeFileSync(path.join(dir, 'soak-latest.json'), JSON.stringify({ head, perWrite, workshopsMade, createFailures, samples, retained, afterGcMB, retainedSlope, ended, rssSlope, heapSlope, lagSlope, cycles, edits, reconnects, slowClosed, verdict }, null, 2));
+    fs.writeFileSync(path.join(dir, 'soak-latest.json'), JSON.stringify({ head, coldMB, perWrite, workshopsMade, createFailures, samples, retained, afterGcMB, retainedSlope, ended, rssSlope, heapSlope, lagSlope, cycles, edits, reconnects, slowClosed, verdict }, null, 2));
     log(`wrote bench/results/soak-latest.md; peak RSS ${(memory(server.pid).peak / 2 ** 20).toFixed(0)} MB`);
     if (verdict === 'NOT FLAT') process.exitCode = 1;
   } finally {
