@@ -42,6 +42,12 @@ const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 const WAL_POLL_MS = 50;
 /** How many milliseconds boundWal waits at most for the worker's checkpoint to finish. */
 const WAL_RESTART_ATTEMPTS = 200;
+/**
+ * Past seven eighths of the bound it waits as long as that takes (up to this many milliseconds, so
+ * a stuck checkpoint cannot hang the server): on a starved machine the worker's checkpoint can take
+ * longer than WAL_RESTART_ATTEMPTS, and the WAL went past its bound while turns gave up waiting.
+ */
+const WAL_RESTART_ATTEMPTS_NEAR_BOUND = 5_000;
 /** Something to Atomics.wait on: a synchronous pause of the event loop, for boundWal only. */
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
@@ -255,13 +261,15 @@ export class Storage {
    * over (RESTART): this turn waits for what the worker has not copied yet, and the WAL cannot
    * grow meanwhile. SQLite runs one checkpoint at a time and does not wait for another: while the
    * worker is mid-checkpoint this gives up at once, and the next commit tries again; past five
-   * eighths of the bound it waits for the worker, a millisecond at a time (it takes a few).
+   * eighths of the bound it waits for the worker, a millisecond at a time (it takes a few), and
+   * past seven eighths until the log restarts (WAL_RESTART_ATTEMPTS_NEAR_BOUND): the event loop
+   * stalls rather than the WAL outgrowing its bound.
    */
   boundWal(): void {
     if (this.walRestartAboveBytes === null) return;
     const size = this.walBytes();
     if (size <= this.walRestartAboveBytes) return;
-    const attempts = size > this.walRestartAboveBytes * 1.25 ? WAL_RESTART_ATTEMPTS : 1;
+    const attempts = size > this.walRestartAboveBytes * 1.75 ? WAL_RESTART_ATTEMPTS_NEAR_BOUND : size > this.walRestartAboveBytes * 1.25 ? WAL_RESTART_ATTEMPTS : 1;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) Atomics.wait(PAUSE, 0, 0, 1);
       const [r] = this.db.pragma('wal_checkpoint(RESTART)') as { busy: number }[];
