@@ -152,14 +152,14 @@ export function ApproachBoard({ data }: { data: PrioritizationData }) {
     pointer.current?.stop();
     pointer.current = trackPointer(activatorEvent);
   }
-  function onDragCancel() {
+  function stopPointer() {
     pointer.current?.stop();
     pointer.current = null;
   }
 
   function onDragEnd({ active, over }: DragEndEvent) {
     const at = pointer.current?.client() ?? null;
-    onDragCancel();
+    stopPointer();
     const target = (at && columnAt(at)) ?? (over ? String(over.id) : null);
     if (!target || !canEdit) return;
     // (After a keyboard drop dnd-kit puts focus back on the card's handle in its new column.)
@@ -179,7 +179,7 @@ export function ApproachBoard({ data }: { data: PrioritizationData }) {
         collisionDetection={columnCollision}
         onDragStart={onDragStart}
         onDragEnd={onDragEnd}
-        onDragCancel={onDragCancel}
+        onDragCancel={stopPointer}
         accessibility={{ announcements }}
       >
         <Column id={UNDECIDED} title="Undecided" count={undecided.length}>
