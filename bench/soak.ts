@@ -6,7 +6,8 @@
 // in its place, so the run keeps creating workshops and what the server keeps per workshop ever
 // made would show as growth. The server's own /metrics
 // (prom-client) are sampled throughout: resident memory, V8 heap, event-loop delay, loaded
-// workshops and connections. At the end every client leaves and the loaded workshops must return
+// workshops and connections. A warm-up round of the same churn comes first, and its idle heap is
+// the leak check's baseline. At the end every client leaves and the loaded workshops must return
 // to 0 (rooms unloaded, nothing holding them); the report gives each figure's slope per hour
 // over the run after a warm-up, and a verdict on whether memory stayed flat.
 import fs from 'node:fs';
