@@ -56,6 +56,28 @@ const WARM_UP_MS = Number(process.env.SOAK_WARM_S ?? Math.min(90, Math.max(20, M
 const RETAINED_EVERY_MS = Math.max(30_000, (MINUTES * 60_000) / 8);
 
 /**
+ * The busy room's writes: twenty notes typed into in turn, 1,500 characters at a time (a note holds
+ * at most 2,000). Makes the notes in `doc` and returns the k-th write.
+ */
+function busyNotes(doc: Y.Doc): (k: number) => void {
+  const texts = Array.from({ length: 20 }, () => new Y.Text());
+  doc.transact(() => {
+    texts.forEach((text, i) => {
+      const note = new Y.Map<unknown>();
+      note.set('text', text);
+      doc.getMap<Y.Map<unknown>>('notes').set(`busy-${i}`, note);
+    });
+  });
+  return (k) => {
+    const text = texts[k % texts.length]!;
+    doc.transact(() => {
+      if (text.length) text.delete(0, text.length);
+      text.insert(0, 'x'.repeat(1_500));
+    });
+  };
+}
+
+/**
  * What one write leaves in a loaded Yjs document's memory, measured here in-process (the server's
  * document holds the same structs): a fresh document takes `writes` of the busy writer's writes (a
  * note's text replaced) and the heap is read after a full GC before and after.
@@ -64,19 +86,7 @@ function memoryPerWrite(writes = 20_000): { bytesPerWrite: number; encodedBytesP
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as () => void;
   const doc = new Y.Doc();
-  const texts = Array.from({ length: 20 }, (_, i) => {
-    const note = new Y.Map<unknown>();
-    const text = new Y.Text();
-    note.set('text', text);
-    doc.getMap<Y.Map<unknown>>('notes').set(`n${i}`, note);
-    return text;
-  });
-  const write = (k: number) =>
-    doc.transact(() => {
-      const text = texts[k % texts.length]!;
-      if (text.length) text.delete(0, text.length);
-      text.insert(0, 'x'.repeat(1_500));
-    });
+  const write = busyNotes(doc);
   for (let k = 0; k < 1_000; k++) write(k);
   gc();
   const heap0 = process.memoryUsage().heapUsed;
@@ -380,24 +390,9 @@ class BusyRoom {
 function busyWriter(server: BenchServer, id: string, token: string): { stop(): void } {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(server.wsBase, id, doc, { WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket, params: { token }, disableBc: true });
-  // Twenty notes typed into in turn, 1,500 characters at a time (a note holds at most 2,000).
-  const texts = Array.from({ length: 20 }, () => new Y.Text());
-  doc.transact(() => {
-    texts.forEach((text, i) => {
-      const note = new Y.Map<unknown>();
-      note.set('text', text);
-      doc.getMap<Y.Map<unknown>>('notes').set(`busy-${i}`, note);
-    });
-  });
+  const write = busyNotes(doc);
   let k = 0;
-  const timer = setInterval(() => {
-    if (!provider.wsconnected) return;
-    const text = texts[k++ % texts.length]!;
-    doc.transact(() => {
-      if (text.length) text.delete(0, text.length);
-      text.insert(0, 'x'.repeat(1_500));
-    });
-  }, 10);
+  const timer = setInterval(() => provider.wsconnected && write(k++), 10);
   return {
     stop() {
       clearInterval(timer);
