@@ -39,6 +39,32 @@ describe('DecisionLogDocument', () => {
     expect(within(decisions!).getAllByRole('row')[2]!.textContent).toContain('Checkout performance program4.334.67BuyNextLinus');
   });
 
+  it('draws the Growth and thresholds chart: a curve per scenario with growth, a line per threshold, a break point per scenario that breaks', () => {
+    const log = fixtureLog();
+    const { container } = render(<DecisionLogDocument log={log} level={2} />);
+    const figure = screen.getByRole('figure', { name: 'Growth and thresholds' });
+    const charted = log.scenarios!.filter((m) => m.current !== null && m.current > 0 && Object.values(m.growth).some((g) => g !== null));
+    expect(charted.length).toBeGreaterThan(0);
+    const plots = figure.querySelectorAll('.growth-plot');
+    expect(plots).toHaveLength(charted.length);
+    let breaks = 0;
+    charted.forEach((m, i) => {
+      const plot = plots[i]!;
+      expect(plot.querySelectorAll('path.curve')).toHaveLength(Object.values(m.growth).filter((g) => g !== null).length);
+      const thresholds = log.bottlenecks.filter((b) => b.threshold?.kind === m.kind);
+      expect(plot.querySelectorAll('g.threshold')).toHaveLength(thresholds.length);
+      for (const b of thresholds) {
+        const expected = (['conservative', 'realistic', 'optimistic'] as const).filter((k) => b.forecast && b.forecast[k] !== null);
+        const drawn = [...plot.querySelectorAll(`g[data-threshold="${b.id}"] circle.break`)].map((c) => c.getAttribute('class'));
+        expect(drawn).toEqual(expected.map((k) => `break break-${k}`));
+        breaks += drawn.length;
+      }
+    });
+    // The fixture has thresholds that break under more than one scenario.
+    expect(breaks).toBeGreaterThan(1);
+    expect(container.querySelector('.growth-table')).not.toBeNull();
+  });
+
   it('shows hostile text as text, and right-to-left text with its own direction', () => {
     const { container } = render(<DecisionLogDocument log={fixtureLog()} level={2} />);
     expect(container.querySelector('script, b, i')).toBeNull();

@@ -1,6 +1,6 @@
 // The `Growth and thresholds` chart (SPEC 7): per threshold kind with a growth model, the three
 // scenario curves over 36 months on a log scale, each bottleneck's threshold as a line and where
-// the realistic curve crosses it. Plain SVG from this one module (a charting library would cost
+// each scenario's curve crosses it. Plain SVG from this one module (a charting library would cost
 // more of the 200 KB budget than the whole board); the data table next to it is its text alternative.
 import { THRESHOLD_KINDS, type ThresholdKind } from '../../../shared/constants';
 import { useId } from 'react';
@@ -69,14 +69,15 @@ function KindPlot({ model, thresholds }: { model: GrowthModel & { current: numbe
           {fmt(model.current)}
         </text>
         {thresholds.map((t) => (
-          <g key={t.note.id} className="threshold">
+          <g key={t.note.id} className="threshold" data-threshold={t.note.id}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(t.value)} y2={y(t.value)} />
             <text x={W - PAD.right} y={y(t.value) - 3} textAnchor="end" className="tick">
               {shorten(t.note.text, 28)} ({fmt(t.value)})
             </text>
-            {t.forecast.ok && t.forecast.months.realistic !== null && (
-              <circle cx={x(t.forecast.months.realistic)} cy={y(t.value)} r={4} className="break" />
-            )}
+            {SCENARIOS.map(({ key }) => {
+              const month = t.forecast.ok ? t.forecast.months[key] : null;
+              return month === null ? null : <circle key={key} cx={x(month)} cy={y(t.value)} r={key === 'realistic' ? 4 : 3} className={`break break-${key}`} />;
+            })}
           </g>
         ))}
         {SCENARIOS.map((s) =>
@@ -86,7 +87,7 @@ function KindPlot({ model, thresholds }: { model: GrowthModel & { current: numbe
         )}
       </svg>
       <p className="growth-legend muted">
-        <span className="legend-realistic">— realistic</span> · <span>- - conservative</span> · <span>··· optimistic</span> · ● break (realistic)
+        <span className="legend-realistic">— realistic</span> · <span>- - conservative</span> · <span>··· optimistic</span> · break points: ● realistic, ○ conservative, • optimistic
       </p>
     </div>
   );
