@@ -22,6 +22,10 @@ export const MAX_REVIEW_COMMENT = 1000;
 export const MAX_REVIEW_STATUS = 20;
 /** Where a carried-over initiative came from ("#2 of Scaling Q3"). */
 export const MAX_CARRIED_FROM = 300;
+/** A growth model's unit ("req/s", "TB"). */
+export const MAX_UNIT_LENGTH = 40;
+/** Monthly growth in percent: outside this range it is a typo, not a plan. */
+export const GROWTH_RANGE = { min: -100, max: 1000 } as const;
 /** Any other string a record holds (ids, lanes, order keys, choices): none is long when honest. */
 export const MAX_OTHER_FIELD_LENGTH = 1000;
 
@@ -38,6 +42,7 @@ export const FIELD_LIMITS: Readonly<Record<string, Readonly<Record<string, numbe
   decisions: { rationale: MAX_RATIONALE_LENGTH, dri: MAX_DRI_LENGTH },
   metrics: { name: MAX_METRIC_FIELD_LENGTH, baseline: MAX_METRIC_FIELD_LENGTH, target: MAX_METRIC_FIELD_LENGTH, due: MAX_METRIC_FIELD_LENGTH },
   reviews: { comment: MAX_REVIEW_COMMENT, status: MAX_REVIEW_STATUS },
+  scenarios: { unit: MAX_UNIT_LENGTH },
 };
 
 /** Most records in each board root. */

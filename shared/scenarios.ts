@@ -4,15 +4,14 @@
 // Templates suggest starting values; the server writes them into a new workshop's board.
 import * as Y from 'yjs';
 import { THRESHOLD_KINDS, type TemplateKey, type ThresholdKind } from './constants.js';
-import { boardMaps, readScenarios } from './schema.js';
+import { boardMaps, clampGrowth, readScenarios } from './schema.js';
+import { GROWTH_RANGE, MAX_UNIT_LENGTH } from './limits.js';
 
 export { readScenarios };
 import { SCENARIOS, type GrowthModel, type ScenarioKey } from './forecast.js';
 import { LOCAL_ORIGIN } from './commands/control.js';
 
-export const MAX_UNIT_LENGTH = 40;
-/** Monthly growth outside this range is a typo, not a plan. */
-export const GROWTH_RANGE = { min: -100, max: 1000 } as const;
+export { GROWTH_RANGE, MAX_UNIT_LENGTH };
 
 export type ScenarioField = 'current' | 'unit' | ScenarioKey;
 
@@ -34,7 +33,7 @@ export function setScenarioField(
   else {
     const n = typeof args.value === 'number' ? args.value : Number(args.value);
     if (!Number.isFinite(n)) throw new Error(`${args.field} must be a number`);
-    value = args.field === 'current' ? Math.max(0, n) : Math.min(GROWTH_RANGE.max, Math.max(GROWTH_RANGE.min, n));
+    value = args.field === 'current' ? Math.max(0, n) : clampGrowth(n);
   }
   doc.transact(() => {
     const records = boardMaps(doc).scenarios;

@@ -9,6 +9,7 @@
 //             state, reveal flags and the facilitator's ranking order.
 import * as Y from 'yjs';
 import { APPROACHES, PHASES, THRESHOLD_KINDS } from './constants.js';
+import { GROWTH_RANGE, MAX_UNIT_LENGTH } from './limits.js';
 import type { GrowthModel } from './forecast.js';
 import { DEFAULT_OFF_PLAN_TOLERANCE, isCheckInDate, isCheckInValue, isOffPlanTolerance } from './checkins.js';
 import type {
@@ -441,7 +442,15 @@ export function readTally(v: unknown): ScoreTally | null {
 
 const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** Every kind's growth model in the fixed order of THRESHOLD_KINDS (blank where nobody has said). */
+/** Monthly growth kept within GROWTH_RANGE. */
+export const clampGrowth = (n: number): number => Math.min(GROWTH_RANGE.max, Math.max(GROWTH_RANGE.min, n));
+const orNull = <T, R>(v: T | null, f: (v: T) => R): R | null => (v === null ? null : f(v));
+
+/**
+ * Every kind's growth model in the fixed order of THRESHOLD_KINDS (blank where nobody has said).
+ * Read as setScenarioField writes them (current at least 0, growth within GROWTH_RANGE, the unit
+ * within its length) whatever a hand-made update stored, so the log always meets its schema.
+ */
 export function readScenarios(doc: Y.Doc): GrowthModel[] {
   const records = boardMaps(doc).scenarios;
   return THRESHOLD_KINDS.map(({ key }) => {
@@ -450,9 +459,13 @@ export function readScenarios(doc: Y.Doc): GrowthModel[] {
     const unit = get('unit');
     return {
       kind: key,
-      current: finite(get('current')),
-      unit: typeof unit === 'string' ? unit : '',
-      growth: { conservative: finite(get('conservative')), realistic: finite(get('realistic')), optimistic: finite(get('optimistic')) },
+      current: orNull(finite(get('current')), (n) => Math.max(0, n)),
+      unit: typeof unit === 'string' ? unit.slice(0, MAX_UNIT_LENGTH) : '',
+      growth: {
+        conservative: orNull(finite(get('conservative')), clampGrowth),
+        realistic: orNull(finite(get('realistic')), clampGrowth),
+        optimistic: orNull(finite(get('optimistic')), clampGrowth),
+      },
     };
   });
 }
