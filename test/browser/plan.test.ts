@@ -76,7 +76,7 @@ it('forecasts bottlenecks from a growth model and lays the decisions out as a ro
   await f.page.getByRole('button', { name: 'Next stage' }).click();
   await stageHeading(ada.page, 2, 'Impact mapping').waitFor();
   await boardOf(ada.page).getByRole('button', { name: 'Soonest break first' }).click();
-  // (one per lane here; the ordering itself is covered by the component of stage 2)
+  // (one per lane here; the ordering itself is covered by test/component/soonest-break.test.tsx)
 
   // --- Stage 3: initiatives, forecast urgency beside blind scoring, reveal, mismatch mark.
   await f.page.getByRole('button', { name: 'Next stage' }).click();
