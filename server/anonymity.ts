@@ -17,7 +17,8 @@ export interface AnonymityHost {
 export class Anonymity {
   constructor(private readonly host: AnonymityHost) {}
 
-  private get anonymous(): boolean {
+  /** Whether the workshop is anonymous now. */
+  isOn(): boolean {
     return readSettings(this.host.room(DOC_NAMES.control).doc).anonymous;
   }
 
@@ -26,16 +27,16 @@ export class Anonymity {
     if (docName === DOC_NAMES.control) {
       const settings = controlMaps(this.host.room(DOC_NAMES.control).doc).settings;
       settings.observe((event) => {
-        if (event.keysChanged.has('anonymous') && this.anonymous) this.clearAll();
+        if (event.keysChanged.has('anonymous') && this.isOn()) this.clearAll();
       });
-    } else if (docName === DOC_NAMES.board && this.anonymous) {
+    } else if (docName === DOC_NAMES.board && this.isOn()) {
       this.clearAll(); // turned on while the board was not loaded, or stored before this rule existed
     }
   }
 
   /** After an accepted client write to the board: clears authors on what it touched. */
   written(tr: Y.Transaction): void {
-    if (!this.anonymous) return;
+    if (!this.isOn()) return;
     const board = this.host.room(DOC_NAMES.board).doc;
     const notes = boardMaps(board).notes as Y.AbstractType<unknown>;
     const merges = noteMergeMap(board) as Y.AbstractType<unknown>;

@@ -179,13 +179,14 @@ function plainFields(src: Record<string, unknown>, depth: number, skip?: string)
 /**
  * The state the room stores and relays for a client's claimed presence: `user` is the server's
  * identity of the connection (person id, colour, role) with only the name taken from the claim,
- * cleaned; the other fields (cursor, editing, privateNotes) are kept within bounds.
+ * cleaned; the other fields (cursor, editing, privateNotes) are kept within bounds. In an anonymous
+ * workshop presence does not say which note someone is writing or editing (`editing`): a name
+ * beside "typing…" on the note that then appears would tell its author.
  */
-export function sanitizePresence(claimed: unknown, owner: PresenceOwner): Record<string, unknown> {
+export function sanitizePresence(claimed: unknown, owner: PresenceOwner, { anonymous = false }: { anonymous?: boolean } = {}): Record<string, unknown> {
   const src = isPlainObject(claimed) ? claimed : {};
   const user = isPlainObject(src.user) ? src.user : {};
-  return {
-    ...plainFields(src, MAX_DEPTH, 'user'),
-    user: { id: owner.personId, name: cleanName(user.name), color: owner.color, role: owner.role },
-  };
+  const fields = plainFields(src, MAX_DEPTH, 'user');
+  if (anonymous) delete fields.editing;
+  return { ...fields, user: { id: owner.personId, name: cleanName(user.name), color: owner.color, role: owner.role } };
 }

@@ -42,6 +42,8 @@ export interface DocRoomDeps {
   onAccepted?: (tr: Y.Transaction, peer: Peer) => void;
   /** Called when the room dropped itself after a failed commit (see room/outbox.ts): forget it. */
   onDropped?: (room: DocRoom) => void;
+  /** Whether the workshop is anonymous now (see room/presenceGate.ts). */
+  anonymous?: () => boolean;
 }
 
 export class DocRoom implements PendingRoom {
@@ -73,7 +75,7 @@ export class DocRoom implements PendingRoom {
     const { stored, bytes } = loaded;
     // The outbox is made below; the gate reaches it only once writes arrive.
     this.gate = new WriteGate(this.doc, deps, bytes, { mark: () => this.outbox.count, joinSince: (mark) => this.outbox.joinSince(mark) });
-    this.presence = new PresenceGate(this.awareness, this.peers, this.gate.clientIds, deps.metrics);
+    this.presence = new PresenceGate(this.awareness, this.peers, this.gate.clientIds, deps.metrics, deps.anonymous);
     this.outbox = new Outbox(key, this, stored, this.peers, deps, this.unload);
     this.relay = new Relay(key, this.doc, this.awareness, this.peers, deps);
     // Not before the first peer's sync: compacting a long log takes a while and can wait for a

@@ -121,6 +121,7 @@ export class Workshop {
           ...this.deps,
           writePolicy: (peer) => this.writePolicy(docName, peer),
           gate: GATES[docKind(docName)],
+          anonymous: () => this.anonymity.isOn(),
           onAccepted: (tr, peer) => {
             this.history.accepted(docName, tr, peer);
             if (docName === DOC_NAMES.board) this.anonymity.written(tr);

@@ -62,9 +62,9 @@ export function openProvider(
   room: string,
   doc: Y.Doc,
   params: ConnectionParams,
-  { disableBc = false }: { disableBc?: boolean } = {},
+  { disableBc = false, presenceApart = false }: { disableBc?: boolean; presenceApart?: boolean } = {},
 ): WebsocketProvider {
-  const provider = new WebsocketProvider(serverUrl, room, doc, {
+  const provider = new WebsocketProvider(serverUrl, room, presenceApart ? wireFor(doc) : doc, {
     params: { token: params.token, person: params.person },
     maxBackoffTime: MAX_BACKOFF_MS,
     disableBc,
@@ -72,6 +72,32 @@ export function openProvider(
   withJitteredBackoff(provider, { maxMs: MAX_BACKOFF_MS });
   freshPresenceAfterClose(provider);
   return provider;
+}
+
+/**
+ * The document a provider syncs in place of `doc` when presence must not share `doc`'s client id.
+ * y-websocket announces presence under its document's client id, and every item a document writes
+ * carries that id too: on the board, anyone could name an anonymous note's author by matching the
+ * two (SPEC: anonymous means the shared board holds no author identity). So the provider syncs a
+ * copy that never writes anything of its own, whose id is the presence's, and the copy and `doc`
+ * pass each other every update: the server's arrive in `doc` with the provider as their origin, as
+ * if applied directly; `doc`'s own go out under `doc`'s id, which no presence names.
+ */
+function wireFor(doc: Y.Doc): Y.Doc {
+  const wire = new Y.Doc();
+  let provider: unknown = null;
+  const bridge = Symbol('bridge');
+  wire.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin === bridge) return;
+    provider = origin; // the provider (its socket or its broadcast channel): what `doc` sees
+    Y.applyUpdate(doc, update, origin);
+  });
+  doc.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin !== null && origin === provider) return;
+    Y.applyUpdate(wire, update, bridge);
+  });
+  doc.once('destroy', () => wire.destroy()); // its presence (awareness) and timer go with it
+  return wire;
 }
 
 /**
@@ -133,8 +159,9 @@ export class WorkshopSession {
     user: LocalUser | null = null,
     serverUrl = defaultServerUrl(),
   ) {
+    // Presence rides on the board's connection under an id none of the board's items carry.
     const open = (docName: string, doc: Y.Doc) =>
-      openProvider(serverUrl, docName ? `${workshopId}/${docName}` : workshopId, doc, this.params);
+      openProvider(serverUrl, docName ? `${workshopId}/${docName}` : workshopId, doc, this.params, { presenceApart: docName === DOC_NAMES.board });
     this.providers = [open(DOC_NAMES.board, this.board), open(DOC_NAMES.control, this.control)];
     markFirst(this.providers[0]!, 'board');
     markFirst(this.providers[1]!, 'control');

@@ -32,6 +32,8 @@ export class PresenceGate {
     /** The write gate's ledger of Yjs client ids. */
     private readonly clientIds: ClientIdOwners,
     private readonly metrics: Metrics,
+    /** Whether the workshop is anonymous now (presence then leaves out what someone edits). */
+    private readonly anonymous: () => boolean = () => false,
   ) {
     this.owners = new AwarenessOwners(new Set([awareness.clientID]), MAX_AWARENESS_IDS_PER_PEER);
   }
@@ -58,13 +60,14 @@ export class PresenceGate {
         this.metrics.rejected.inc({ reason: `awareness_${verdict}` });
         continue;
       }
-      // Presence announces the client id a person's document edits will carry (y-websocket uses
-      // one id for both): it is theirs from now on, before anyone else can write under it.
+      // A stock y-websocket client announces presence under the client id its document edits
+      // carry (ours keeps the two apart on the board, see client/sync/session.ts wireFor): the id
+      // is theirs from now on, before anyone else can write under it.
       if (entry.state !== null && !this.clientIds.claim(peer.personId, [entry.clientId])) {
         this.metrics.rejected.inc({ reason: 'awareness_foreign' });
         continue;
       }
-      accepted.push(entry.state === null ? entry : { ...entry, state: sanitizePresence(entry.state, peer) });
+      accepted.push(entry.state === null ? entry : { ...entry, state: sanitizePresence(entry.state, peer, { anonymous: this.anonymous() }) });
     }
     if (accepted.length) awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(accepted), peer);
   }
