@@ -63,6 +63,16 @@ describe('sanitizePresence', () => {
     expect(state).toEqual({ user: { id: 'p1', name: 'Grace Hopper', color: '#1a5fb4', role: 'observer' }, cursor: { x: 0.25, y: 3 }, editing: 'n1' });
   });
 
+  it('leaves out which note someone edits while the workshop is anonymous, and nothing else', () => {
+    const claimed = { user: { name: 'Grace' }, cursor: { x: 0.5, y: 10 }, editing: 'n1', privateNotes: 2 };
+    expect(sanitizePresence(claimed, owner, { anonymous: true })).toEqual({
+      user: { id: 'p1', name: 'Grace', color: '#1a5fb4', role: 'observer' },
+      cursor: { x: 0.5, y: 10 },
+      privateNotes: 2,
+    });
+    expect(sanitizePresence(claimed, owner, { anonymous: false })).toHaveProperty('editing', 'n1');
+  });
+
   it('limits a name to 80 characters without splitting one', () => {
     const name = cleanName('🙂'.repeat(100));
     expect(Array.from(name)).toHaveLength(80);
