@@ -210,7 +210,7 @@ export class Workshop {
   private trackRoster(board: DocRoom): void {
     board.awareness.on('change', ({ added, updated }: { added: number[]; updated: number[] }, origin: unknown) => {
       const peer = origin as Peer | null;
-      if (!peer || typeof peer !== 'object' || !('personId' in peer)) return;
+      if (!peer || typeof peer !== 'object' || !('personId' in peer) || peer.ephemeral) return;
       const roster = boardMaps(board.doc).roster;
       const entries: RosterEntry[] = [];
       for (const clientId of [...added, ...updated]) {

@@ -156,16 +156,32 @@ describe('presence and the roster carry the identity the server issued', () => {
     }
     expect(mallory.color).toMatch(/^#[0-9a-f]{6}$/);
 
-    await waitFor(() => Object.keys(rosterOf(watcher.doc)).length === 3, 5000, 'roster');
+    await waitFor(() => Object.keys(rosterOf(watcher.doc)).length === 2, 5000, 'roster');
     const roster = rosterOf(watcher.doc);
     expect(roster[grace.personId]).toMatchObject({ id: grace.personId, name: 'Grace', role: 'facilitator', color: grace.color });
     expect(roster[mallory.personId]).toMatchObject({ id: mallory.personId, name: 'Mallory the facilitator', role: 'participant', color: mallory.color });
-    const anonEntry = Object.values(roster).find((r) => r.name === 'Anon')!;
-    expect(anonEntry.id).toMatch(/^anon-/);
-    expect(anonEntry.role).toBe('participant');
+    // The connection without a person is in the room (its presence above) but no one the log names.
+    expect(Object.values(roster).map((r) => r.name)).not.toContain('Anon');
     // Everyone's copy holds the same roster.
     expect(rosterOf(facilitator.doc)).toEqual(roster);
     expect(rosterOf(attacker.doc)).toEqual(roster);
+  });
+});
+
+describe('the roster', () => {
+  it('takes no entry from connections without a person, however many (it would outgrow the limit of people)', async () => {
+    const ws = await createWorkshop(server, { title: 'Stuffing' });
+    const grace = await createPerson(server, ws.id, ws.tokens.facilitator);
+    const facilitator = client(server.wsUrl, ws.id, ws.tokens.facilitator, { person: grace.personToken });
+    await waitSynced(facilitator);
+    facilitator.provider.awareness.setLocalStateField('user', { name: 'Grace' });
+    const fakes = Array.from({ length: MAX_PEOPLE + 3 }, () => client(server.wsUrl, ws.id, ws.tokens.participant));
+    await Promise.all(fakes.map((c) => waitSynced(c)));
+    fakes.forEach((c, i) => c.provider.awareness.setLocalStateField('user', { name: `Fake ${i}` }));
+    // Every fake is present in the room: the roster had its chance to record them.
+    await waitFor(() => fakes.every((c) => stateOf(facilitator, c.provider.awareness.clientID)?.user?.name?.startsWith('Fake')), 5000, 'fakes present');
+    await waitFor(() => rosterOf(facilitator.doc)[grace.personId]?.name === 'Grace', 5000, 'Grace in the roster');
+    expect(Object.values(rosterOf(facilitator.doc)).map((r) => r.name)).toEqual(['Grace']);
   });
 });
 
