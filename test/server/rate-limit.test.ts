@@ -112,6 +112,12 @@ describe('a raw connection flooding valid updates', () => {
     calm.doc.getMap('notes').set('calm', note('calm', 'still heard'));
     await waitFor(() => noteText(watcher.doc, 'calm') === 'still heard', 2_000, 'a calm edit during the flood');
     expect(peer.ws.readyState).toBe(peer.ws.OPEN); // the flood was still going on
+    // The calm edit did not wait its turn behind the flood: when it arrived, the watcher had only
+    // what the flooder's budget allows so far (without the budget all 3,000 are processed in a
+    // few hundred ms, ahead of an edit sent after them).
+    const floodSeen = watcher.doc.getMap(FLOOD_ROOT).size;
+    expect(floodSeen).toBeLessThanOrEqual(BURST + RATE * ((performance.now() - t0) / 1000) + SLACK);
+    expect(floodSeen).toBeLessThan(FLOOD / 2);
 
     await new Promise((r) => setTimeout(r, 1_500));
     const mid = await processed(server);
