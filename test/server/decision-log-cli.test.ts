@@ -1,7 +1,11 @@
 // `npm run export` reads the storage a real server wrote (after the server stopped) and prints
 // the same log as the API; unknown workshops and bad arguments fail clearly with a non-zero exit.
+// It runs the compiled CLI (dist-server, kept current by test/global-setup.ts) as `npm run export`
+// does, and runs as that script in a lean install too.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Ajv from 'ajv';
 import { connectClient, waitSynced, type TestClient } from '../helpers/clients.js';
@@ -11,18 +15,24 @@ import schema from '../../shared/log/decision-log.v1.schema.json';
 import type { DecisionLog } from '../../shared/log/types.js';
 import { seedBoardContent } from '../unit/decision-log.fixture.js';
 
+const CLI = path.join(ROOT, 'dist-server', 'server', 'cli', 'export.js');
+
 let server: TestServer;
 let ws: CreatedWorkshop;
 const dataDir = tempDataDir();
+const scratch: string[] = [];
 
-function runExport(args: string[], env: Record<string, string> = { DATA_DIR: dataDir }): Promise<{ code: number; stdout: string; stderr: string }> {
+type Run = { code: number; stdout: string; stderr: string };
+function run(file: string, args: string[], opts: { cwd: string; env: Record<string, string> }): Promise<Run> {
   return new Promise((resolve) => {
-    execFile('npx', ['tsx', 'server/cli/export.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(file, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, encoding: 'utf8' }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
 }
+const runExport = (args: string[], env: Record<string, string> = { DATA_DIR: dataDir }): Promise<Run> =>
+  run(process.execPath, [CLI, ...args], { cwd: ROOT, env });
 
 beforeAll(async () => {
   server = await startTestServer({ dataDir });
@@ -48,7 +58,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  for (const dir of [dataDir, ...scratch]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('npm run export', () => {
@@ -106,5 +116,37 @@ describe('npm run export', () => {
 
     expect(noStorage.code).toBe(1);
     expect(noStorage.stderr).toContain('no Scaleboard storage in');
+  });
+
+  it('runs as `npm run export` in a lean install: the compiled CLI with the runtime dependencies only (no tsx, no TypeScript)', async () => {
+    // What `npm ci --omit=dev` leaves, beside what README ships (package.json, dist-server/): every
+    // package the lock does not mark dev-only, and none it does. A dev tool the CLI or the script
+    // reached for would not be found here.
+    const lean = fs.mkdtempSync(path.join(os.tmpdir(), 'scaleboard-lean-'));
+    scratch.push(lean);
+    fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(lean, 'package.json'));
+    fs.cpSync(path.join(ROOT, 'dist-server'), path.join(lean, 'dist-server'), { recursive: true });
+    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    let linked = 0;
+    for (const [where, entry] of Object.entries(lock.packages)) {
+      // Top-level packages only: a nested node_modules comes with the package that holds it.
+      if (!where.startsWith('node_modules/') || where.indexOf('/node_modules/') !== -1 || entry.dev) continue;
+      const target = path.join(lean, where);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.symlinkSync(path.join(ROOT, where), target, 'dir');
+      linked++;
+    }
+    expect(linked).toBeGreaterThan(10);
+    for (const tool of ['tsx', 'typescript', 'vite', 'vitest']) expect(fs.existsSync(path.join(lean, 'node_modules', tool)), tool).toBe(false);
+
+    // Nor on the PATH: this run of the tests has the checkout's node_modules/.bin (tsx included) there.
+    const PATH = (process.env.PATH ?? '').split(path.delimiter).filter((dir) => !dir.includes('node_modules')).join(path.delimiter);
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const { code, stdout, stderr } = await run(npm, ['run', '--silent', 'export', '--', ws.id, '--format', 'json'], { cwd: lean, env: { DATA_DIR: dataDir, PATH } });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const log = JSON.parse(stdout) as DecisionLog;
+    expect(log.workshop).toMatchObject({ id: ws.id, title: 'CLI export' });
+    expect(log.decisions).toHaveLength(3);
   });
 });

@@ -1,6 +1,7 @@
 // A lean production install (issue 12): `npm ci --omit=dev` with a prebuilt dist/ and dist-server/
 // must run the server, so build tools are devDependencies and everything the compiled server
 // imports at run time is a runtime dependency (or part of Node).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
@@ -31,6 +32,12 @@ it('keeps the build tools out of the runtime dependencies, and needs none of the
   // a lean install runs the prebuilt server without building.
   expect(pkg.scripts.prestart).toBe('npm run build');
   expect(pkg.scripts.serve).toMatch(/^node .*dist-server\/server\/main\.js$/);
+  // What a lean install runs is node on dist-server and nothing else: no build tool, no TypeScript source.
+  for (const script of ['serve', 'export']) {
+    expect(pkg.scripts[script], script).toMatch(/^node [^&|;]*dist-server\/[^ ]+\.js$/);
+    for (const tool of BUILD_TOOLS) expect(pkg.scripts[script]!.split(/\s+/), `${script} uses ${tool}`).not.toContain(tool);
+  }
+  expect(pkg.scripts.export).toMatch(/ dist-server\/server\/cli\/export\.js$/);
 
   // And the compiled server, all a lean install runs, needs nothing else but Node.
   const dir = path.join(ROOT, 'dist-server');
@@ -57,4 +64,20 @@ it('keeps the build tools out of the runtime dependencies, and needs none of the
   }
   expect(needed.size).toBeGreaterThan(3);
   for (const [name, file] of needed) expect(pkg.dependencies[name], `${name} (imported by ${file})`).toBeDefined();
+});
+
+it('compiles the export CLI with the server, so `npm run export` has its file in dist-server', () => {
+  // The files `tsc -p tsconfig.server.json` compiles (what `npm run build` and the tests' build emit).
+  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  const shown = JSON.parse(execFileSync(process.execPath, [tsc, '-p', 'tsconfig.server.json', '--showConfig'], { cwd: ROOT, encoding: 'utf8' })) as {
+    files: string[];
+    compilerOptions: { outDir: string; rootDir: string };
+  };
+  const files = shown.files.map((f) => path.normalize(f));
+  expect(files).toContain(path.normalize('server/main.ts'));
+  expect(files).toContain(path.normalize('server/cli/export.ts'));
+  // Where it lands is where the script runs it from.
+  const out = path.join(shown.compilerOptions.outDir, path.relative(shown.compilerOptions.rootDir, 'server/cli/export.ts')).replace(/\.ts$/, '.js');
+  expect(path.normalize(pkg.scripts.export!.split(/\s+/).at(-1)!)).toBe(path.normalize(out));
+  expect(fs.existsSync(path.join(ROOT, out))).toBe(true);
 });
