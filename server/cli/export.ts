@@ -8,7 +8,8 @@ import { loadConfig } from '../config.js';
 import { Storage } from '../storage.js';
 import { loadStoredDoc } from '../storedDoc.js';
 import { HistoryStore, logHistory } from '../history/store.js';
-import { docKey } from '../workshop.js';
+import { StartupError } from '../dataDir.js';
+import { docKey, WorkshopLoadError } from '../workshop.js';
 import { DOC_NAMES } from '../../shared/constants.js';
 import { readSettings } from '../../shared/schema.js';
 import { buildDecisionLog } from '../../shared/log/build.js';
@@ -50,10 +51,21 @@ function parse(argv: string[]): { id: string; format: keyof typeof LOG_FORMATS }
   return { id, format };
 }
 
-function loadDoc(storage: Storage, key: string): Y.Doc {
+/** One of the workshop's documents, as the server would load it; WorkshopLoadError if its stored data is damaged. */
+function loadDoc(storage: Storage, workshopId: string, docName: string): Y.Doc {
   const doc = new Y.Doc();
-  loadStoredDoc(storage, key, doc, null);
+  try {
+    loadStoredDoc(storage, docKey(workshopId, docName), doc, null);
+  } catch (err) {
+    throw new WorkshopLoadError(workshopId, docName, err);
+  }
   return doc;
+}
+
+/** One line on stderr (a cause's own line breaks folded), and the exit code of a failed export. */
+function fail(message: string): number {
+  process.stderr.write(`export: ${message.replace(/\s+/g, ' ')}\n`);
+  return 1;
 }
 
 function main(argv: string[]): number {
@@ -69,22 +81,30 @@ function main(argv: string[]): number {
   const { dataDir } = loadConfig(process.env);
   // Opening Storage creates a database; never do that by mistake in the wrong directory.
   if (!fs.existsSync(path.join(dataDir, 'scaleboard.db'))) {
-    process.stderr.write(`export: no Scaleboard storage in ${dataDir} (set DATA_DIR)\n`);
-    return 1;
+    return fail(`no Scaleboard storage in ${dataDir} (set DATA_DIR)`);
   }
-  const storage = new Storage(dataDir);
+  let storage: Storage;
+  try {
+    storage = new Storage(dataDir);
+  } catch (err) {
+    // A damaged database file: the same sentence the server prints at start, saying what to do.
+    if (err instanceof StartupError) return fail(err.message);
+    throw err;
+  }
   try {
     const row = storage.getWorkshop(args.id);
-    if (!row) {
-      process.stderr.write(`export: unknown workshop "${args.id}" in ${dataDir}\n`);
-      return 1;
-    }
-    const board = loadDoc(storage, docKey(row.id, DOC_NAMES.board));
-    const control = loadDoc(storage, docKey(row.id, DOC_NAMES.control));
+    if (!row) return fail(`unknown workshop "${args.id}" in ${dataDir}`);
+    const board = loadDoc(storage, row.id, DOC_NAMES.board);
+    const control = loadDoc(storage, row.id, DOC_NAMES.control);
     const history = logHistory(new HistoryStore(storage.db).readable(row.id, readSettings(control).anonymous));
     const log = buildDecisionLog({ board, control, workshopId: row.id, now: Date.now(), history });
     process.stdout.write(LOG_FORMATS[args.format].render(log));
     return 0;
+  } catch (err) {
+    // One workshop's damaged row (the server answers its clients 4500 and its API export 500): say
+    // which, and what to do, rather than print a Yjs stack trace. Anything else is a bug: let it show.
+    if (!(err instanceof WorkshopLoadError)) throw err;
+    return fail(`${err.message}. Nothing was exported. Restore ${path.join(dataDir, 'scaleboard.db')} from a backup to export this workshop; every other workshop exports as usual.`);
   } finally {
     storage.close();
   }

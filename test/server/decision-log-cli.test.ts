@@ -1,13 +1,15 @@
 // `npm run export` reads the storage a real server wrote (after the server stopped) and prints
-// the same log as the API; unknown workshops and bad arguments fail clearly with a non-zero exit.
-// It runs the compiled CLI (dist-server, kept current by test/global-setup.ts) as `npm run export`
-// does, and runs as that script in a lean install too.
+// the same log as the API; unknown workshops, bad arguments and damaged storage fail clearly, in
+// one line with a non-zero exit. It runs the compiled CLI (dist-server, kept current by
+// test/global-setup.ts) as `npm run export` does, and runs as that script in a lean install too.
 import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Ajv from 'ajv';
+import Database from 'better-sqlite3';
 import { connectClient, waitSynced, type TestClient } from '../helpers/clients.js';
 import { createWorkshop, ROOT, startTestServer, tempDataDir, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
 import { controlMaps } from '../../shared/schema.js';
@@ -33,6 +35,23 @@ function run(file: string, args: string[], opts: { cwd: string; env: Record<stri
 }
 const runExport = (args: string[], env: Record<string, string> = { DATA_DIR: dataDir }): Promise<Run> =>
   run(process.execPath, [CLI, ...args], { cwd: ROOT, env });
+
+/** A copy of the stored data to damage, leaving the shared one whole. */
+function copyOfData(): string {
+  const copy = tempDataDir();
+  scratch.push(copy);
+  fs.cpSync(dataDir, copy, { recursive: true });
+  return copy;
+}
+
+/** Exactly one line on stderr, no stack trace. */
+function oneLine(stderr: string): string {
+  expect(stderr.endsWith('\n')).toBe(true);
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  expect(stderr).not.toMatch(/^\s+at /m);
+  return lines[0]!;
+}
 
 beforeAll(async () => {
   server = await startTestServer({ dataDir });
@@ -116,6 +135,43 @@ describe('npm run export', () => {
 
     expect(noStorage.code).toBe(1);
     expect(noStorage.stderr).toContain('no Scaleboard storage in');
+  });
+
+  it('says in one line which workshop is damaged and what to do, with exit 1 and nothing on stdout, and exports the others', async () => {
+    const damaged = copyOfData();
+    const other = copyOfData();
+    // Random bytes where the workshop's next board update belongs (as storage-faults.test.ts does).
+    const db = new Database(path.join(damaged, 'scaleboard.db'));
+    const key = `${ws.id}:board`;
+    const { seq } = db
+      .prepare('SELECT MAX(s) AS seq FROM (SELECT upto_seq AS s FROM doc_snapshots WHERE doc = ? UNION ALL SELECT seq FROM doc_updates WHERE doc = ?)')
+      .get(key, key) as { seq: number };
+    db.prepare('INSERT INTO doc_updates (doc, seq, data) VALUES (?, ?, ?)').run(key, seq + 1, crypto.randomBytes(256));
+    db.close();
+
+    const { code, stdout, stderr } = await runExport([ws.id, '--format', 'json'], { DATA_DIR: damaged });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    const line = oneLine(stderr);
+    expect(line).toMatch(new RegExp(`^export: workshop ${ws.id} could not be loaded: document board is damaged \\(`)); // what failed
+    expect(line).toContain(`Restore ${path.join(damaged, 'scaleboard.db')} from a backup`); // what to do
+    expect(line).toContain('every other workshop exports as usual');
+    // The same workshop, undamaged, still exports from its own copy.
+    expect((await runExport([ws.id, '--format', 'json'], { DATA_DIR: other })).code).toBe(0);
+  });
+
+  it('says in one line that the database file cannot be used, with exit 1', async () => {
+    const damaged = copyOfData();
+    const file = path.join(damaged, 'scaleboard.db');
+    for (const f of fs.readdirSync(damaged)) if (f.startsWith('scaleboard.db')) fs.rmSync(path.join(damaged, f));
+    fs.writeFileSync(file, 'these are not the pages of a database\n'.repeat(200));
+    const { code, stdout, stderr } = await runExport([ws.id], { DATA_DIR: damaged });
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    const line = oneLine(stderr);
+    expect(line).toContain(file);
+    expect(line).toMatch(/not a database/);
+    expect(line).toMatch(/restore it from a backup/);
   });
 
   it('runs as `npm run export` in a lean install: the compiled CLI with the runtime dependencies only (no tsx, no TypeScript)', async () => {
