@@ -1,7 +1,8 @@
 // End to end in headless Chromium: presence after the server restarts. A facilitator and two
 // participants are in the room; the server stops (every screen drops to only its own person) and
-// comes back; each screen must list all three again right after it says `Connected`, not after
-// the 15 s presence renewal (y-protocols ignores a re-announcement at a clock it has already seen).
+// comes back; every screen must list all three within 2 s of the last screen saying `Connected`
+// (issue 13), not after the 15 s presence renewal (y-protocols ignores a re-announcement at a
+// clock it has already seen).
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { joinAs } from '../helpers/browser.js';
@@ -10,8 +11,12 @@ import { createWorkshop, waitFor } from '../helpers/server.js';
 
 const env = useServerAndBrowser();
 
-/** Well under the 15 s renewal that hides today's bug, well over a reconnect and a relay. */
-const PRESENCE_AFTER_CONNECTED_MS = 8_000;
+/**
+ * The issue's requirement. Counted from the moment the *last* screen says `Connected`: screens
+ * come back up to 5 s apart (jittered back-off), and a screen cannot list someone who is not
+ * connected yet.
+ */
+const PRESENCE_AFTER_LAST_CONNECTED_MS = 2_000;
 
 const namesIn = (page: Page) =>
   page
@@ -42,18 +47,22 @@ it('lists everyone on every screen right after reconnecting to a restarted serve
   }
 
   env.server = await env.server.restart();
+  const connectedAt: number[] = [];
+  const completeAt: number[] = [];
   await Promise.all(
     pages.map(async (page, i) => {
       await waitFor(async () => (await status(page)) === 'connected', 20_000, `screen ${i} connected`);
-      const connectedAt = Date.now();
-      await waitFor(
-        async () => JSON.stringify(await namesIn(page)) === JSON.stringify(everyone),
-        PRESENCE_AFTER_CONNECTED_MS,
-        `screen ${i} listing everyone after reconnecting`,
-      );
-      // Logged, not asserted: how long this screen showed an incomplete room after `Connected`.
-      console.log(`presence complete on screen ${i} ${Date.now() - connectedAt} ms after Connected`);
+      connectedAt[i] = Date.now();
+      // Generous here: an early screen waits for the others to come back; the bound is asserted below.
+      await waitFor(async () => JSON.stringify(await namesIn(page)) === JSON.stringify(everyone), 20_000, `screen ${i} listing everyone`);
+      completeAt[i] = Date.now();
     }),
   );
+  const lastConnected = Math.max(...connectedAt);
+  for (const [i, at] of completeAt.entries()) {
+    expect(at - lastConnected, `screen ${i}: everyone listed ${at - lastConnected} ms after the last screen said Connected`).toBeLessThanOrEqual(
+      PRESENCE_AFTER_LAST_CONNECTED_MS,
+    );
+  }
   for (const p of people) await p.context.close();
 }, 90_000);
