@@ -179,7 +179,7 @@ describe('the roster', () => {
     await Promise.all(fakes.map((c) => waitSynced(c)));
     fakes.forEach((c, i) => c.provider.awareness.setLocalStateField('user', { name: `Fake ${i}` }));
     // Every fake is present in the room: the roster had its chance to record them.
-    await waitFor(() => fakes.every((c) => stateOf(facilitator, c.provider.awareness.clientID)?.user?.name?.startsWith('Fake')), 5000, 'fakes present');
+    await waitFor(() => fakes.every((c) => String(stateOf(facilitator, c.provider.awareness.clientID)?.user?.name ?? '').startsWith('Fake')), 5000, 'fakes present');
     await waitFor(() => rosterOf(facilitator.doc)[grace.personId]?.name === 'Grace', 5000, 'Grace in the roster');
     expect(Object.values(rosterOf(facilitator.doc)).map((r) => r.name)).toEqual(['Grace']);
   });
