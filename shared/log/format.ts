@@ -56,6 +56,18 @@ export function plannedText(s: { plannedMinutes: number; addedMinutes?: number }
   return `${formatNumber(s.plannedMinutes)} ${added > 0 ? '+' : '−'} ${formatNumber(Math.abs(added))}`;
 }
 
+/** The Total row's planned minutes, said the way each stage's are: `90`, or `90 + 5` (sums to one decimal). */
+export function totalPlannedText(stages: readonly { plannedMinutes: number; addedMinutes?: number }[]): string {
+  let planned = 0;
+  let added = 0;
+  for (const s of stages) {
+    planned += s.plannedMinutes;
+    added += s.addedMinutes ?? 0;
+  }
+  const round1 = (x: number) => Math.round(x * 10) / 10;
+  return plannedText({ plannedMinutes: round1(planned), addedMinutes: round1(added) });
+}
+
 /** Distinct dimensions (lane titles, in lane order) of these bottlenecks. */
 export function dimensionsOf(bottlenecks: LogBottleneck[]): string[] {
   return LANES.filter((l) => bottlenecks.some((b) => b.dimension === l.key)).map((l) => l.title);

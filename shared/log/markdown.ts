@@ -21,6 +21,7 @@ import {
   templateTitle,
   thresholdKindTitle,
   thresholdLine,
+  totalPlannedText,
 } from './format.js';
 
 // C0 controls (but tab and newline), DEL, and bidi embedding/override controls, which could
@@ -111,7 +112,6 @@ export function toMarkdown(log: DecisionLog): string {
       : ['_No one has joined yet._']),
   );
 
-  const planned = log.stages.reduce((a, s) => a + s.plannedMinutes, 0);
   const actual = log.stages.reduce((a, s) => a + s.actualMinutes, 0);
   section(
     'Stage timings',
@@ -120,7 +120,7 @@ export function toMarkdown(log: DecisionLog): string {
       ['r', 'l', 'r', 'r'],
       [
         ...log.stages.map((s, i) => [String(i + 1), mdCell(s.title), plannedText(s), formatNumber(s.actualMinutes)]),
-        ['', '**Total**', `**${formatNumber(round1(planned))}**`, `**${formatNumber(round1(actual))}**`],
+        ['', '**Total**', `**${totalPlannedText(log.stages)}**`, `**${formatNumber(round1(actual))}**`],
       ],
     ),
   );

@@ -39,6 +39,30 @@ describe('DecisionLogDocument', () => {
     expect(within(decisions!).getAllByRole('row')[2]!.textContent).toContain('Checkout performance program4.334.67BuyNextLinus');
   });
 
+  it('gives planned and added minutes per stage and in the total, and actual minutes beside them', () => {
+    render(<DecisionLogDocument log={fixtureLog()} level={2} />);
+    const timings = screen.getByRole('heading', { name: 'Stage timings' }).parentElement!;
+    const rows = within(timings).getAllByRole('row').map((row) => [...row.querySelectorAll('th, td')].map((c) => c.textContent));
+    expect(rows[0]).toEqual(['#', 'Stage', 'Planned + added (min)', 'Actual (min)']);
+    // The facilitator added 5 minutes to stage 3 (see the fixture): the total says so too.
+    expect(rows[3]).toEqual(['3', 'Prioritization', '20 + 5', '26']);
+    expect(rows[1]).toEqual(['1', 'Bottleneck mapping', '20', '22']);
+    expect(rows.at(-1)).toEqual(['', 'Total', '90 + 5', '90.5']);
+  });
+
+  it('marks a metric tagged observability, in the decisions table and in its decision', () => {
+    render(<DecisionLogDocument log={fixtureLog()} level={2} />);
+    const decisions = within(screen.getByRole('region', { name: 'Decisions table' })).getByRole('table');
+    const first = within(decisions).getAllByRole('row')[1]!;
+    expect([...first.querySelectorAll('td div')].map((line) => line.textContent)).toEqual([
+      'Services with tracing: 20% → 100%, due 2025-06-30 (observability); checked in 30 on 2025-04-15, Off plan',
+      'MTTR: 4 h → 30 min, due 2025-09-30',
+    ]);
+    const section = screen.getByRole('heading', { name: '1. Observability: tracing & SLOs' }).parentElement!;
+    expect(within(section).getByText(/^Services with tracing/).textContent).toContain('due 2025-06-30 (observability)');
+    expect(within(section).getByText(/^MTTR:/).textContent).toBe('MTTR: 4 h → 30 min, due 2025-09-30');
+  });
+
   it('draws the Growth and thresholds chart: a curve per scenario with growth, a line per threshold, a break point per scenario that breaks', () => {
     const log = fixtureLog();
     const { container } = render(<DecisionLogDocument log={log} level={2} />);

@@ -23,6 +23,7 @@ import {
   templateTitle,
   thresholdKindTitle,
   thresholdLine,
+  totalPlannedText,
 } from '../../../shared/log/format';
 
 const monthsText = (m: number | null) => (m === null ? 'not within 3 years' : m === 0 ? 'breaking now' : `${m} months`);
@@ -96,7 +97,6 @@ function BottleneckItem({ b }: { b: LogBottleneck }) {
 export function DecisionLogDocument({ log, level, showTitle = false }: { log: DecisionLog; level: 2 | 3; showTitle?: boolean }) {
   const sub = (level + 1) as Level;
   const { workshop } = log;
-  const planned = log.stages.reduce((a, s) => a + s.plannedMinutes, 0);
   const actual = log.stages.reduce((a, s) => a + s.actualMinutes, 0);
   const parked = parkingLot(log.bottlenecks, log.decisions);
   return (
@@ -169,7 +169,7 @@ export function DecisionLogDocument({ log, level, showTitle = false }: { log: De
             <tr>
               <td />
               <th scope="row">Total</th>
-              <td className="dl-num">{formatNumber(Math.round(planned * 10) / 10)}</td>
+              <td className="dl-num">{totalPlannedText(log.stages)}</td>
               <td className="dl-num">{formatNumber(Math.round(actual * 10) / 10)}</td>
             </tr>
           </tfoot>
