@@ -11,10 +11,23 @@ import { readBoard } from '../shared/schema.js';
 import { readLogControl, type LogControl } from '../shared/log/build.js';
 import { canStartFollowUp, followUpTitle, previousWorkshopFrom } from '../shared/followUp.js';
 import { TEMPLATE_KEYS, type TemplateKey } from '../shared/constants.js';
+import { MAX_WORKSHOP_TITLE } from '../shared/limits.js';
+import { clipUnits } from '../shared/commands/text.js';
 
 type Route = ReturnType<NonNullable<Parameters<typeof createHttpHandler>[1]>>[number];
 
 export const StartFollowUpBody = z.object({ title: CreateWorkshopBody.shape.title.optional() });
+
+/**
+ * A workshop title as POST /api/workshops takes one (CreateWorkshopBody), from one a client wrote:
+ * the control document's settings.title, which the write gate keeps to those rules now but a
+ * document stored before may break. Runs of control characters become one space, a lone half of a
+ * surrogate pair (what a plain `.slice` clip leaves) goes, and the rest is clipped emoji-safe.
+ * Empty if nothing is left.
+ */
+export function cleanWorkshopTitle(title: string): string {
+  return clipUnits(title.replace(/\p{Cc}+/gu, ' ').replace(/\p{Cs}/gu, '').trim(), MAX_WORKSHOP_TITLE).trim();
+}
 
 export function followUpRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
   const { config, log, directory } = deps;
@@ -42,11 +55,14 @@ export function followUpRoutes(deps: HttpDeps, limit: LimitWrite): Route[] {
           throw new HttpError(409, 'nothing to follow up yet: a follow-up starts once the workshop has decisions, or from stage 5 on');
         }
         const template: TemplateKey = (TEMPLATE_KEYS as readonly string[]).includes(row.template) ? (row.template as TemplateKey) : 'scaleup';
+        // The title it follows is copied twice (into the new title, and the Review's "previous"): both
+        // pass the create endpoint's rules, whatever the control document holds.
+        const title = cleanWorkshopTitle(control.settings.title) || cleanWorkshopTitle(row.title);
         const created = await directory.create({
-          title: body.title ?? followUpTitle(control.settings.title || row.title),
+          title: body.title ?? cleanWorkshopTitle(followUpTitle(title)),
           template,
           now: Date.now(),
-          followUp: { previous, offPlanTolerance: control.settings.offPlanTolerance },
+          followUp: { previous: { ...previous, title }, offPlanTolerance: control.settings.offPlanTolerance },
         });
         log.info({ workshop: created.id, previous: row.id, decisions: previous.decisions.length }, 'follow-up created');
         sendJson(res, 201, { id: created.id, previousId: row.id, links: workshopLinks(req, config, created.id, created.tokens) });

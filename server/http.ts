@@ -13,6 +13,8 @@ import { createStaticHandler } from './staticFiles.js';
 import { HttpLimits, type WriteKind } from './httpLimits.js';
 import { linkBase } from './links.js';
 import { TEMPLATE_KEYS, type Role } from '../shared/constants.js';
+import { MAX_WORKSHOP_TITLE } from '../shared/limits.js';
+import { hasControlCharacters } from '../shared/commands/text.js';
 
 export class HttpError extends Error {
   constructor(
@@ -26,16 +28,14 @@ export class HttpError extends Error {
   }
 }
 
-/** C0 and C1 control characters (tabs and line breaks included): no title or name holds one. */
-const CONTROL_CHARACTERS = /\p{Cc}/u;
-const hasNoControlCharacters = (s: string): boolean => !CONTROL_CHARACTERS.test(s);
+const hasNoControlCharacters = (s: string): boolean => !hasControlCharacters(s);
 
 export const CreateWorkshopBody = z.object({
   title: z
     .string({ error: 'title must be a string' })
     .trim()
     .min(1, 'title must not be empty')
-    .max(200, 'title is at most 200 characters')
+    .max(MAX_WORKSHOP_TITLE, `title is at most ${MAX_WORKSHOP_TITLE} characters`)
     .refine(hasNoControlCharacters, 'title must not contain control characters'),
   template: z.enum(TEMPLATE_KEYS, { error: `template must be one of ${TEMPLATE_KEYS.join(', ')}` }).optional(),
 });

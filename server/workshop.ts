@@ -9,7 +9,7 @@ import { DOC_NAMES, PRIVATE_DOC_PREFIX } from '../shared/constants.js';
 import { DOC_ROOTS, RECORD_ROOTS, boardMaps, readSettings, type DocKind, type RosterEntry } from '../shared/schema.js';
 import type { GateRules } from './room/writeRules.js';
 import type { RoomStorage } from './room/roomStorage.js';
-import { FIELD_LIMITS, MAX_DOC_BYTES, MAX_OTHER_FIELD_LENGTH, RECORD_LIMITS } from '../shared/limits.js';
+import { FIELD_LIMITS, MAX_DOC_BYTES, MAX_OTHER_FIELD_LENGTH, RECORD_LIMITS, SETTINGS_LINE_LIMITS } from '../shared/limits.js';
 import { Anonymity } from './anonymity.js';
 import { ScoreReveal } from './scores.js';
 import { ServerRules } from './serverRules.js';
@@ -59,7 +59,13 @@ const gateOf = (kind: DocKind): GateRules => ({
   clientRoots: new Set<string>(DOC_ROOTS[kind].client),
   serverRoots: new Set<string>(DOC_ROOTS[kind].server),
   recordRoots: new Set<string>(kind === 'board' ? RECORD_ROOTS : []),
-  limits: { fields: FIELD_LIMITS, otherField: MAX_OTHER_FIELD_LENGTH, records: RECORD_LIMITS, docBytes: MAX_DOC_BYTES[kind] },
+  limits: {
+    fields: FIELD_LIMITS,
+    otherField: MAX_OTHER_FIELD_LENGTH,
+    records: RECORD_LIMITS,
+    docBytes: MAX_DOC_BYTES[kind],
+    lines: kind === 'control' ? { settings: SETTINGS_LINE_LIMITS } : {},
+  },
 });
 export const GATES: Record<DocKind, GateRules> = { board: gateOf('board'), control: gateOf('control'), private: gateOf('private') };
 

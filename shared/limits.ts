@@ -26,6 +26,14 @@ export const MAX_CARRIED_FROM = 300;
 export const MAX_UNIT_LENGTH = 40;
 /** Monthly growth in percent: outside this range it is a typo, not a plan. */
 export const GROWTH_RANGE = { min: -100, max: 1000 } as const;
+/** A workshop's title: POST /api/workshops, a follow-up's, and the control document's settings.title. */
+export const MAX_WORKSHOP_TITLE = 200;
+/**
+ * Fields of the control document's settings that a person reads as one line (the workshop title,
+ * which a follow-up copies into a new workshop): a string of at most this many units, no control
+ * characters, as POST /api/workshops takes it. The write gate reverts anything else.
+ */
+export const SETTINGS_LINE_LIMITS: Readonly<Record<string, number>> = { title: MAX_WORKSHOP_TITLE };
 /** Any other string a record holds (ids, lanes, order keys, choices): none is long when honest. */
 export const MAX_OTHER_FIELD_LENGTH = 1000;
 

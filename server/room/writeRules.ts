@@ -5,6 +5,7 @@
 // brand-new root, all show up there. A refused write is undone at once by the server, and the undo
 // reaches the writer too.
 import * as Y from 'yjs';
+import { hasControlCharacters } from '../../shared/commands/text.js';
 
 export interface GateRules {
   /** Roots clients may write in this document. */
@@ -24,12 +25,25 @@ export interface ContentLimits {
   readonly otherField: number;
   /** Most records in a root (notes per board). */
   readonly records: Readonly<Record<string, number>>;
+  /**
+   * Fields set directly on a plain root map that hold one line a person reads, by root and field:
+   * a string of at most this many units with no control characters (the control document's
+   * settings.title, which POST /api/workshops validates the same way and a follow-up copies).
+   */
+  readonly lines: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Largest encoded document, bytes (the write gate measures it: see WriteGate.sizeRefusal). */
   readonly docBytes: number;
 }
 
 /** Why a write was refused (a label of `scaleboard_ws_rejected_total`). */
-export type GateRefusal = 'server_only_map' | 'unknown_root' | 'not_a_record' | 'text_too_long' | 'too_many_records';
+export type GateRefusal =
+  | 'server_only_map'
+  | 'unknown_root'
+  | 'not_a_record'
+  | 'text_too_long'
+  | 'too_many_records'
+  | 'not_a_string'
+  | 'control_characters';
 
 /** The names of the root types a transaction changed (inserted into, deleted from, or created). */
 export function changedRoots(tr: Y.Transaction): Set<string> {
@@ -61,7 +75,7 @@ export function judge(tr: Y.Transaction, rules: GateRules): GateRefusal | null {
       if (value !== undefined && !(value instanceof Y.Map)) return 'not_a_record';
     }
   }
-  return judgeLimits(tr, rules);
+  return judgeLimits(tr, rules) ?? judgeLines(tr, rules);
 }
 
 /**
@@ -92,6 +106,25 @@ function judgeLimits(tr: Y.Transaction, rules: GateRules): GateRefusal | null {
       for (const key of keys) if (key !== null && tooLong(place.map.get(key), fieldLimit(place.root, key))) return 'text_too_long';
     } else if (place.text.length > fieldLimit(place.root, place.field) && insertedInto(tr, place.text)) {
       return 'text_too_long';
+    }
+  }
+  return null;
+}
+
+/** The one-line fields of plain root maps (the workshop title), on the keys the transaction set. */
+function judgeLines(tr: Y.Transaction, rules: GateRules): GateRefusal | null {
+  for (const [type, keys] of tr.changed) {
+    if (type._item !== null || !(type instanceof Y.Map)) continue;
+    const lines = rules.limits.lines[Y.findRootTypeKey(type)];
+    if (!lines) continue;
+    for (const key of keys) {
+      const most = key === null ? undefined : lines[key];
+      if (most === undefined) continue;
+      const value: unknown = type.get(key!);
+      if (value === undefined) continue; // deleted: nothing to judge (a follow-up falls back to the title stored at creation)
+      if (typeof value !== 'string') return 'not_a_string';
+      if (value.length > most) return 'text_too_long';
+      if (hasControlCharacters(value)) return 'control_characters';
     }
   }
   return null;

@@ -1,8 +1,24 @@
-// One text replace for every collaborative text field (note text, initiative title, rationale).
+// One text replace for every collaborative text field (note text, initiative title, rationale),
+// and one clip to a length limit for every text a command stores: neither splits an emoji.
 import type * as Y from 'yjs';
 
 const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
 const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/**
+ * The first `max` UTF-16 units of `s` (the unit shared/limits.ts and an input's maxLength count),
+ * one fewer if the cut would fall between the two halves of a surrogate pair: the emoji at the limit
+ * is dropped whole. `.slice(0, max)` would keep its lone first half, which Yjs stores as U+FFFD.
+ */
+export function clipUnits(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const end = max > 0 && isHighSurrogate(s.charCodeAt(max - 1)) ? max - 1 : max;
+  return s.slice(0, end);
+}
+
+/** C0 and C1 control characters (tabs and line breaks included): no title or name holds one. */
+const CONTROL_CHARACTERS = /\p{Cc}/u;
+export const hasControlCharacters = (s: string): boolean => CONTROL_CHARACTERS.test(s);
 
 /**
  * Makes `text` read `next` by applying only the difference (common prefix and suffix kept), so two
