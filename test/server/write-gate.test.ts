@@ -5,9 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connectClient, waitClosed, waitSynced, type TestClient } from '../helpers/clients.js';
 import { openRaw, type RawPeer } from '../helpers/raw.js';
-import { createWorkshop, metricValue, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
+import { createPerson, createWorkshop, metricValue, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
 import { putRecord, recordValue } from '../helpers/records.js';
 import { encodeStructs, updateFrame, updateOf } from '../helpers/updates.js';
+import { createInitiative } from '../../shared/commands/initiatives.js';
+import { readOwnScores, scoreInitiative, setScoreProfile } from '../../shared/commands/scores.js';
+import { revealScores, setNamedReveal } from '../../shared/commands/ranking.js';
 
 let server: TestServer;
 const clients: TestClient[] = [];
@@ -38,7 +41,8 @@ afterAll(async () => {
 /** A workshop whose facilitator is present (so the server has written a roster entry). */
 async function workshopWithFacilitator() {
   const ws = await createWorkshop(server);
-  const fac = client(server.wsUrl, ws.id, ws.tokens.facilitator);
+  const fran = await createPerson(server, ws.id, ws.tokens.facilitator);
+  const fac = client(server.wsUrl, ws.id, ws.tokens.facilitator, { person: fran.personToken });
   await waitSynced(fac);
   fac.provider.awareness.setLocalStateField('user', { id: 'f', name: 'Fran', color: '#336699' });
   await waitFor(() => Object.values(rosterOf(fac.doc)).some((e) => e.name === 'Fran'), 5000, 'roster entry');
@@ -83,6 +87,60 @@ describe('server-only maps', () => {
     expect(rosterOf(afterRestart.doc)[key]?.name).toBe('Fran');
   });
 
+  it('refuses origin-only overwrites and delete-set-only deletions of every entry of the roster, ballots, revealed and named scores', async () => {
+    const ws = await createWorkshop(server);
+    const grace = await createPerson(server, ws.id, ws.tokens.facilitator);
+    const ada = await createPerson(server, ws.id, ws.tokens.participant);
+    const fac = client(server.wsUrl, ws.id, ws.tokens.facilitator, { person: grace.personToken });
+    const control = client(server.wsUrl, ws.id, ws.tokens.facilitator, { docName: 'control', person: grace.personToken });
+    const view = client(server.wsUrl, ws.id, ws.tokens.participant, { person: ada.personToken });
+    const scores = client(server.wsUrl, ws.id, ws.tokens.participant, { docName: 'private', person: ada.personToken });
+    await Promise.all([fac, control, view, scores].map((c) => waitSynced(c)));
+    fac.provider.awareness.setLocalStateField('user', { name: 'Grace' });
+    view.provider.awareness.setLocalStateField('user', { name: 'Ada' });
+    createInitiative(fac.doc, { id: 'checkout', title: 'Checkout rewrite', bottleneckIds: [], now: 1 });
+    setScoreProfile(scores.doc, { participantId: ada.personId, name: 'Ada' });
+    scoreInitiative(scores.doc, { initiativeId: 'checkout', roi: 5, urgency: 4 });
+    const stored = client(server.wsUrl, ws.id, ws.tokens.participant, { docName: 'private', person: ada.personToken });
+    await waitFor(() => readOwnScores(stored.doc).checkout?.roi === 5, 5000, 'scores stored');
+    setNamedReveal(control.doc, true);
+    revealScores(control.doc);
+    const maps = ['roster', 'ballots', 'revealedScores', 'namedScores'] as const;
+    await waitFor(() => maps.every((m) => view.doc.getMap(m).size > 0), 10_000, 'every server-only map holds something');
+    const before = Object.fromEntries(maps.map((m) => [m, JSON.stringify(view.doc.getMap(m).toJSON())]));
+
+    const attacker = await raw(ws, ws.tokens.participant);
+    // Each attack is made from the participant's copy as it is then: a revert restores an entry
+    // as a new item, so the second kind of attack names what the first one's reverts left.
+    const attacks: [string, (m: string, key: string) => Uint8Array][] = [
+      // A deletion alone: no struct at all, only the delete set naming the entry.
+      ['delete set only', (m, key) => updateOf(view.doc, (d) => d.getMap(m).delete(key))],
+      // An overwrite whose new value names the old one only as its origin, with no delete set.
+      ['origin only', (m, key) => encodeStructs(Y.decodeUpdate(updateOf(view.doc, (d) => d.getMap(m).set(key, { forged: true }))).structs)],
+    ];
+    for (const [name, attack] of attacks) {
+      const refusedBefore = await rejected('server_only_map');
+      let sent = 0;
+      for (const m of maps) {
+        for (const key of view.doc.getMap(m).keys()) {
+          const update = attack(m, key);
+          if (name === 'delete set only') expect(Y.decodeUpdate(update).structs).toHaveLength(0);
+          attacker.ws.send(updateFrame(update));
+          sent++;
+        }
+      }
+      await waitFor(async () => (await rejected('server_only_map')) >= refusedBefore + sent, 5000, `every ${name} attack refused`);
+      // The participant's copy has the reverts once it has a note written after them.
+      await waitFor(async () => {
+        putRecord(fac.doc, `after-${name}`, 'x');
+        return view.doc.getMap('notes').has(`after-${name}`);
+      }, 5000, 'reverts relayed');
+    }
+    const fresh = await freshBoardAfter(ws, fac, 'after-server-only-attacks');
+    for (const m of maps) expect(JSON.stringify(fresh.doc.getMap(m).toJSON()), m).toBe(before[m]);
+    await waitFor(() => maps.every((m) => JSON.stringify(view.doc.getMap(m).toJSON()) === before[m]), 5000, "everyone's copy unchanged");
+  });
+
   it("never lets a participant's pending item be integrated as someone else's write", async () => {
     const { ws, fac, view } = await workshopWithFacilitator();
     const rosterItem = (view.doc.getMap('roster') as unknown as { _map: Map<string, Y.Item> })._map.values().next().value!;
@@ -101,7 +159,7 @@ describe('server-only maps', () => {
     attacker.ws.send(updateFrame(encodeStructs([forged])));
 
     // The next person joins (the server writes their roster entry), then the facilitator edits.
-    const newcomer = client(server.wsUrl, ws.id, ws.tokens.participant);
+    const newcomer = client(server.wsUrl, ws.id, ws.tokens.participant, { person: (await createPerson(server, ws.id, ws.tokens.participant)).personToken });
     await waitSynced(newcomer);
     newcomer.provider.awareness.setLocalStateField('user', { id: 'n', name: 'Newcomer', color: '#993366' });
     await waitFor(() => Object.keys(rosterOf(fac.doc)).length === 2, 5000, 'newcomer in roster');
