@@ -20,6 +20,7 @@ import { StagesPanel } from '../../client/features/stages/StagesPanel.js';
 import { StageTimer } from '../../client/features/stages/TimerPanel.js';
 import { announcementFor } from '../../client/features/stages/announcements.js';
 import { formatClock } from '../../client/features/stages/format.js';
+import { facilitationNotes } from '../../shared/facilitation.js';
 import { useDraft } from '../../client/state/drafts.js';
 
 const T0 = 1_700_000_000_000;
@@ -148,6 +149,29 @@ describe('StagesPanel', () => {
     await waitFor(() => expect(timerText()).toBe('Overtime +00:01'));
     // Moving on is the server's (test/server/server-rules.test.ts): a sleeping laptop must not matter.
     expect(readEngineState(doc).current).toBe(0);
+  });
+});
+
+describe('facilitation notes', () => {
+  const notesIn = () => within(screen.getByRole('region', { name: 'Stages' })).getByText('Facilitation notes').closest('details')!;
+  const listUnder = (heading: string) => [...within(notesIn()).getByRole('heading', { name: heading }).parentElement!.querySelectorAll('li')].map((li) => li.textContent);
+
+  it('shows the facilitator the notes of the current stage under the workshop template, and follows the stage', async () => {
+    const user = userEvent.setup();
+    await setup('facilitator', { template: 'regulated' });
+    expect(listUnder('What to say')).toEqual(facilitationNotes('regulated', 0).say);
+    expect(listUnder('Watch for')).toEqual(facilitationNotes('regulated', 0).watch);
+    expect(within(notesIn()).getByText('At 10 min').nextElementSibling!.textContent).toBe(facilitationNotes('regulated', 0).time[1]!.text);
+    await user.click(screen.getByRole('button', { name: 'Next stage' }));
+    // Stage 2 under Regulated opens with the template's own line.
+    expect(listUnder('What to say')).toEqual(facilitationNotes('regulated', 1).say);
+    expect(listUnder('What to say')[0]).toMatch(/regulation/);
+  });
+
+  it.each(['participant', 'observer'] as const)('shows no facilitation notes to the %s', async (role) => {
+    await setup(role, { template: 'regulated' });
+    expect(screen.queryByText('Facilitation notes')).toBeNull();
+    for (const line of facilitationNotes('regulated', 0).say) expect(screen.queryByText(line)).toBeNull();
   });
 });
 
