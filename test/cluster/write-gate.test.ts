@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { waitSynced, type TestClient } from '../helpers/clients.js';
 import { openRaw, type RawPeer } from '../helpers/raw.js';
-import { createWorkshop, metricValue, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
+import { createPerson, createWorkshop, metricValue, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
 import { putRecord } from '../helpers/records.js';
 import { encodeStructs, updateFrame, updateOf } from '../helpers/updates.js';
 import { useCluster } from '../helpers/suites.js';
@@ -26,7 +26,8 @@ afterAll(() => {
 async function workshopOwnedByNode0() {
   const [owner] = env.cluster.nodes;
   const ws = await createWorkshop(owner!);
-  const fac = client(owner!.wsUrl, ws.id, ws.tokens.facilitator);
+  const fran = await createPerson(owner!, ws.id, ws.tokens.facilitator);
+  const fac = client(owner!.wsUrl, ws.id, ws.tokens.facilitator, { person: fran.personToken });
   await waitSynced(fac);
   fac.provider.awareness.setLocalStateField('user', { id: 'f', name: 'Fran', color: '#336699' });
   await waitFor(() => Object.values(rosterOf(fac.doc)).some((e) => e.name === 'Fran'), 5000, 'roster entry');

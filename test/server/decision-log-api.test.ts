@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Ajv from 'ajv';
 import { connectClient, waitSynced, type TestClient } from '../helpers/clients.js';
-import { createWorkshop, metricValue, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
+import { createPerson, createWorkshop, metricValue, startTestServer, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
 import { controlMaps } from '../../shared/schema.js';
 import schema from '../../shared/log/decision-log.v1.schema.json';
 import type { DecisionLog } from '../../shared/log/types.js';
@@ -23,9 +23,12 @@ beforeAll(async () => {
   server = await startTestServer({ env: { ROOM_IDLE_MS: String(ROOM_IDLE_MS) } });
   ws = await createWorkshop(server, { title: 'Q3 Platform Scaling: Zürich', template: 'enterprise' });
   // A short session: the facilitator joins, writes the board and reorders the ranking.
-  const board = connectClient(server.wsUrl, ws.id, ws.tokens.facilitator);
-  const control = connectClient(server.wsUrl, ws.id, ws.tokens.facilitator, { docName: 'control' });
-  const participant = connectClient(server.wsUrl, ws.id, ws.tokens.participant);
+  // Grace and Linus join as people (the roster names only people the server issued).
+  const grace = await createPerson(server, ws.id, ws.tokens.facilitator);
+  const linus = await createPerson(server, ws.id, ws.tokens.participant);
+  const board = connectClient(server.wsUrl, ws.id, ws.tokens.facilitator, { person: grace.personToken });
+  const control = connectClient(server.wsUrl, ws.id, ws.tokens.facilitator, { docName: 'control', person: grace.personToken });
+  const participant = connectClient(server.wsUrl, ws.id, ws.tokens.participant, { person: linus.personToken });
   clients.push(board, control, participant);
   await Promise.all(clients.map((c) => waitSynced(c)));
   board.provider.awareness.setLocalStateField('user', { id: 'u-grace', name: 'Grace', color: '#1a5fb4' });
