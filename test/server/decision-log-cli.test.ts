@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Ajv from 'ajv';
 import Database from 'better-sqlite3';
 import { connectClient, waitSynced, type TestClient } from '../helpers/clients.js';
-import { createWorkshop, ROOT, startTestServer, tempDataDir, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
+import { createPerson, createWorkshop, ROOT, startTestServer, tempDataDir, waitFor, type CreatedWorkshop, type TestServer } from '../helpers/server.js';
 import { controlMaps } from '../../shared/schema.js';
 import schema from '../../shared/log/decision-log.v1.schema.json';
 import type { DecisionLog } from '../../shared/log/types.js';
@@ -56,9 +56,10 @@ function oneLine(stderr: string): string {
 beforeAll(async () => {
   server = await startTestServer({ dataDir });
   ws = await createWorkshop(server, { title: 'CLI export', template: 'regulated' });
+  const grace = await createPerson(server, ws.id, ws.tokens.facilitator); // the roster names only people
   const clients: TestClient[] = [
-    connectClient(server.wsUrl, ws.id, ws.tokens.facilitator),
-    connectClient(server.wsUrl, ws.id, ws.tokens.facilitator, { docName: 'control' }),
+    connectClient(server.wsUrl, ws.id, ws.tokens.facilitator, { person: grace.personToken }),
+    connectClient(server.wsUrl, ws.id, ws.tokens.facilitator, { docName: 'control', person: grace.personToken }),
   ];
   await Promise.all(clients.map((c) => waitSynced(c)));
   const [board, control] = clients as [TestClient, TestClient];
