@@ -137,6 +137,36 @@ export function InitiativeCard({
           </button>
         )}
       </div>
+      {/* Scores right under the title: they are what the stage asks of everyone (a phone shows them first). */}
+      {privateDoc && (
+        <fieldset className="prio-group scores" disabled={!canEdit}>
+          <legend>{data.control.scoresRevealed ? 'Your scores' : 'Your scores (private until revealed)'}</legend>
+          {SCORE_FIELDS.map(({ field, label }) => (
+            <label key={field} className="prio-inline">
+              {label}
+              <select value={ownScore?.[field] ?? ''} onChange={(e) => score(field, e.target.value)}>
+                <option value="">–</option>
+                {SCORE_VALUES.map((v) => (
+                  <option key={v} value={v}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {hint.forecastUrgency !== null && (
+        <p className="prio-small forecast-urgency">
+          Forecast urgency {hint.forecastUrgency}/5:{' '}
+          {hint.earliestBreakMonths === null
+            ? 'nothing breaks within 3 years'
+            : hint.earliestBreakMonths === 0
+              ? 'a bottleneck is breaking now'
+              : `first bottleneck breaks in ~${Math.max(1, Math.round(hint.earliestBreakMonths))} months`}{' '}
+          (realistic growth). A hint; your own urgency score is what counts.
+        </p>
+      )}
       {initiative.carriedFrom && <p className="muted prio-small">Carried over from the previous workshop: {initiative.carriedFrom}</p>}
       <div className="initiative-bottlenecks">
         <h3>Bottlenecks</h3>
@@ -168,35 +198,6 @@ export function InitiativeCard({
           </label>
         )}
       </div>
-      {hint.forecastUrgency !== null && (
-        <p className="prio-small forecast-urgency">
-          Forecast urgency {hint.forecastUrgency}/5:{' '}
-          {hint.earliestBreakMonths === null
-            ? 'nothing breaks within 3 years'
-            : hint.earliestBreakMonths === 0
-              ? 'a bottleneck is breaking now'
-              : `first bottleneck breaks in ~${Math.max(1, Math.round(hint.earliestBreakMonths))} months`}{' '}
-          (realistic growth). A hint; your own urgency score is what counts.
-        </p>
-      )}
-      {privateDoc && (
-        <fieldset className="prio-group scores" disabled={!canEdit}>
-          <legend>{data.control.scoresRevealed ? 'Your scores' : 'Your scores (private until revealed)'}</legend>
-          {SCORE_FIELDS.map(({ field, label }) => (
-            <label key={field} className="prio-inline">
-              {label}
-              <select value={ownScore?.[field] ?? ''} onChange={(e) => score(field, e.target.value)}>
-                <option value="">–</option>
-                {SCORE_VALUES.map((v) => (
-                  <option key={v} value={v}>
-                    {v}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ))}
-        </fieldset>
-      )}
     </article>
   );
 }

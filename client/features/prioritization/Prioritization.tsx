@@ -18,8 +18,11 @@ export function Prioritization({ data }: { data: PrioritizationData }) {
     <section key="initiatives" className="prio-section" aria-labelledby="initiatives-title">
       <h2 id="initiatives-title">Initiatives</h2>
       <p className="muted">Turn bottlenecks into initiatives: one initiative may address several bottlenecks.</p>
-      <NewInitiativeForm data={data} />
+      {/* The cards, with each person's scores, before the New initiative form: scoring is the
+          stage's work for everyone, and the form (a checkbox per bottleneck) would push the
+          first score below the fold of a phone. */}
       <InitiativeList data={data} privateDoc={privateDoc} />
+      <NewInitiativeForm data={data} />
     </section>
   );
   const scores = (
