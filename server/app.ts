@@ -18,6 +18,7 @@ import { historyRoutes, localHistoryWrite } from './history/routes.js';
 import { admitLocal, attachWebSocket } from './ws.js';
 import { CloseCode } from './protocol.js';
 import { describeLinkPolicy } from './links.js';
+import { rawAnswer } from './securityHeaders.js';
 
 /** How often the WAL is checkpointed into the database file, off the event loop. */
 const CHECKPOINT_INTERVAL_MS = 1_000;
@@ -51,8 +52,9 @@ export async function startServer(overrides: Partial<Config> = {}) {
     ...historyRoutes(deps, limit, localHistoryWrite({ metrics, workshops })),
   ]);
   const server = http.createServer({ requestTimeout: 30_000 }, (req, res) => void handler(req, res));
+  const answer = rawAnswer(config);
   server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    if (socket.writable) socket.end(answer(400));
     else socket.destroy();
   });
   const wss = attachWebSocket(server, { config, log, metrics }, admitLocal(workshops));

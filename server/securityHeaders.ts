@@ -1,7 +1,7 @@
 // Security headers on every HTTP response, by helmet (its middleware is a plain (req, res, next)
 // function, so it fits node:http without Express): a strict Content-Security-Policy, nosniff,
 // no Referer, no framing.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import type { Config } from './config.js';
 
@@ -58,4 +58,25 @@ export function securityHeaders(config: Pick<Config, 'publicUrl'>): (req: Incomi
     middleware(req, res, (err?: unknown) => {
       if (err) throw err;
     });
+}
+
+/**
+ * A whole HTTP/1.1 answer without a body, security headers included, for the two answers written
+ * straight to a socket that no ServerResponse (and so no securityHeaders call) ever sees: a
+ * WebSocket upgrade to a path that is not /ws/, and a request node could not parse (clientError).
+ * helmet sets its headers on a stand-in response that keeps them. Without a parsed request there
+ * is no Host, so connect-src names 'self' and PUBLIC_URL's host only (see socketSources).
+ */
+export function rawAnswer(config: Pick<Config, 'publicUrl'>): (status: number, req?: IncomingMessage) => string {
+  const apply = securityHeaders(config);
+  return (status, req) => {
+    const headers = new Map<string, string>();
+    const collect = {
+      setHeader: (name: string, value: unknown) => void headers.set(name.toLowerCase(), String(value)),
+      removeHeader: (name: string) => void headers.delete(name.toLowerCase()),
+    };
+    apply(req ?? ({ headers: {} } as IncomingMessage), collect as unknown as ServerResponse);
+    const lines = [...headers].map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    return `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n${lines}\r\n`;
+  };
 }

@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Workshops } from './workshops.js';
 import { roleForToken } from './auth.js';
+import { rawAnswer } from './securityHeaders.js';
 import { WorkshopLoadError, isValidDocName, roomNameFor } from './workshop.js';
 import { PERSON_COLORS } from '../shared/colors.js';
 import { MalformedMessageError } from './room/messages.js';
@@ -114,11 +115,12 @@ export function attachWebSocket(
 ): WebSocketServer {
   const { config, log, metrics } = deps;
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false });
+  const answer = rawAnswer(config);
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     if (!(req.url ?? '').startsWith('/ws/')) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      socket.end(answer(404, req));
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {

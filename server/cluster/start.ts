@@ -15,6 +15,7 @@ import { attachWebSocket } from '../ws.js';
 import { CloseCode } from '../protocol.js';
 import { StartupError } from '../dataDir.js';
 import { describeLinkPolicy } from '../links.js';
+import { rawAnswer } from '../securityHeaders.js';
 import { PgStore } from './pgStore.js';
 import { LocalBus, type Bus } from './bus.js';
 import { RedisBus } from './redisBus.js';
@@ -69,8 +70,9 @@ export async function startClusterNode(config: Config, log: Logger) {
     ...historyRoutes(deps, limit, (id, kind, entryId, by) => node.historyWrite(id, kind, entryId, by)),
   ]);
   const server = http.createServer({ requestTimeout: 30_000 }, (req, res) => void handler(req, res));
+  const answer = rawAnswer(config);
   server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    if (socket.writable) socket.end(answer(400));
     else socket.destroy();
   });
   const wss = attachWebSocket(server, { config, log, metrics }, node.admit);

@@ -3,6 +3,7 @@
 // create endpoint that takes only JSON, from a trusted Host, within a per-client budget.
 import fs from 'node:fs';
 import http, { type IncomingHttpHeaders } from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,30 @@ function raw(server: TestServer, urlPath: string, opts: { method?: string; heade
   });
 }
 
+/**
+ * Bytes written as they are on a TCP connection of its own, and the answer read until the server
+ * closes it: for what an HTTP client would not send (a request node cannot parse, an upgrade).
+ */
+function rawExchange(server: TestServer, request: string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(server.port, '127.0.0.1', () => socket.write(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      const end = text.indexOf('\r\n\r\n');
+      const [statusLine, ...lines] = text.slice(0, end).split('\r\n');
+      const headers: IncomingHttpHeaders = {};
+      for (const line of lines) {
+        const colon = line.indexOf(':');
+        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3}) /.exec(statusLine ?? '')?.[1]), headers, body: Buffer.from(text.slice(end + 4), 'latin1') });
+    });
+  });
+}
+
 const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 /** The built client's entry script and stylesheet, as index.html names them. */
@@ -51,7 +76,8 @@ function cspDirectives(res: RawResponse): Map<string, string[]> {
   );
 }
 
-function expectSecurityHeaders(res: RawResponse, host: string): void {
+/** `host`: the request's Host, which connect-src names; null for a request node could not parse (it has none). */
+function expectSecurityHeaders(res: RawResponse, host: string | null): void {
   const csp = cspDirectives(res);
   expect(csp.get('default-src')).toEqual(["'self'"]);
   expect(csp.get('script-src')).toEqual(["'self'"]);
@@ -60,7 +86,8 @@ function expectSecurityHeaders(res: RawResponse, host: string): void {
   expect(csp.get('base-uri')).toEqual(["'none'"]);
   expect(csp.get('frame-ancestors')).toEqual(["'none'"]);
   // This origin's http ('self') and its WebSocket URLs, nothing else.
-  expect(csp.get('connect-src')).toEqual(["'self'", `ws://${host}`, `wss://${host}`]);
+  if (host) expect(csp.get('connect-src')).toEqual(["'self'", `ws://${host}`, `wss://${host}`]);
+  else expect(new Set(csp.get('connect-src'))).toEqual(new Set(["'self'"]));
   expect(String(res.headers['content-security-policy'])).not.toMatch(/unsafe-inline|unsafe-eval|upgrade-insecure-requests/);
   expect(res.headers['x-content-type-options']).toBe('nosniff');
   expect(res.headers['referrer-policy']).toBe('no-referrer');
@@ -163,6 +190,35 @@ describe('security headers', () => {
     }
     // A 404 for a missing hashed asset must not be cached as if it were one.
     expect(responses.assetNotFound!.headers['cache-control']).toBe('no-store');
+  });
+
+  it('are on the answers written straight to the socket: a WebSocket upgrade off /ws/ (404) and a request node cannot parse (400)', async () => {
+    const host = `127.0.0.1:${server.port}`;
+    const upgrade = (path: string) =>
+      rawExchange(
+        server,
+        `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+          `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+      );
+    const responses: Record<string, [RawResponse, string | null]> = {
+      upgradeElsewhere: [await upgrade('/not-ws/abc'), host],
+      upgradeToApi: [await upgrade('/api/workshops'), host],
+      // A header line without a colon, and a request line that is not HTTP: node's parser refuses both.
+      badHeader: [await rawExchange(server, `GET / HTTP/1.1\r\nHost: ${host}\r\nno colon here\r\n\r\n`), null],
+      notHttp: [await rawExchange(server, 'HELLO THERE\r\n\r\n'), null],
+    };
+    expect(Object.fromEntries(Object.entries(responses).map(([k, [r]]) => [k, r.status]))).toEqual({ upgradeElsewhere: 404, upgradeToApi: 404, badHeader: 400, notHttp: 400 });
+    for (const [name, [res, h]] of Object.entries(responses)) {
+      try {
+        expectSecurityHeaders(res, h);
+        expect(res.headers['connection']).toBe('close');
+        expect(res.body.length).toBe(0);
+      } catch (err) {
+        throw new Error(`${name} (${res.status}): ${(err as Error).message}`);
+      }
+    }
+    // The server goes on answering.
+    expect((await raw(server, '/healthz')).status).toBe(200);
   });
 });
 
