@@ -5,6 +5,7 @@ import { Landing } from './landing/Landing';
 import { WorkshopPage } from './workshop/WorkshopPage';
 import { PrintPage } from './features/decision-log/PrintPage';
 import { RoomPage } from './features/room/RoomPage';
+import { LimitNotice } from './LimitNotice';
 
 export function App() {
   const print = /^\/w\/([A-Za-z0-9_-]+)\/print\/?$/.exec(window.location.pathname);
@@ -18,9 +19,11 @@ export function App() {
     return <RoomPage workshopId={present[1]!} token={token} />;
   }
   const match = /^\/w\/([A-Za-z0-9_-]+)\/?$/.exec(window.location.pathname);
-  if (match) {
-    const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
-    return <WorkshopPage workshopId={match[1]!} token={token} />;
-  }
-  return <Landing />;
+  const token = match ? new URLSearchParams(window.location.hash.slice(1)).get('token') : null;
+  return (
+    <>
+      {match ? <WorkshopPage workshopId={match[1]!} token={token} /> : <Landing />}
+      <LimitNotice />
+    </>
+  );
 }

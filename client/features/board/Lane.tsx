@@ -103,6 +103,7 @@ function AddNoteForm({ lane, title }: { lane: LaneKey; title: string }) {
         value={text}
         rows={2}
         maxLength={MAX_NOTE_TEXT}
+        data-limit-hint="own"
         placeholder={`${/^[aeiou]/i.test(title) ? 'An' : 'A'} ${title.toLowerCase()} bottleneck…`}
         onChange={(e) => {
           setDraft(e.target.value);
