@@ -125,10 +125,15 @@ export function describeForecast(f: Forecast): string {
   return lo === hi && known.length === values.length ? head : `${head}; ${range} across scenarios`;
 }
 
-/** The calendar month a forecast points at, from `now` (e.g. "Apr 2027"). */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/**
+ * The calendar month a forecast points at, from `now` (e.g. "Apr 2027"). Three letters whatever
+ * the runtime's locale data (en-GB's "short" month is "Sept" in some ICU versions, "Sep" in others).
+ */
 export function breakMonth(months: number, now: number): string {
   const d = new Date(now);
   d.setUTCDate(1);
   d.setUTCMonth(d.getUTCMonth() + Math.floor(months));
-  return d.toLocaleDateString('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
 }

@@ -154,5 +154,6 @@ describe('milestones and dates', () => {
   it('names the calendar month a forecast points at', () => {
     expect(breakMonth(5.4, Date.UTC(2026, 10, 30))).toBe('Apr 2027');
     expect(breakMonth(0, Date.UTC(2026, 0, 31))).toBe('Jan 2026');
+    expect(breakMonth(10.2, Date.UTC(2026, 10, 30))).toBe('Sep 2027'); // three letters, as SPEC 7 writes them (ICU's en-GB says "Sept")
   });
 });
