@@ -3,7 +3,7 @@
 import * as Y from 'yjs';
 import { APPROACHES, PHASES, type Approach, type Phase } from '../constants.js';
 import { boardMaps, type YRecord } from '../schema.js';
-import { replaceText } from './text.js';
+import { clipUnits, replaceText } from './text.js';
 import { LOCAL_ORIGIN } from './control.js';
 import { MAX_DRI_LENGTH, MAX_RATIONALE_LENGTH } from '../limits.js';
 
@@ -44,7 +44,7 @@ export function setRationale(doc: Y.Doc, args: { initiativeId: string; rationale
       text = new Y.Text(typeof text === 'string' ? text : '');
       m.set('rationale', text);
     }
-    replaceText(text as Y.Text, args.rationale.slice(0, MAX_RATIONALE_LENGTH));
+    replaceText(text as Y.Text, clipUnits(args.rationale, MAX_RATIONALE_LENGTH));
   }, origin);
 }
 
@@ -63,7 +63,7 @@ export function setPhase(doc: Y.Doc, args: { initiativeId: string; phase: Phase 
  * never more than one; an empty name clears it.
  */
 export function setDri(doc: Y.Doc, args: { initiativeId: string; dri: string }, origin: unknown = LOCAL_ORIGIN): void {
-  const dri = args.dri.slice(0, MAX_DRI_LENGTH);
+  const dri = clipUnits(args.dri, MAX_DRI_LENGTH);
   doc.transact(() => {
     const m = decisionOf(doc, args.initiativeId);
     if (!m || (m.get('dri') ?? '') === dri) return;

@@ -6,6 +6,7 @@ import { boardMaps } from '../schema.js';
 import { LOCAL_ORIGIN } from './control.js';
 import { isValidId, newId } from './ids.js';
 import { MAX_EVIDENCE } from '../limits.js';
+import { clipUnits } from './text.js';
 
 export { MAX_EVIDENCE };
 
@@ -43,7 +44,7 @@ export function addImpact(doc: Y.Doc, args: AddImpactArgs): string | null {
     m.set('noteId', args.noteId);
     m.set('category', category);
     m.set('magnitude', clampMagnitude(args.magnitude));
-    m.set('evidence', (args.evidence ?? '').slice(0, MAX_EVIDENCE));
+    m.set('evidence', clipUnits(args.evidence ?? '', MAX_EVIDENCE));
     m.set('createdAt', args.now);
     impacts.set(id, m);
     added = id;
@@ -74,7 +75,7 @@ export function updateImpact(doc: Y.Doc, args: UpdateImpactArgs): boolean {
     };
     if (category !== undefined) set('category', category);
     if (args.magnitude !== undefined) set('magnitude', clampMagnitude(args.magnitude));
-    if (args.evidence !== undefined) set('evidence', args.evidence.slice(0, MAX_EVIDENCE));
+    if (args.evidence !== undefined) set('evidence', clipUnits(args.evidence, MAX_EVIDENCE));
   }, args.origin ?? LOCAL_ORIGIN);
   return changed;
 }

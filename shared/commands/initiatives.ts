@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { boardMaps, type YRecord } from '../schema.js';
 import { LOCAL_ORIGIN } from './control.js';
 import { newId } from './ids.js';
-import { replaceText } from './text.js';
+import { clipUnits, replaceText } from './text.js';
 import { MAX_TITLE_LENGTH } from '../limits.js';
 
 const uniqueStrings = (ids: readonly string[]): string[] => [...new Set(ids.filter((x) => typeof x === 'string' && x))];
@@ -20,7 +20,7 @@ export function createInitiative(
   doc.transact(() => {
     const m = new Y.Map<unknown>();
     m.set('id', id);
-    m.set('title', new Y.Text(args.title.slice(0, MAX_TITLE_LENGTH)));
+    m.set('title', new Y.Text(clipUnits(args.title, MAX_TITLE_LENGTH)));
     m.set('bottleneckIds', uniqueStrings(args.bottleneckIds));
     m.set('createdAt', args.now);
     boardMaps(doc).initiatives.set(id, m);
@@ -43,7 +43,7 @@ export function renameInitiative(doc: Y.Doc, args: { id: string; title: string }
       title = new Y.Text(typeof title === 'string' ? title : '');
       m.set('title', title);
     }
-    replaceText(title as Y.Text, args.title.slice(0, MAX_TITLE_LENGTH));
+    replaceText(title as Y.Text, clipUnits(args.title, MAX_TITLE_LENGTH));
   }, origin);
 }
 

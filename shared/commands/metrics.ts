@@ -5,6 +5,7 @@ import { boardMaps } from '../schema.js';
 import { newId } from './ids.js';
 import { LOCAL_ORIGIN } from './control.js';
 import { MAX_METRIC_FIELD_LENGTH } from '../limits.js';
+import { clipUnits } from './text.js';
 
 export const METRIC_TEXT_FIELDS = ['name', 'baseline', 'target', 'due'] as const;
 export type MetricTextField = (typeof METRIC_TEXT_FIELDS)[number];
@@ -20,7 +21,7 @@ export function addMetric(
     const m = new Y.Map<unknown>();
     m.set('id', id);
     m.set('initiativeId', args.initiativeId);
-    for (const f of METRIC_TEXT_FIELDS) m.set(f, (args[f] ?? '').slice(0, MAX_METRIC_FIELD_LENGTH));
+    for (const f of METRIC_TEXT_FIELDS) m.set(f, clipUnits(args[f] ?? '', MAX_METRIC_FIELD_LENGTH));
     m.set('observability', args.observability ?? false);
     boardMaps(doc).metrics.set(id, m);
   }, origin);
@@ -39,7 +40,7 @@ export function updateMetric(
     if (!m) return;
     for (const f of METRIC_TEXT_FIELDS) {
       const v = args[f];
-      if (v !== undefined && m.get(f) !== v) m.set(f, v.slice(0, MAX_METRIC_FIELD_LENGTH));
+      if (v !== undefined && m.get(f) !== v) m.set(f, clipUnits(v, MAX_METRIC_FIELD_LENGTH));
     }
     if (args.observability !== undefined && m.get('observability') !== args.observability) m.set('observability', args.observability);
   }, origin);

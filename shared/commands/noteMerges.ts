@@ -15,12 +15,14 @@ import * as Y from 'yjs';
 import { boardMaps, noteMergeMap, type Note, type YRecord } from '../schema.js';
 import { newId } from './ids.js';
 import { MAX_NOTE_TEXT } from '../limits.js';
+import { clipUnits } from './text.js';
 
 /** Default origin of repairMerges (the server passes its own); never tracked by undo. */
 export const REPAIR_ORIGIN = 'repair';
 
 export { MAX_NOTE_TEXT };
-export const clipText = (text: string): string => text.slice(0, MAX_NOTE_TEXT);
+/** A note's text clipped to its limit, emoji-safe. */
+export const clipText = (text: string): string => clipUnits(text, MAX_NOTE_TEXT);
 
 type RelPosJSON = Record<string, unknown>;
 export type NoteSnapshot = Omit<Note, 'text'> & { text: string };

@@ -11,7 +11,7 @@ import { LANE_KEYS, THRESHOLD_KINDS, type Lane } from '../constants.js';
 import { boardMaps, compareNotes, noteMergeMap, readNote, type Author, type Note, type Threshold } from '../schema.js';
 import { LOCAL_ORIGIN } from './control.js';
 import { isValidId, newId } from './ids.js';
-import { replaceText } from './text.js';
+import { clipUnits, replaceText } from './text.js';
 import {
   clipText,
   mergeKey,
@@ -37,14 +37,14 @@ export {
 // Helpers
 
 function cleanAuthor(a: Author): Author {
-  return { id: String(a.id).slice(0, 64), name: String(a.name).slice(0, 80), color: String(a.color).slice(0, 32) };
+  return { id: clipUnits(String(a.id), 64), name: clipUnits(String(a.name), 80), color: clipUnits(String(a.color), 32) };
 }
 
 export function cleanThreshold(t: Threshold | null | undefined): Threshold | null {
   if (!t) return null;
   if (!THRESHOLD_KINDS.some((k) => k.key === t.kind)) throw new Error(`unknown threshold kind: ${String(t.kind)}`);
   const value = typeof t.value === 'number' && Number.isFinite(t.value) ? t.value : null;
-  return { kind: t.kind, value, unit: String(t.unit ?? '').slice(0, 40), text: String(t.text ?? '').slice(0, 300) };
+  return { kind: t.kind, value, unit: clipUnits(String(t.unit ?? ''), 40), text: clipUnits(String(t.text ?? ''), 300) };
 }
 
 /** Notes of one lane in display order, optionally without one note. */

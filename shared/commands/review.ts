@@ -6,6 +6,7 @@ import { boardMaps, readPrevious } from '../schema.js';
 import { carriedInitiativeId, isOpenStatus, MAX_REVIEW_COMMENT, reviewStatusOf, type ReviewStatus } from '../followUp.js';
 import { createInitiative, MAX_TITLE_LENGTH } from './initiatives.js';
 import { LOCAL_ORIGIN } from './control.js';
+import { clipUnits } from './text.js';
 import { MAX_CARRIED_FROM } from '../limits.js';
 
 /** The review record of a previous decision; the server opens one per decision, this only repairs a missing one. */
@@ -31,7 +32,7 @@ export function setReviewStatus(doc: Y.Doc, args: { decisionId: string; status: 
 
 /** Sets a previous decision's comment (whole: the field commits on blur, not per keystroke). */
 export function setReviewComment(doc: Y.Doc, args: { decisionId: string; comment: string }, origin: unknown = LOCAL_ORIGIN): void {
-  const comment = args.comment.slice(0, MAX_REVIEW_COMMENT);
+  const comment = clipUnits(args.comment, MAX_REVIEW_COMMENT);
   doc.transact(() => {
     const r = reviewRecord(doc, args.decisionId);
     if (r && r.get('comment') !== comment) r.set('comment', comment);
@@ -52,8 +53,8 @@ export function carryOver(doc: Y.Doc, args: { decisionId: string; now: number },
   const id = carriedInitiativeId(decision.id);
   if (boardMaps(doc).initiatives.has(id)) return id;
   doc.transact(() => {
-    createInitiative(doc, { id, title: decision.initiative.slice(0, MAX_TITLE_LENGTH), bottleneckIds: [], now: args.now }, origin);
-    const from = `#${decision.rank} of ${previous.title || 'the previous workshop'}`.slice(0, MAX_CARRIED_FROM);
+    createInitiative(doc, { id, title: clipUnits(decision.initiative, MAX_TITLE_LENGTH), bottleneckIds: [], now: args.now }, origin);
+    const from = clipUnits(`#${decision.rank} of ${previous.title || 'the previous workshop'}`, MAX_CARRIED_FROM);
     (boardMaps(doc).initiatives.get(id) as Y.Map<unknown>).set('carriedFrom', from);
   }, origin);
   return id;

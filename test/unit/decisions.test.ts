@@ -13,7 +13,7 @@ import {
 import { replaceText } from '../../shared/commands/text.js';
 import fc from 'fast-check';
 import { newId } from '../../shared/commands/ids.js';
-import { setApproach, setDri, setPhase, setRationale } from '../../shared/commands/decisions.js';
+import { MAX_RATIONALE_LENGTH, setApproach, setDri, setPhase, setRationale } from '../../shared/commands/decisions.js';
 import { addMetric, removeMetric, updateMetric } from '../../shared/commands/metrics.js';
 import { readOwnScores, scoreInitiative, setScoreProfile } from '../../shared/commands/scores.js';
 import { clearRankingOrder, hideScores, revealScores, setRankingOrder, setTopN } from '../../shared/commands/ranking.js';
@@ -179,6 +179,30 @@ describe('decisions', () => {
     expect(d.rationale).toContain(' to the moat');
     expect(d.rationale).toContain('. Fast');
     expect(d.rationale).toHaveLength('Core to the moat. Fast'.length);
+  });
+
+  it('edits a rationale with emoji, and clips one at its limit, without a broken emoji on either side (no U+FFFD)', () => {
+    const [a, b] = pair();
+    const rationale = (d: Y.Doc) => readBoard(d).decisions.i1!.rationale;
+    // 😀 and 😃 share their first UTF-16 half: an edit from one to the other goes through replaceText.
+    for (const next of ['Moat 😀', 'Moat 😃 and 👍🏽', '😀 Moat 😃 and 👍🏿']) {
+      setRationale(a, { initiativeId: 'i1', rationale: next });
+      sync(a, b);
+      expect(rationale(a)).toBe(next);
+      expect(rationale(b)).toBe(next);
+    }
+    // Pasted past the limit with an emoji across it: the emoji is dropped whole, not cut in half.
+    const pasted = 'x'.repeat(MAX_RATIONALE_LENGTH - 1) + '🚀 and more';
+    setRationale(b, { initiativeId: 'i1', rationale: pasted });
+    sync(a, b);
+    for (const d of [a, b]) {
+      expect(rationale(d)).toBe('x'.repeat(MAX_RATIONALE_LENGTH - 1));
+      expect(rationale(d)).not.toContain('\uFFFD');
+    }
+    // Ending exactly on the emoji keeps it.
+    setRationale(a, { initiativeId: 'i1', rationale: 'x'.repeat(MAX_RATIONALE_LENGTH - 2) + '🚀 and more' });
+    sync(a, b);
+    expect(rationale(b)).toBe('x'.repeat(MAX_RATIONALE_LENGTH - 2) + '🚀');
   });
 });
 
