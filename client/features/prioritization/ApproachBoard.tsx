@@ -171,7 +171,7 @@ export function ApproachBoard({ data }: { data: PrioritizationData }) {
   return (
     <div className="approach-board">
       <p className="muted">
-        Drop each of the top {top.length} initiatives into Build, Buy or Partner (drag the handle, or use its Approach field), and give it a
+        {top.length === 1 ? 'Drop the top initiative' : `Drop each of the top ${top.length} initiatives`} into Build, Buy or Partner (drag the handle, or use its Approach field), and give it a
         rationale and a phase.
       </p>
       <DndContext

@@ -13,7 +13,7 @@ import { useYSnapshot } from '../../sync/useYjs';
 import { readForecasts } from '../plan/forecasts';
 import { initiativeForecast, type Forecast } from '../../../shared/forecast';
 import { serverClock } from '../../sync/clock';
-import { shorten } from '../../text';
+import { countOf, shorten } from '../../text';
 import { draftKeys, useDraftField } from '../../state/drafts';
 import { firstFocusable, neighbourOf, refocus } from '../../focus';
 import { useNewInitiativeDraft } from './draftStore';
@@ -214,7 +214,7 @@ function ScoredList({ data, privateDoc }: { data: PrioritizationData; privateDoc
   return (
     <>
       <p className="muted" role="status">
-        You have scored {scored} of {data.board.initiatives.length} initiatives.
+        You have scored {scored} of {countOf(data.board.initiatives.length, 'initiative', 'initiatives')}.
       </p>
       <Cards data={data} privateDoc={privateDoc} own={own} />
     </>

@@ -66,7 +66,10 @@ export function Prioritization({ data }: { data: PrioritizationData }) {
 function TopN({ data }: { data: PrioritizationData }) {
   const id = useId();
   const { control, isFacilitator, session } = data;
-  if (!isFacilitator) return <p className="muted">The top {control.topN} go on to Build / Buy / Partner.</p>;
+  if (!isFacilitator) {
+    const goOn = control.topN === 1 ? 'top initiative goes' : `top ${control.topN} go`;
+    return <p className="muted">The {goOn} on to Build / Buy / Partner.</p>;
+  }
   return (
     <p className="top-n">
       <label htmlFor={id} className="prio-inline">
