@@ -9,6 +9,8 @@ import { boardMaps, readPrevious, type BoardSnapshot, type CheckIn, type Previou
 import { topInitiativesForLog } from './log/adapters.js';
 import { metricProgress, type MetricProgress } from './checkins.js';
 import { hasReachedStage, type EngineState } from './stages.js';
+import { clipUnits } from './commands/text.js';
+import { MAX_WORKSHOP_TITLE } from './limits.js';
 
 export const REVIEW_STATUSES = [
   { key: 'on-track', title: 'On track' },
@@ -35,7 +37,7 @@ export { MAX_REVIEW_COMMENT } from './limits.js';
 export const carriedInitiativeId = (decisionId: string): string => `carried-${decisionId}`.slice(0, 64);
 
 /** The title a follow-up gets by default. */
-export const followUpTitle = (title: string): string => `Follow-up: ${title}`.slice(0, 200);
+export const followUpTitle = (title: string): string => clipUnits(`Follow-up: ${title}`, MAX_WORKSHOP_TITLE);
 
 /**
  * A follow-up may be started once the workshop has decisions (its top initiatives), or at any

@@ -7,6 +7,7 @@ import { APPROACHES, IMPACT_CATEGORIES, LANES, PHASES, STAGES, THRESHOLD_KINDS, 
 import { REVIEW_STAGE } from './stages.js';
 import { DOC_ROOTS } from './schema.js';
 import { REVIEW_STATUSES } from './followUp.js';
+import { clipUnits } from './commands/text.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -118,7 +119,7 @@ export interface HistoryNames {
 const MAX_QUOTE = 80;
 const quote = (s: string): string => {
   const one = s.replace(/\s+/g, ' ').trim();
-  return `“${one.length > MAX_QUOTE ? one.slice(0, MAX_QUOTE - 1) + '…' : one}”`;
+  return `“${one.length > MAX_QUOTE ? clipUnits(one, MAX_QUOTE - 1) + '…' : one}”`;
 };
 const obj = (v: Json): JsonObject => (v && typeof v === 'object' && !Array.isArray(v) ? v : {});
 const text = (v: Json | undefined): string => (typeof v === 'string' ? v : '');

@@ -10,6 +10,7 @@ import { GROWTH_RANGE, MAX_UNIT_LENGTH } from './limits.js';
 export { readScenarios };
 import { SCENARIOS, type GrowthModel, type ScenarioKey } from './forecast.js';
 import { LOCAL_ORIGIN } from './commands/control.js';
+import { clipUnits } from './commands/text.js';
 
 export { GROWTH_RANGE, MAX_UNIT_LENGTH };
 
@@ -28,7 +29,7 @@ export function setScenarioField(
 ): void {
   if (!THRESHOLD_KINDS.some((k) => k.key === args.kind)) throw new Error(`unknown threshold kind: ${String(args.kind)}`);
   let value: number | string | null;
-  if (args.field === 'unit') value = String(args.value ?? '').slice(0, MAX_UNIT_LENGTH);
+  if (args.field === 'unit') value = clipUnits(String(args.value ?? ''), MAX_UNIT_LENGTH);
   else if (args.value === null || args.value === '') value = null;
   else {
     const n = typeof args.value === 'number' ? args.value : Number(args.value);

@@ -21,6 +21,7 @@ import type {
   TemplateKey,
   ThresholdKind,
 } from './constants.js';
+import { clipUnits } from './commands/text.js';
 
 // ---------------------------------------------------------------------------------------------
 // Plain value types (what snapshots and the decision log hold)
@@ -460,7 +461,7 @@ export function readScenarios(doc: Y.Doc): GrowthModel[] {
     return {
       kind: key,
       current: orNull(finite(get('current')), (n) => Math.max(0, n)),
-      unit: typeof unit === 'string' ? unit.slice(0, MAX_UNIT_LENGTH) : '',
+      unit: typeof unit === 'string' ? clipUnits(unit, MAX_UNIT_LENGTH) : '',
       growth: {
         conservative: orNull(finite(get('conservative')), clampGrowth),
         realistic: orNull(finite(get('realistic')), clampGrowth),

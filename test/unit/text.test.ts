@@ -5,6 +5,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as Y from 'yjs';
 import { clipUnits } from '../../shared/commands/text.js';
+import { followUpTitle } from '../../shared/followUp.js';
+import { setScenarioField } from '../../shared/scenarios.js';
+import { boardMaps, readScenarios } from '../../shared/schema.js';
+import { MAX_UNIT_LENGTH, MAX_WORKSHOP_TITLE } from '../../shared/limits.js';
 import { addNote, editNoteText } from '../../shared/commands/notes.js';
 import { createInitiative, renameInitiative } from '../../shared/commands/initiatives.js';
 import { setDri, setRationale } from '../../shared/commands/decisions.js';
@@ -123,5 +127,24 @@ describe('every command that clips a text field to its limit', () => {
       expect(value.length, what).toBe(max - 1);
       expect(value.endsWith('x'), what).toBe(true);
     }
+  });
+});
+
+describe('clipping outside the commands', () => {
+  const whole = (s: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+
+  it("keeps an emoji whole at the follow-up title's, the growth unit's and the stored unit's limit", () => {
+    // 'Follow-up: ' is 11 units: a title of 188 units then an emoji straddles 200.
+    const title = followUpTitle('t'.repeat(188) + '🚀🚀');
+    expect(title.length).toBeLessThanOrEqual(MAX_WORKSHOP_TITLE);
+    expect(whole(title)).toBe(true);
+
+    const doc = new Y.Doc();
+    setScenarioField(doc, { kind: 'traffic', field: 'unit', value: 'u'.repeat(MAX_UNIT_LENGTH - 1) + '📈' });
+    const unit = readScenarios(doc).find((m) => m.kind === 'traffic')!.unit;
+    expect(unit).toBe('u'.repeat(MAX_UNIT_LENGTH - 1));
+    // A unit stored whole by a hand-made update is read clipped the same way.
+    boardMaps(doc).scenarios.get('traffic')!.set('unit', 'v'.repeat(MAX_UNIT_LENGTH - 1) + '📉');
+    expect(readScenarios(doc).find((m) => m.kind === 'traffic')!.unit).toBe('v'.repeat(MAX_UNIT_LENGTH - 1));
   });
 });
