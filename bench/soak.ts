@@ -20,7 +20,7 @@ import { WebsocketProvider } from 'y-websocket';
 import WebSocket from 'ws';
 import { ensureServerBuild } from '../scripts/builds.js';
 import { createWorkshop } from '../test/helpers/server.js';
-import { ROOT, startServer, type BenchServer } from './lib/servers.js';
+import { ROOT, startServer, watchWal, type BenchServer } from './lib/servers.js';
 import { cpuSeconds, memory } from './lib/proc.js';
 
 // Every provider registers a process 'exit' listener (hundreds of clients live in this process).
@@ -28,6 +28,8 @@ process.setMaxListeners(0);
 
 const MINUTES = Number(process.env.SOAK_MIN ?? 10);
 const ROOMS = Number(process.env.SOAK_ROOMS ?? 100);
+/** The server's bound on its SQLite WAL (server/config.ts default), passed to it so the report can compare. */
+const WAL_MAX_BYTES = Number(process.env.WAL_MAX_BYTES ?? 32 * 2 ** 20);
 const SAMPLE_MS = Number(process.env.SOAK_SAMPLE_MS ?? (MINUTES <= 2 ? 2_000 : 5_000));
 /** Grace before an empty workshop unloads (the server's ROOM_IDLE_MS): short, so churn unloads rooms. */
 const ROOM_IDLE_MS = 2_000;
@@ -128,6 +130,8 @@ interface Sample {
   rooms: number;
   connections: number;
   clients: number;
+  /** The largest the SQLite WAL file has been so far (bounded by WAL_MAX_BYTES). */
+  walPeakMB: number;
 }
 
 interface Metrics {
@@ -409,11 +413,13 @@ async function main(): Promise<void> {
   const log = (s: string) => console.log(`[soak ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${s}`);
   const loadAvgAtStart = os.loadavg()[0]!;
   // Node prints MaxListenersExceededWarning when listeners pile up on one emitter: watched for the whole run.
-  const server = await startServer('ours', { env: { ROOM_IDLE_MS: String(ROOM_IDLE_MS), MAX_BUFFERED_BYTES: String(MAX_BUFFERED_BYTES), LOG_LEVEL: 'warn' },
+  const server = await startServer('ours', { env: { ROOM_IDLE_MS: String(ROOM_IDLE_MS), MAX_BUFFERED_BYTES: String(MAX_BUFFERED_BYTES), WAL_MAX_BYTES: String(WAL_MAX_BYTES), LOG_LEVEL: 'warn' },
     watch: /MaxListenersExceededWarning/,
     nodeArgs: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`],
   });
   log(`server pid ${server.pid}; ${ROOMS} workshops churning for ${MINUTES} min, sampled every ${SAMPLE_MS / 1000} s`);
+  // Watched every 20 ms through the warm-up and the whole run (the sample rows show the peak so far).
+  const wal = watchWal(server);
   const samples: Sample[] = [];
   const churn: RoomChurn[] = [];
   let busy: BusyRoom | null = null;
@@ -473,6 +479,7 @@ async function main(): Promise<void> {
           rooms: metric(m, 'scaleboard_rooms'),
           connections: metric(m, 'scaleboard_ws_connections'),
           clients: churn.reduce((a, r) => a + r.clients.length, 0),
+          walPeakMB: wal.peakBytes() / 2 ** 20,
         };
         samples.push(s);
         if (s.t >= nextRetained && Date.now() < until - 5_000) {
@@ -501,6 +508,8 @@ async function main(): Promise<void> {
     const afterGcMB = await retainedHeapMB(server);
     log(`retained heap after everyone left: ${afterGcMB.toFixed(1)} MB (idle after the warm-up ${retained[0]!.mb.toFixed(1)} MB, cold ${coldMB.toFixed(1)} MB)`);
     const final = m;
+    const walPeakMB = wal.peakBytes() / 2 ** 20;
+    wal.stop();
     const cpu = cpuSeconds(server.pid) - cpu0;
 
     // The report.
@@ -546,9 +555,11 @@ async function main(): Promise<void> {
       createFailures.length
         ? `**${createFailures.length} workshop creations failed** (tried again at the next cycle): ${createFailures.slice(0, 5).join('; ')}${createFailures.length > 5 ? '; …' : ''}\n`
         : 'Every workshop creation succeeded.\n',
-      '| minute | RSS MB | V8 heap MB | event-loop delay p99 ms | max ms | workshops loaded | connections |',
-      '|---:|---:|---:|---:|---:|---:|---:|',
-      ...rowsShown.map((s) => `| ${(s.t / 60).toFixed(1)} | ${s.rssMB.toFixed(0)} | ${s.heapMB.toFixed(1)} | ${s.lagP99Ms.toFixed(1)} | ${s.lagMaxMs.toFixed(0)} | ${s.rooms} | ${s.connections} |`),
+      '| minute | RSS MB | V8 heap MB | event-loop delay p99 ms | max ms | workshops loaded | connections | WAL peak so far MB |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...rowsShown.map((s) => `| ${(s.t / 60).toFixed(1)} | ${s.rssMB.toFixed(0)} | ${s.heapMB.toFixed(1)} | ${s.lagP99Ms.toFixed(1)} | ${s.lagMaxMs.toFixed(0)} | ${s.rooms} | ${s.connections} | ${s.walPeakMB.toFixed(1)} |`),
+      '',
+      `**SQLite WAL: peak ${walPeakMB.toFixed(1)} MB** through the warm-up and the run, against WAL_MAX_BYTES ${(WAL_MAX_BYTES / 2 ** 20).toFixed(0)} MB (${walPeakMB <= WAL_MAX_BYTES / 2 ** 20 ? 'within the bound' : 'PAST the bound'}); ${edits} edits written meanwhile.`,
       '',
       `Retained heap (after a full GC): ${retained.map((r) => `${r.mb.toFixed(1)} MB at ${(r.t / 60).toFixed(1)} min`).join(', ')}; ${afterGcMB.toFixed(1)} MB after everyone left.`,
       '',
@@ -574,10 +585,11 @@ async function main(): Promise<void> {
     const dir = path.join(ROOT, 'bench/results');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'soak-latest.md'), md);
-    fs.writeFileSync(path.join(dir, 'soak-latest.json'), JSON.stringify({ head, coldMB, perWrite, workshopsMade, createFailures, samples, retained, afterGcMB, retainedSlope, ended, rssSlope, heapSlope, lagSlope, cycles, edits, reconnects, slowClosed, verdict }, null, 2));
+    fs.writeFileSync(path.join(dir, 'soak-latest.json'), JSON.stringify({ head, coldMB, walPeakMB, perWrite, workshopsMade, createFailures, samples, retained, afterGcMB, retainedSlope, ended, rssSlope, heapSlope, lagSlope, cycles, edits, reconnects, slowClosed, verdict }, null, 2));
     log(`wrote bench/results/soak-latest.md; peak RSS ${(memory(server.pid).peak / 2 ** 20).toFixed(0)} MB`);
     if (verdict === 'NOT FLAT') process.exitCode = 1;
   } finally {
+    wal.stop();
     churn.forEach((r) => r.stop());
     busy?.stop();
     await server.stop();

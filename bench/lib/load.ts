@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cpuSeconds, memory, nowMs } from './proc.js';
 import { createWorkshop } from '../../test/helpers/server.js';
-import { startServer, type BenchServer, type ServerKind } from './servers.js';
+import { startServer, type BenchServer, type ServerKind, watchWal } from './servers.js';
 import type { ClientSpec, GroupResult, Schedule } from './protocol.js';
 import type { WorkerPool } from './workers.js';
 
@@ -520,22 +520,12 @@ function results(sides: Side[], sc: Scenario, clientsPerRoom: number, orders: st
  */
 export async function runScenario(sc: Scenario, pool: WorkerPool, progress: (line: string) => void = () => undefined): Promise<ScenarioResult[]> {
   const sides: Side[] = [];
-  let walPeak = 0;
-  let walTimer: NodeJS.Timeout | null = null;
+  let wal: ReturnType<typeof watchWal> | null = null;
   const out: ScenarioResult[] = [];
   try {
     for (const kind of KINDS) sides.push(await prepare(kind, sc));
     // Ours' WAL, watched from the first connection to the last edit (WAL_MAX_BYTES bounds it).
-    const oursDir = sides.find((x) => x.kind === 'ours')?.server.dataDir;
-    const walFile = oursDir ? path.join(oursDir, 'scaleboard.db-wal') : null;
-    const sampleWal = () => {
-      try {
-        if (walFile) walPeak = Math.max(walPeak, fs.statSync(walFile).size);
-      } catch {
-        // no WAL yet
-      }
-    };
-    walTimer = setInterval(sampleWal, 20);
+    wal = watchWal({ dataDir: sides.find((x) => x.kind === 'ours')?.server.dataDir ?? null });
     await sleep(300);
     for (const s of sides) s.baselineRss = memory(s.server.pid).rss;
 
@@ -573,12 +563,11 @@ export async function runScenario(sc: Scenario, pool: WorkerPool, progress: (lin
         }
       }
       const diagnostics = oursSide ? await serverDiagnostics(oursSide.server, before) : null;
-      sampleWal();
-      const step = results(sides, sc, size, orders, diagnostics, walPeak);
+      const step = results(sides, sc, size, orders, diagnostics, wal.peakBytes());
       out.push(...step);
       if (sc.ladder) progress(step.map((r) => `${r.scenario} ${r.server}: p99 ${r.p99} ms, ${r.cpuUsPerMsg?.toFixed(1)} µs/msg, delivered ${((r.delivered ?? 0) * 100).toFixed(1)}%`).join('; '));
     }
-    clearInterval(walTimer);
+    wal.stop();
     await pool.all({ type: 'close' }, 'closed', 30_000);
     return out;
   } catch (err) {
@@ -586,7 +575,7 @@ export async function runScenario(sc: Scenario, pool: WorkerPool, progress: (lin
     await pool.all({ type: 'close' }, 'closed', 30_000).catch(() => undefined);
     throw Object.assign(err as Error, { serverTail: sides.map((s) => `--- ${s.kind}\n${s.server.tail()}`).join('\n'), partial: out });
   } finally {
-    if (walTimer) clearInterval(walTimer);
+    wal?.stop();
     await Promise.all(sides.map((s) => s.server.stop()));
   }
 }

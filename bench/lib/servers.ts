@@ -98,3 +98,27 @@ export async function startServer(
     },
   };
 }
+
+/**
+ * Watches ours' SQLite WAL file (`scaleboard.db-wal` in its DATA_DIR, bounded by WAL_MAX_BYTES)
+ * every 20 ms: its largest size so far, in bytes. Nothing to watch for the stock server.
+ */
+export function watchWal(server: Pick<BenchServer, 'dataDir'>): { peakBytes(): number; stop(): void } {
+  let peak = 0;
+  const file = server.dataDir ? path.join(server.dataDir, 'scaleboard.db-wal') : null;
+  const sample = () => {
+    try {
+      if (file) peak = Math.max(peak, fs.statSync(file).size);
+    } catch {
+      // no WAL yet
+    }
+  };
+  const timer = file ? setInterval(sample, 20) : null;
+  return {
+    peakBytes: () => {
+      sample();
+      return peak;
+    },
+    stop: () => timer && clearInterval(timer),
+  };
+}
