@@ -1,8 +1,9 @@
 // End to end in headless Chromium: the room screen for the projector. The facilitator's `Present`
 // opens it; a second device opens it with the observer link at 1920×1080. It shows the stage, its
-// prompt and a large timer with a progress ring, then the revealed board or matrix, live, with no
-// editing controls; the last minute and time up change it visibly, and with the facilitator's
-// setting on, time up plays a short sound once the screen has been allowed to.
+// prompt and a large timer with a progress ring that empties with the stage's time, then the
+// revealed board or matrix, live, with no editing controls; the last minute and time up change it
+// visibly, and only with the facilitator's setting on does time up play a short sound, once the
+// screen has been allowed to.
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { joinAs } from '../helpers/browser.js';
@@ -99,7 +100,24 @@ it('opens the room screen from Present and on a second screen: stage, prompt and
   await f.context.close();
 });
 
-it('turns amber in the last minute and, when the facilitator enables it, chimes at zero once the screen allows sound', async () => {
+/** The ring's circumference and how much of it is hidden (stroke-dashoffset), read with the digits in one go. */
+function ringAndClock(page: Page): Promise<{ circumference: number; hidden: number; digits: string }> {
+  return page.evaluate(() => {
+    const ring = document.querySelector('.room-ring-left')!;
+    return {
+      circumference: Number(ring.getAttribute('stroke-dasharray')),
+      hidden: Number(ring.getAttribute('stroke-dashoffset')),
+      digits: document.querySelector('.room-clock-digits')!.textContent ?? '',
+    };
+  });
+}
+
+/** Lets the page finish what the last render started (React runs effects after paint). */
+const settled = (page: Page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
+
+const oscillators = (page: Page) => page.evaluate(() => (window as unknown as { oscillators: number }).oscillators);
+
+it('empties its ring as the time runs, turns amber in the last minute and, when the facilitator enables it, chimes at zero once the screen allows sound', async () => {
   const ws = await createWorkshop(env.server, { title: 'Cue', template: 'scaleup' });
   const demo = await openDemoSession(env.server, ws);
   const f = await joinAs(env.browser, ws.links.facilitator, 'Grace');
@@ -111,6 +129,11 @@ it('turns amber in the last minute and, when the facilitator enables it, chimes 
   await timerRegion.getByRole('timer').waitFor();
   const ringColour = () => room.locator('.room-ring-left').evaluate((el) => getComputedStyle(el).stroke);
   const normal = await ringColour();
+  // Not started, all 20 minutes left: the ring is whole.
+  const whole = await ringAndClock(room);
+  expect(whole.digits).toBe('20:00');
+  expect(whole.circumference).toBeGreaterThan(0);
+  expect(whole.hidden).toBe(0);
 
   // The facilitator turns the sound on; the room screen asks once for the gesture browsers need.
   await f.page.getByRole('checkbox', { name: 'Sound on the room screen when time is up' }).check();
@@ -123,17 +146,85 @@ it('turns amber in the last minute and, when the facilitator enables it, chimes 
   addMinutes(demo.control.doc, -19);
   await waitFor(async () => (await timerRegion.getAttribute('class'))!.includes('timer-last-minute'), 5_000, 'last minute');
   expect(await timerRegion.getByRole('timer').textContent()).toMatch(/^Last minute 0[01]:\d\d$/);
-  expect(await ringColour()).not.toBe(normal);
+  // Polled: the ring's colour changes over a 0.6 s transition.
+  await waitFor(async () => (await ringColour()) !== normal, 5_000, 'the ring turning amber');
+  // The ring shows the share of the stage's time left (1 minute now): with s seconds on the clock
+  // (rounded up), between (s - 1)/60 and s/60 of it is drawn, and it empties as the clock runs.
+  const first = await ringAndClock(room);
+  const seconds = Number(first.digits.split(':')[1]) + 60 * Number(first.digits.split(':')[0]);
+  const drawn = 1 - first.hidden / first.circumference;
+  expect(drawn).toBeGreaterThan((seconds - 1) / 60 - 1e-6);
+  expect(drawn).toBeLessThanOrEqual(seconds / 60 + 1e-6);
+  expect(first.hidden).toBeGreaterThan(0);
+  await waitFor(async () => (await ringAndClock(room)).hidden > first.hidden, 5_000, 'the ring emptying');
   // The workshop page's timer changes too.
   const header = f.page.getByRole('region', { name: 'Timer' });
   await waitFor(async () => (await header.getAttribute('class'))!.includes('timer-last-minute'), 5_000, 'last minute on the workshop page');
   expect(await header.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe('rgb(255, 255, 255)');
-  expect(await room.evaluate(() => (window as unknown as { oscillators: number }).oscillators)).toBe(0);
+  expect(await oscillators(room)).toBe(0);
 
   // Time is up: overtime shows, and the chime plays once (two notes).
   addMinutes(demo.control.doc, -1);
   await waitFor(async () => (await timerRegion.getByRole('timer').textContent())!.startsWith('Overtime'), 5_000, 'overtime');
-  await waitFor(async () => (await room.evaluate(() => (window as unknown as { oscillators: number }).oscillators)) === 2, 5_000, 'chime');
+  await waitFor(async () => (await oscillators(room)) === 2, 5_000, 'chime');
+  // Time up: the ring is empty.
+  const empty = await ringAndClock(room);
+  expect(empty.hidden).toBeCloseTo(empty.circumference, 6);
+
+  demo.destroy();
+  await context.close();
+  await f.context.close();
+});
+
+it('stays silent at zero while the sound setting is off, even on a screen that was allowed to play sound', async () => {
+  const ws = await createWorkshop(env.server, { title: 'Quiet', template: 'scaleup' });
+  const demo = await openDemoSession(env.server, ws);
+  const f = await joinAs(env.browser, ws.links.facilitator, 'Grace');
+  const context = await env.browser.newContext({ viewport: ROOM });
+  const room = await context.newPage();
+  await room.addInitScript(countOscillators);
+  await room.goto(ws.links.observer.replace('#', '/present#'));
+  const timer = room.getByRole('region', { name: 'Timer' }).getByRole('timer');
+  await timer.waitFor();
+  const soundSetting = f.page.getByRole('checkbox', { name: 'Sound on the room screen when time is up' });
+  /** Time runs out (from the last minute), and the page has finished reacting to it. */
+  async function timeRunsOut(): Promise<void> {
+    addMinutes(demo.control.doc, -1);
+    await waitFor(async () => (await timer.getAttribute('data-phase')) === 'overtime', 5_000, 'overtime');
+    await settled(room);
+  }
+  /** Back in the last minute, so that time can run out again. */
+  async function oneMoreMinute(): Promise<void> {
+    addMinutes(demo.control.doc, 1);
+    await waitFor(async () => (await timer.getAttribute('data-phase')) === 'last-minute', 5_000, 'last minute');
+  }
+
+  // The setting was never on: nothing to enable on the room screen, and no sound at zero.
+  expect(await soundSetting.isChecked()).toBe(false);
+  expect(await room.getByRole('button', { name: 'Enable sound' }).count()).toBe(0);
+  await f.page.getByRole('button', { name: 'Start timer' }).click();
+  await waitFor(async () => (await timer.getAttribute('data-status')) === 'running', 5_000, 'running');
+  addMinutes(demo.control.doc, -19);
+  await waitFor(async () => (await timer.getAttribute('data-phase')) === 'last-minute', 5_000, 'last minute');
+  await timeRunsOut();
+  expect(await oscillators(room)).toBe(0);
+
+  // On, the screen allowed to play sound, then off again before time runs out: still silent.
+  await oneMoreMinute();
+  await soundSetting.check();
+  await room.getByRole('button', { name: 'Enable sound' }).click();
+  await room.getByText('Sound on when time is up').waitFor();
+  await soundSetting.uncheck();
+  await waitFor(async () => (await room.getByText('Sound on when time is up').count()) === 0, 5_000, 'the room screen told the sound is off');
+  await timeRunsOut();
+  expect(await oscillators(room)).toBe(0);
+
+  // The same screen with the setting on again does chime, so the silence above was the setting's.
+  await oneMoreMinute();
+  await soundSetting.check();
+  await room.getByText('Sound on when time is up').waitFor();
+  await timeRunsOut();
+  await waitFor(async () => (await oscillators(room)) === 2, 5_000, 'chime');
 
   demo.destroy();
   await context.close();
