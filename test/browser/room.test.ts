@@ -117,14 +117,20 @@ const settled = (page: Page) => page.evaluate(() => new Promise((r) => requestAn
 
 const oscillators = (page: Page) => page.evaluate(() => (window as unknown as { oscillators: number }).oscillators);
 
-it('empties its ring as the time runs, turns amber in the last minute and, when the facilitator enables it, chimes at zero once the screen allows sound', async () => {
-  const ws = await createWorkshop(env.server, { title: 'Cue', template: 'scaleup' });
+/** A workshop with its facilitator's screen and its room screen (counting the sounds it makes). */
+async function roomScreenWithFacilitator(title: string) {
+  const ws = await createWorkshop(env.server, { title, template: 'scaleup' });
   const demo = await openDemoSession(env.server, ws);
   const f = await joinAs(env.browser, ws.links.facilitator, 'Grace');
   const context = await env.browser.newContext({ viewport: ROOM });
   const room = await context.newPage();
   await room.addInitScript(countOscillators);
   await room.goto(ws.links.observer.replace('#', '/present#'));
+  return { ws, demo, f, context, room };
+}
+
+it('empties its ring as the time runs, turns amber in the last minute and, when the facilitator enables it, chimes at zero once the screen allows sound', async () => {
+  const { ws, demo, f, context, room } = await roomScreenWithFacilitator('Cue');
   const timerRegion = room.getByRole('region', { name: 'Timer' });
   await timerRegion.getByRole('timer').waitFor();
   const ringColour = () => room.locator('.room-ring-left').evaluate((el) => getComputedStyle(el).stroke);
@@ -177,13 +183,7 @@ it('empties its ring as the time runs, turns amber in the last minute and, when 
 });
 
 it('stays silent at zero while the sound setting is off, even on a screen that was allowed to play sound', async () => {
-  const ws = await createWorkshop(env.server, { title: 'Quiet', template: 'scaleup' });
-  const demo = await openDemoSession(env.server, ws);
-  const f = await joinAs(env.browser, ws.links.facilitator, 'Grace');
-  const context = await env.browser.newContext({ viewport: ROOM });
-  const room = await context.newPage();
-  await room.addInitScript(countOscillators);
-  await room.goto(ws.links.observer.replace('#', '/present#'));
+  const { ws, demo, f, context, room } = await roomScreenWithFacilitator('Quiet');
   const timer = room.getByRole('region', { name: 'Timer' }).getByRole('timer');
   await timer.waitFor();
   const soundSetting = f.page.getByRole('checkbox', { name: 'Sound on the room screen when time is up' });
