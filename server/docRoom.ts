@@ -11,7 +11,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Metrics } from './metrics.js';
 import type { Logger } from './logger.js';
 import type { Peer } from './socket.js';
-import { encodeAwareness, encodeSyncStep1, encodeSyncStep2 } from './protocol.js';
+import { encodeAwareness, encodeRefusal, encodeSyncStep1, encodeSyncStep2 } from './protocol.js';
 import type { PendingRoom, RoomWriter } from './turnWriter.js';
 import { loadStoredDoc } from './storedDoc.js';
 import { Compaction } from './room/compaction.js';
@@ -74,7 +74,13 @@ export class DocRoom implements PendingRoom {
     }
     const { stored, bytes } = loaded;
     // The outbox is made below; the gate reaches it only once writes arrive.
-    this.gate = new WriteGate(this.doc, deps, bytes, { mark: () => this.outbox.count, joinSince: (mark) => this.outbox.joinSince(mark) });
+    this.gate = new WriteGate(
+      this.doc,
+      deps,
+      bytes,
+      { mark: () => this.outbox.count, joinSince: (mark) => this.outbox.joinSince(mark) },
+      (peer, reason) => this.send(peer, encodeRefusal(reason)),
+    );
     this.presence = new PresenceGate(this.awareness, this.peers, this.gate.clientIds, deps.metrics, deps.anonymous);
     this.outbox = new Outbox(key, this, stored, this.peers, deps, this.unload);
     this.relay = new Relay(key, this.doc, this.awareness, this.peers, deps);

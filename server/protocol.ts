@@ -3,6 +3,7 @@
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as awarenessProtocol from 'y-protocols/awareness';
+import * as authProtocol from 'y-protocols/auth';
 import type * as Y from 'yjs';
 
 export const MessageType = { sync: 0, awareness: 1, auth: 2, queryAwareness: 3 } as const;
@@ -58,5 +59,18 @@ export function encodeAwareness(awareness: awarenessProtocol.Awareness, clients:
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MessageType.awareness);
   encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  return encoding.toUint8Array(e);
+}
+
+/**
+ * Why the server undid a write of this client's (a label of `scaleboard_ws_rejected_total`:
+ * `doc_too_large`, `text_too_long`, `write_reverted_participant`...), as y-protocols' auth
+ * "permission denied" message: the stock client only logs it, ours tells the person
+ * (client/sync/refusals.ts).
+ */
+export function encodeRefusal(reason: string): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.auth);
+  authProtocol.writePermissionDenied(e, reason);
   return encoding.toUint8Array(e);
 }

@@ -4,7 +4,9 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import { DOC_NAMES, type Role } from '../../shared/constants';
+import * as authProtocol from 'y-protocols/auth';
 import { withJitteredBackoff } from './backoff';
+import { refusalMessage } from './refusals';
 import { localDbName, persistLocally, type LocalDoc, type LocalPersistence } from './localData';
 import { nextPending, totalPending, type PendingCounts } from './pendingChanges';
 import { readCurrentStage, readReveals, readSettings } from '../../shared/schema';
@@ -37,6 +39,12 @@ export interface PresenceState {
  * in a browser profile, and bench/board-render.ts splits the time to a full board with them.
  */
 export const timingMark = (doc: 'board' | 'control', event: 'connected' | 'synced') => `scaleboard:${doc}-${event}`;
+
+/** Said once the board syncs again after a lock that came while this screen was offline. */
+const OFFLINE_LOCK_NOTICE = 'The board was locked while you were offline: the changes you made to it meanwhile were not kept.';
+
+/** y-websocket's auth message (server/protocol.ts MessageType.auth). */
+const MESSAGE_AUTH = 2;
 
 /** Close codes after which reconnecting is pointless (see server/protocol.ts). */
 const FATAL_CLOSE_CODES = new Set([4400, 4401, 4403, 4404, 4500]);
@@ -166,6 +174,14 @@ export class WorkshopSession {
     markFirst(this.providers[0]!, 'board');
     markFirst(this.providers[1]!, 'control');
     for (const p of this.providers) {
+      // The server says why it undid a write of ours (server/protocol.ts encodeRefusal): tell the person.
+      p.messageHandlers[MESSAGE_AUTH] = (_encoder, decoder) =>
+        authProtocol.readAuthMessage(decoder, p.doc, (_doc, reason) => {
+          // The lock notice after a reconnect says more about the same undone edits: it stays.
+          if (this.notice === OFFLINE_LOCK_NOTICE) return;
+          this.notice = refusalMessage(reason);
+          this.emit();
+        });
       p.on('status', () => this.updateStatus());
       p.on('connection-close', (event: CloseEvent | null) => {
         if (event && FATAL_CLOSE_CODES.has(event.code)) {
@@ -307,7 +323,7 @@ export class WorkshopSession {
     if (!this.boardChangesArrived || !this.providers.every((p) => p.synced)) return;
     this.boardChangesArrived = false;
     if (this.role !== 'facilitator' && readSettings(this.control).locked) {
-      this.notice = 'The board was locked while you were offline: the changes you made to it meanwhile were not kept.';
+      this.notice = OFFLINE_LOCK_NOTICE;
       this.emit();
     }
   }
@@ -348,7 +364,7 @@ export class WorkshopSession {
     this.emit();
   };
 
-  /** Something the person must be told about their offline changes, or null. */
+  /** Something the person must be told about their changes (undone by the server, or lost to a lock while offline), or null. */
   getNotice = (): string | null => this.notice;
   dismissNotice = (): void => {
     this.notice = null;

@@ -76,6 +76,8 @@ export class WriteGate {
     /** The bytes storage held for the document when it was loaded. */
     loadedBytes: number,
     private readonly outbox: RefusalJoin,
+    /** Tells the writer why a write of theirs was undone (see DocRoom: a y-protocols permission-denied message). */
+    private readonly refused: (peer: Peer, reason: string) => void = () => undefined,
   ) {
     this.clientIds = new ClientIdOwners(() => this.doc.clientID);
     this.docBytes = loadedBytes;
@@ -172,6 +174,7 @@ export class WriteGate {
       }
       if (refusal) {
         metrics.rejected.inc({ reason: refusal });
+        if (!failed) this.refused(peer, refusal);
         this.doc.transact(() => {
           while (undo.canUndo()) undo.undo();
         }, ServerOrigin.server);
