@@ -141,6 +141,45 @@ describe('History region', () => {
     await waitFor(() => expect(document.activeElement).toBe(within(first()).getByRole('button', { name: 'Roll back to here' })));
   });
 
+  it('keeps the keyboard on a restored entry when a reload the restore set off redraws it after the action ended', async () => {
+    // As on the server: a restored deletion is restorable no more. Answers to reads are held until
+    // the test lets them go, so the panel's own reload (after the POST) can lose to a newer one.
+    const entries: HistoryEntryView[] = [
+      entry(1, ALICE, 'bottlenecks', 'Alice added a Platform note: “Deploys take hours”'),
+      entry(2, ALICE, 'impact', 'Alice deleted a Platform note: “Deploys take hours”', true),
+    ];
+    let hold = false;
+    const held: (() => void)[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
+      if (init.method === 'POST') {
+        entries[1] = { ...entries[1]!, restorable: false };
+        entries.push({ ...entry(3, FRAN, 'impact', 'Fran restored a Platform note (deleted in #2)'), kind: 'restore' });
+        return new Response(JSON.stringify({ entry: entries.at(-1) }), { status: 201, headers: { 'content-type': 'application/json' } });
+      }
+      const answer: HistoryAnswer = { entries: [...entries].reverse(), people: [ALICE, FRAN], stages: ['bottlenecks', 'impact'], latest: entries.length };
+      if (hold) await new Promise<void>((r) => held.push(r));
+      return new Response(JSON.stringify(answer), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    const h = renderPanel('facilitator');
+    const region = await screen.findByRole('region', { name: 'History' });
+    await waitFor(() => expect(items(region)).toHaveLength(2));
+    const deletion = () => items(region).find((li) => li.textContent!.startsWith('#2 '))!;
+    const restore = within(deletion()).getByRole('button', { name: 'Restore' });
+    restore.focus();
+    hold = true;
+    await userEvent.setup().keyboard('{Enter}');
+    await waitFor(() => expect(held).toHaveLength(1)); // the panel's reload after the POST
+    addNote(h.board, { lane: 'platform', text: 'Deploys take hours', author: { id: 'p-alice', name: 'Alice', color: '#336699' }, now: 1 });
+    await waitFor(() => expect(held).toHaveLength(2), { timeout: 2_000 }); // the reload the board's change set off
+    held[0]!(); // the panel's own reload answers first, and is stale: the action ends on the old list
+    await waitFor(() => expect((within(deletion()).getByRole('button', { name: 'Restore' }) as HTMLButtonElement).disabled).toBe(false));
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))); // the action's own refocus has run
+    expect(document.activeElement).toBe(within(deletion()).getByRole('button', { name: 'Restore' }));
+    held[1]!(); // then the newer one redraws the entry without its Restore button
+    await waitFor(() => expect(items(region)).toHaveLength(3));
+    await waitFor(() => expect(document.activeElement).toBe(within(deletion()).getByRole('button', { name: 'Roll back to here' })));
+  });
+
   it('asks again when the board changes', async () => {
     const api = stubApi();
     const h = renderPanel('facilitator');

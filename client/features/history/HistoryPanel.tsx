@@ -4,7 +4,7 @@
 // and every few seconds (scoring happens in private documents this screen does not see). The
 // facilitator can `Restore` what an entry deleted and `Roll back to here` (after a confirmation);
 // the server applies either as a new change, itself in the history.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { historyStageTitle, type HistoryAnswer, type HistoryEntryView } from '../../../shared/history';
 import { useSession } from '../../sync/SessionContext';
 import { byData, firstFocusable, refocus } from '../../focus';
@@ -13,6 +13,8 @@ import './history.css';
 
 /** After a change on the board, ask again this much later (the server stores it at the end of its turn). */
 const AFTER_CHANGE_MS = 400;
+/** How long after an action its entry keeps the keyboard through redraws. */
+const KEEP_FOCUS_MS = 3_000;
 /** Asked again this often anyway (scores are written in private documents). */
 const POLL_MS = 10_000;
 
@@ -57,6 +59,20 @@ export function HistoryPanel() {
     };
   }, [session, load]);
 
+  const entryControl = (id: number) => firstFocusable(byData('data-entry', String(id), list.current ?? document)) ?? list.current;
+  // After every render while an action's entry keeps the keyboard: if focus fell to the page (the
+  // control it was on went), it goes back to the entry; once it is anywhere else, the entry lets go.
+  const keepFocusOn = useRef<{ id: number; until: number } | null>(null);
+  useLayoutEffect(() => {
+    const keep = keepFocusOn.current;
+    if (!keep) return;
+    const active = document.activeElement;
+    const fell = !active || active === document.body || !active.isConnected;
+    const onEntry = !fell && !!byData('data-entry', String(keep.id), list.current ?? document)?.contains(active);
+    if (performance.now() > keep.until || (!fell && !onEntry)) keepFocusOn.current = null;
+    else if (fell) entryControl(keep.id)?.focus();
+  });
+
   async function act(action: 'restore' | 'rollback', entry: HistoryEntryView) {
     setBusy(true);
     setStatus(null);
@@ -68,11 +84,14 @@ export function HistoryPanel() {
     } catch (err) {
       setStatus({ text: (err as Error).message, error: true });
     } finally {
+      // The button pressed was disabled meanwhile (Roll back's confirmation is gone): keep the keyboard on this entry,
+      // through the renders that follow (a reload the change itself set off can redraw the entry's buttons again).
+      keepFocusOn.current = { id: entry.id, until: performance.now() + KEEP_FOCUS_MS };
       setBusy(false);
-      // The button pressed was disabled meanwhile (Roll back's confirmation is gone): keep the keyboard on this entry.
-      refocus(() => firstFocusable(byData('data-entry', String(entry.id), list.current ?? document)) ?? list.current);
+      refocus(() => entryControl(entry.id));
     }
   }
+
 
   const entries = answer?.entries ?? [];
   return (
