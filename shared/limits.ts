@@ -26,6 +26,8 @@ export const MAX_CARRIED_FROM = 300;
 export const MAX_UNIT_LENGTH = 40;
 /** Monthly growth in percent: outside this range it is a typo, not a plan. */
 export const GROWTH_RANGE = { min: -100, max: 1000 } as const;
+/** Monthly growth kept within GROWTH_RANGE. */
+export const clampGrowth = (n: number): number => Math.min(GROWTH_RANGE.max, Math.max(GROWTH_RANGE.min, n));
 /** A workshop's title: POST /api/workshops, a follow-up's, and the control document's settings.title. */
 export const MAX_WORKSHOP_TITLE = 200;
 /**

@@ -4,8 +4,8 @@
 // Templates suggest starting values; the server writes them into a new workshop's board.
 import * as Y from 'yjs';
 import { THRESHOLD_KINDS, type TemplateKey, type ThresholdKind } from './constants.js';
-import { boardMaps, clampGrowth, readScenarios } from './schema.js';
-import { GROWTH_RANGE, MAX_UNIT_LENGTH } from './limits.js';
+import { boardMaps, readScenarios } from './schema.js';
+import { GROWTH_RANGE, MAX_UNIT_LENGTH, clampGrowth } from './limits.js';
 
 export { readScenarios };
 import { SCENARIOS, type GrowthModel, type ScenarioKey } from './forecast.js';

@@ -9,7 +9,7 @@
 //             state, reveal flags and the facilitator's ranking order.
 import * as Y from 'yjs';
 import { APPROACHES, PHASES, THRESHOLD_KINDS } from './constants.js';
-import { GROWTH_RANGE, MAX_UNIT_LENGTH } from './limits.js';
+import { MAX_UNIT_LENGTH, clampGrowth } from './limits.js';
 import type { GrowthModel } from './forecast.js';
 import { DEFAULT_OFF_PLAN_TOLERANCE, isCheckInDate, isCheckInValue, isOffPlanTolerance } from './checkins.js';
 import type {
@@ -443,8 +443,6 @@ export function readTally(v: unknown): ScoreTally | null {
 
 const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** Monthly growth kept within GROWTH_RANGE. */
-export const clampGrowth = (n: number): number => Math.min(GROWTH_RANGE.max, Math.max(GROWTH_RANGE.min, n));
 const orNull = <T, R>(v: T | null, f: (v: T) => R): R | null => (v === null ? null : f(v));
 
 /**

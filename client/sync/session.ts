@@ -3,8 +3,8 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
-import { DOC_NAMES, type Role } from '../../shared/constants';
 import * as authProtocol from 'y-protocols/auth';
+import { DOC_NAMES, type Role } from '../../shared/constants';
 import { withJitteredBackoff } from './backoff';
 import { refusalMessage } from './refusals';
 import { localDbName, persistLocally, type LocalDoc, type LocalPersistence } from './localData';

@@ -54,16 +54,18 @@ function planBoard(): Harness {
   return h;
 }
 
-const column = (name: string) => within(within(screen.getByRole('region', { name: 'Roadmap' })).getByRole('group', { name }));
-const cards = (name: string) => column(name).queryAllByRole('listitem').map((li) => li.textContent);
-
-it('puts each card in its phase with DRI, metric and due date, warns where a bottleneck breaks first, and lists the deferred with their scores', () => {
-  const h = planBoard();
+const renderRoadmap = (h: ReturnType<typeof planBoard>) =>
   render(
     <SessionContext.Provider value={h.session}>
       <RoadmapPanel />
     </SessionContext.Provider>,
   );
+const column = (name: string) => within(within(screen.getByRole('region', { name: 'Roadmap' })).getByRole('group', { name }));
+const cards = (name: string) => column(name).queryAllByRole('listitem').map((li) => li.textContent);
+
+it('puts each card in its phase with DRI, metric and due date, warns where a bottleneck breaks first, and lists the deferred with their scores', () => {
+  const h = planBoard();
+  renderRoadmap(h);
 
   const later = column('Later').getByRole('listitem');
   expect(within(later).getByText('#1 Shard the database')).toBeTruthy();
@@ -84,11 +86,7 @@ it('puts each card in its phase with DRI, metric and due date, warns where a bot
 
 it('moves a card when its phase changes and its text when its owner does', () => {
   const h = planBoard();
-  render(
-    <SessionContext.Provider value={h.session}>
-      <RoadmapPanel />
-    </SessionContext.Provider>,
-  );
+  renderRoadmap(h);
   act(() => {
     setPhase(h.board, { initiativeId: 'i-search', phase: 'next' });
     setDri(h.board, { initiativeId: 'i-search', dri: 'Linus' });
