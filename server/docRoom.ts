@@ -139,6 +139,7 @@ export class DocRoom implements PendingRoom {
         return;
       case 'syncUpdate':
         this.gate.write(peer, message.update);
+        this.deps.turnWriter.flushIfFull(); // judged (and undone if refused): safe to store now
         return;
       case 'awareness':
         this.presence.receive(peer, message.update);

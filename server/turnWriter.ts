@@ -33,11 +33,26 @@ export interface RoomWriter {
   add(room: PendingRoom): void;
   /** Starts storing now what is pending (a sync reply or an unload must not overtake it). */
   flush(): void;
+  /**
+   * Stores now if this turn has gathered a commit's worth, called where nothing is half-judged
+   * (after a message was handled): a starved event loop reads thousands of queued frames in one
+   * turn, and one commit of them all would grow the WAL by megabytes at once, past its bound.
+   */
+  flushIfFull(): void;
 }
+
+/**
+ * Most updates (and history rows) one commit takes: a commit of this many grows the WAL by a few
+ * hundred KB, so boundWal, which runs between commits, keeps it under WAL_MAX_BYTES. A starved
+ * turn once committed 6.6 MB of WAL frames at once (test/server/wal-bound.test.ts).
+ */
+export const MAX_UPDATES_PER_COMMIT = 256;
 
 export class TurnWriter implements RoomWriter {
   private rooms = new Set<PendingRoom>();
   private scheduled = false;
+  /** Updates added since the last flush (each add is one update or history row). */
+  private added = 0;
 
   constructor(
     private readonly storage: CommitStorage,
@@ -48,6 +63,7 @@ export class TurnWriter implements RoomWriter {
 
   add(room: PendingRoom): void {
     this.rooms.add(room);
+    this.added++;
     if (!this.scheduled) {
       this.scheduled = true;
       this.schedule(this.flush);
@@ -55,8 +71,13 @@ export class TurnWriter implements RoomWriter {
   }
 
   /** Stores and relays now (a sync reply or an unload must not overtake pending updates). */
+  flushIfFull(): void {
+    if (this.added >= MAX_UPDATES_PER_COMMIT) this.flush();
+  }
+
   flush = (): void => {
     this.scheduled = false;
+    this.added = 0;
     const rooms = [...this.rooms];
     this.rooms.clear();
     if (!rooms.length) return;

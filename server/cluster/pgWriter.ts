@@ -109,6 +109,9 @@ export class PgWriter implements RoomWriter {
     this.schedule();
   }
 
+  /** PostgreSQL has no WAL bound of ours to keep: a commit takes whatever the turn gathered. */
+  flushIfFull(): void {}
+
   compact(c: Compact): void {
     this.compactions.push(c);
     this.schedule();

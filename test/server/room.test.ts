@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { ServerOrigin } from '../../server/docRoom.js';
 import { CloseCode } from '../../server/protocol.js';
+import { MAX_UPDATES_PER_COMMIT } from '../../server/turnWriter.js';
 import { seededRandom } from '../helpers/random.js';
 import { RoomHarness, type TestClient } from '../helpers/room.js';
 
@@ -70,6 +71,33 @@ describe('persist first, then relay', () => {
     expect(alice.socket.queue).toEqual([]);
     bob.receive();
     expect(notesOf(bob.doc)).toEqual({ n1: { text: 'hello', lane: 'todo' } });
+    expectConverged(h);
+  });
+
+  it(`stores a turn in commits of at most ${MAX_UPDATES_PER_COMMIT} updates, each before what it holds is relayed`, () => {
+    // A starved event loop reads thousands of queued frames in one turn: one commit of them all
+    // grew the WAL by megabytes at once, past WAL_MAX_BYTES (boundWal runs between commits).
+    const h = harness();
+    const alice = h.client('alice');
+    const bob = h.client('bob');
+    h.settle();
+    const start = h.timeline.length;
+    for (let i = 0; i < MAX_UPDATES_PER_COMMIT - 1; i++) {
+      addNote(alice.doc, `n${i}`, `note ${i}`);
+      alice.send();
+    }
+    expect(since(h, start)).toEqual([]); // nothing stored yet: the end of the turn will
+    expect(h.room.pendingCount).toBe(MAX_UPDATES_PER_COMMIT - 1);
+    addNote(alice.doc, 'last', 'the one that fills a commit');
+    alice.send();
+    // Stored within the turn, once, and only then sent (the relay sends a busy turn in chunks).
+    const events = since(h, start);
+    expect(events[0]).toBe('commit');
+    expect(new Set(events.slice(1))).toEqual(new Set(['send bob']));
+    expect(h.storage.appended).toHaveLength(MAX_UPDATES_PER_COMMIT);
+    expect(h.room.pendingCount).toBe(0);
+    bob.receive();
+    expect(Object.keys(notesOf(bob.doc))).toHaveLength(MAX_UPDATES_PER_COMMIT);
     expectConverged(h);
   });
 
